@@ -1,0 +1,46 @@
+# Lianxi — two commands do everything: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HTMX   := app/static/vendor/htmx.min.js
+
+.PHONY: run test bootstrap assets translations migrate lint bench clean
+
+run: bootstrap migrate  ## serve the demo on http://127.0.0.1:5000
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: bootstrap  ## the whole suite (set TEST_DATABASE_URL to run it on PostgreSQL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bootstrap: $(VENV)/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+assets: $(HTMX)
+
+$(HTMX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p app/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations
+
+migrate: bootstrap
+	$(FLASK) db upgrade
+
+lint: bootstrap
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+
+bench: bootstrap
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules app/static/vendor

@@ -1,0 +1,59 @@
+"""Lianxi (联席): the application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from app import config, database, i18n
+from app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: configuration from the environment, then ``test_config`` on top."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://"
+    )
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.init_app(app)
+
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.routes import bp as accounts
+    from app.admin.routes import bp as admin
+    from app.board.routes import bp as board
+    from app.errors import init_app as init_errors
+
+    app.register_blueprint(accounts)
+    app.register_blueprint(admin)
+    app.register_blueprint(board)
+    init_errors(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.cli import create_admin, seed_demo
+    from app.voting.cli import apportion, tally
+
+    for command in (create_admin, seed_demo, tally, apportion):
+        app.cli.add_command(command)

@@ -1,0 +1,139 @@
+"""Sign in and out, personal sign-in links, and the language / 长辈版 switches."""
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app import audit, policy
+from app.accounts.forms import EmptyForm, SignInForm
+from app.accounts.signin import user_for_link, user_for_password
+from app.extensions import db, login_manager
+from app.i18n import LANGUAGE_COOKIE, LANGUAGES, LARGE_TEXT_COOKIE, PREFERENCE_MAX_AGE
+from app.models import Constituency, Seat, SignInLink, User
+from app.qr import qr_svg
+
+bp = Blueprint("accounts", __name__)
+
+login_manager.login_view = "accounts.sign_in"
+login_manager.login_message = None
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the person behind the session cookie."""
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow ``next`` to a path on this site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("accounts.me")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Sign in by phone number or username and password."""
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = user_for_password(db.session, form.login.data, form.password.data)
+        if user:
+            login_user(user, remember=True)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("手机号（用户名）或密码不正确，请再试一次。"))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Sign out and go back to the public board."""
+    logout_user()
+    return redirect(url_for("board.index"))
+
+
+@bp.get("/l/<token>")
+def link_sign_in(token: str):
+    """Sign in through a personal link (个人链接) or its QR code: no password to type."""
+    user = user_for_link(db.session, token)
+    if user is None:
+        return render_template("accounts/link_invalid.html"), 404
+    login_user(user, remember=True)
+    db.session.commit()
+    return redirect(url_for("accounts.me"))
+
+
+@bp.get("/me")
+@policy.login_required
+def me():
+    """A member's own page: their seats and bodies."""
+    seats = db.session.scalars(
+        sa.select(Seat).join(Constituency).where(Seat.holder_id == current_user.id)
+    ).all()
+    return render_template(
+        "accounts/me.html", seats=seats, convened=policy.convened_bodies(current_user)
+    )
+
+
+@bp.get("/people/<int:user_id>")
+@policy.login_required
+def person(user_id: int):
+    """A person's sign-in links, for the conveners and administrators who manage them."""
+    person = policy.person_to_manage_or_403(user_id)
+    links = db.session.scalars(
+        sa.select(SignInLink).where(SignInLink.user_id == person.id).order_by(SignInLink.id.desc())
+    ).all()
+    return render_template("accounts/person.html", person=person, links=links, form=EmptyForm())
+
+
+@bp.post("/people/<int:user_id>/links")
+@policy.login_required
+def issue_link(user_id: int):
+    """Make a new personal sign-in link and show it once, as a link and a QR code."""
+    person = policy.person_to_manage_or_403(user_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("accounts.person", user_id=person.id))
+    link, token = SignInLink.issue(
+        person, current_user, days=current_app.config["SIGN_IN_LINK_DAYS"]
+    )
+    db.session.add(link)
+    audit.record("sign_in_link.issued", link, actor=current_user, after={"user_id": person.id})
+    db.session.commit()
+    url = url_for("accounts.link_sign_in", token=token, _external=True)
+    return render_template(
+        "accounts/link_issued.html", person=person, link=link, url=url, qr=qr_svg(url)
+    )
+
+
+@bp.post("/links/<int:link_id>/revoke")
+@policy.login_required
+def revoke_link(link_id: int):
+    """Revoke a personal sign-in link so it stops working at once."""
+    link = db.get_or_404(SignInLink, link_id)
+    policy.person_to_manage_or_403(link.user_id)
+    if EmptyForm().validate_on_submit() and link.revoked_at is None:
+        link.revoke()
+        audit.record("sign_in_link.revoked", link, actor=current_user)
+        db.session.commit()
+    return redirect(url_for("accounts.person", user_id=link.user_id))
+
+
+@bp.post("/preferences/language")
+def set_language():
+    """Switch between 中文 and English; the choice is kept for a year."""
+    chosen = request.form.get("language")
+    response = redirect(_safe_next(request.form.get("next")))
+    if chosen in LANGUAGES and EmptyForm().validate_on_submit():
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=PREFERENCE_MAX_AGE, samesite="Lax")
+    return response
+
+
+@bp.post("/preferences/large-text")
+def set_large_text():
+    """Turn the 长辈版 large-text mode on or off; the choice is kept for a year."""
+    response = redirect(_safe_next(request.form.get("next")))
+    if EmptyForm().validate_on_submit():
+        value = "1" if request.form.get("large") == "1" else "0"
+        response.set_cookie(LARGE_TEXT_COOKIE, value, max_age=PREFERENCE_MAX_AGE, samesite="Lax")
+    return response
+

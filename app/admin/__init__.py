@@ -1,0 +1,1 @@
+"""Administration: bodies, people and responsible units."""

@@ -1,0 +1,71 @@
+"""Append events to the audit log, each chained by hash to the one before it.
+
+An event's hash is SHA-256 of the previous event's hash followed by the event's own fields as
+canonical JSON, so editing, removing or reordering any stored event breaks every hash after it.
+"""
+
+import hashlib
+import json
+
+import sqlalchemy as sa
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent
+
+GENESIS = "0" * 64
+#: Any constant: PostgreSQL transactions that append events take this advisory lock in turn.
+_CHAIN_LOCK = 0x4C69616E
+
+
+def event_digest(prev_hash: str, event: AuditEvent) -> str:
+    """The hash of an event given the hash of the one before it."""
+    fields = {
+        "created_at": event.created_at.isoformat(),
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "before": event.before,
+        "after": event.after,
+    }
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def record(action: str, obj=None, *, actor=None, before=None, after=None, object_type=None):
+    """Add an event to the session for ``obj`` (a model instance) done by ``actor``.
+
+    The caller commits; the chain is extended inside the caller's transaction, so an event
+    exists exactly when the change it describes does.
+    """
+    session = db.session
+    if obj is not None and getattr(obj, "id", None) is None:
+        session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK)))
+    last = session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    event = AuditEvent(
+        created_at=clock.now(),
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        object_type=object_type or (type(obj).__name__ if obj is not None else ""),
+        object_id=getattr(obj, "id", None),
+        before=before,
+        after=after,
+        prev_hash=last or GENESIS,
+    )
+    event.hash = event_digest(event.prev_hash, event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def verify() -> tuple[bool, int | None]:
+    """Recompute the chain; return (holds, id of the first tampered or missing event)."""
+    prev = GENESIS
+    for event in db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)):
+        if event.prev_hash != prev or event.hash != event_digest(prev, event):
+            return False, event.id
+        prev = event.hash
+    return True, None

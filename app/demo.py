@@ -1,0 +1,405 @@
+"""Demo data a newcomer lands in: three real kinds of joint meeting from DOMAIN.md.
+
+``seed(session)`` is idempotent: it looks each thing up by its natural key and only adds what is
+missing, so running ``flask seed-demo`` twice duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Body,
+    Constituency,
+    Convener,
+    Meeting,
+    Motion,
+    Rating,
+    Resolution,
+    ResponsibleUnit,
+    Seat,
+    Task,
+    TaskUpdate,
+    Topic,
+    TopicEvent,
+    UnitStaff,
+    User,
+)
+from app.voting.tally import tally_case
+
+DEMO_PASSWORD = "lianxi2026"
+
+SIGN_IN_HINTS = [
+    ("管理员 administrator", "admin"),
+    ("华兴街召集人 convener", "zhaojun  (或手机 13900000001)"),
+    ("斜塘召集人 convener", "qianhong"),
+    ("小区议事会召集人 convener", "sunli"),
+    ("华兴街商户代表 member", "13910000213"),
+    ("锦华物业 unit staff", "zhoumin"),
+    ("华兴百货 unit staff", "wugang"),
+]
+
+MAJORITY_QUOTA = {
+    "weighting": "quota",
+    "base": "cast",
+    "threshold": {"op": ">", "value": "1/2"},
+    "quorum": {"op": ">", "value": "1/2"},
+}
+SIMPLE_MAJORITY = {"weighting": "seat", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
+DOUBLE_MAJORITY = {
+    "weighting": "seat",
+    "base": "present",
+    "threshold": {"op": ">", "value": "1/2"},
+    "quorum": {"op": ">", "value": "1/2"},
+}
+
+BODIES = [
+    {
+        "slug": "huaxing",
+        "name": "华兴街三级党建联席会",
+        "short_name": "华兴街联席",
+        "description": "街区-社区-商圈三级党建联席会议。商户代表占 40% 席位，小商户不被大单位压过。",
+        "rule": MAJORITY_QUOTA,
+        "seconds_needed": 3,
+        "constituencies": [
+            ("jiequ", "街区", 4, "1/5", False),
+            ("shequ", "社区", 8, "2/5", False),
+            ("shanghu", "商户", 8, "2/5", True),
+        ],
+        "convener": ("zhaojun", "赵军", "13900000001"),
+        "phone_prefix": "139100002",
+    },
+    {
+        "slug": "xietang",
+        "name": "斜塘街道“1+3+N”联席会议",
+        "short_name": "斜塘联席",
+        "description": "1 个社区党组织 + 业委会、物业、居民 3 方 + 代表、企业、高校、社会组织 N 方。",
+        "rule": SIMPLE_MAJORITY,
+        "seconds_needed": 2,
+        "constituencies": [
+            ("dangzuzhi", "社区党组织", 3, None, False),
+            ("yeweihui", "业委会", 3, None, False),
+            ("wuye", "物业", 2, None, False),
+            ("jumin", "居民代表", 5, None, False),
+            ("n", "N方代表", 4, None, False),
+        ],
+        "convener": ("qianhong", "钱红", "13900000002"),
+        "phone_prefix": "139100003",
+    },
+    {
+        "slug": "xiaoqu",
+        "name": "锦绣小区党群协商议事会",
+        "short_name": "锦绣议事会",
+        "description": "支部提议、多方商议、业主决议。",
+        "rule": DOUBLE_MAJORITY,
+        "seconds_needed": 2,
+        "constituencies": [
+            ("zhibu", "党支部", 2, None, False),
+            ("yeweihui", "业委会", 3, None, False),
+            ("wuye", "物业", 2, None, False),
+            ("yezhu", "居民代表", 6, None, False),
+        ],
+        "convener": ("sunli", "孙丽", "13900000003"),
+        "phone_prefix": "139100004",
+    },
+]
+
+SURNAMES = "王李张刘陈杨黄吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
+GIVEN = ["建国", "秀英", "志强", "桂兰", "海燕", "伟", "芳", "明", "丽华", "国平", "玉兰", "德福"]
+MERCHANTS = ["老字号茶铺", "华兴百货", "张记面馆", "川味火锅", "便民药房", "花间书店",
+             "阿婆凉粉", "好邻居超市"]
+
+UNITS = [
+    ("jinhua-wuye", "锦华物业", "华兴街和锦绣小区的物业服务企业", ("zhoumin", "周敏", "13900000011")),
+    ("huaxing-baihuo", "华兴百货", "华兴街的大型百货商场", ("wugang", "吴刚", "13900000012")),
+]
+
+TOPICS = [
+    # (body, receipt suffix, title, description, category, location, name, phone, status, note)
+    ("huaxing", 1, "商户免费开放厕所给游客和居民",
+     "华兴街游客多，公共厕所少。建议有条件的商户开放厕所，门口挂牌，方便老人和游客。",
+     "商户经营", "华兴街中段", "刘阿姨", "13700000001", "decided", ""),
+    ("huaxing", 2, "增设免费手机充电点",
+     "很多老人出门手机没电，扫码付款、看健康码都不方便。希望商户能提供免费充电。",
+     "设施", "华兴街全段", "陈先生", "13700000002", "decided", ""),
+    ("huaxing", 3, "晚上垃圾清运不及时",
+     "晚上九点以后餐饮店的垃圾堆在路边，第二天早上才收，味道大，还招老鼠。",
+     "环境卫生", "华兴街与红星路口", "", "", "accepted", ""),
+    ("huaxing", 4, "志愿服务积分能在商户打折",
+     "建议志愿者的服务积分可以在参与的商户兑换折扣，鼓励更多人参加志愿服务。",
+     "商户经营", "", "黄同学", "", "submitted", ""),
+    ("huaxing", 5, "夜间外摆噪音扰民",
+     "有烧烤店外摆到凌晨，楼上居民睡不好。",
+     "其他", "华兴街北段", "", "13700000005", "declined",
+     "街道城管中队已在处理外摆整治，本会不重复立项。"),
+    ("xietang", 1, "小区电动车充电桩不够",
+     "电动车多，充电桩少，有人从楼上拉电线充电，很危险。",
+     "安全", "斜塘三区", "郭师傅", "13700000011", "submitted", ""),
+    ("xiaoqu", 1, "地下车库灯光太暗",
+     "车库好几盏灯坏了，老人晚上取车看不清，容易摔倒。",
+     "设施", "锦绣小区地下车库", "林奶奶", "", "accepted", ""),
+]
+
+
+def _get_or_add(session: Session, model, defaults: dict | None = None, **key):
+    """Find a row by its natural key, or add it with ``defaults``; return (row, created)."""
+    row = session.scalar(sa.select(model).filter_by(**key))
+    if row is not None:
+        return row, False
+    row = model(**key, **(defaults or {}))
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def _person(session: Session, username: str | None, name: str, phone: str | None) -> User:
+    key = {"username": username} if username else {"phone": phone}
+    user, created = _get_or_add(session, User, {"name": name}, **key)
+    if created:
+        user.phone = phone
+        user.set_password(DEMO_PASSWORD)
+    return user
+
+
+def seed(session: Session) -> bool:
+    """Add whatever part of the demo is missing; return whether anything was added."""
+    if session.scalar(sa.select(Body).where(Body.slug == "huaxing")):
+        return False
+    admin = _person(session, "admin", "管理员", None)
+    admin.is_admin = True
+    bodies = {spec["slug"]: _body(session, spec) for spec in BODIES}
+    units = {}
+    for slug, name, description, (username, staff_name, phone) in UNITS:
+        unit, _ = _get_or_add(session, ResponsibleUnit, {"name": name, "description": description},
+                              slug=slug)
+        staff = _person(session, username, staff_name, phone)
+        _get_or_add(session, UnitStaff, unit_id=unit.id, user_id=staff.id)
+        units[slug] = unit
+    topics = {(t[0], t[1]): _topic(session, bodies[t[0]], t) for t in TOPICS}
+    _past_meeting(session, bodies["huaxing"], topics, units)
+    return True
+
+
+def _body(session: Session, spec: dict) -> Body:
+    body, _ = _get_or_add(
+        session,
+        Body,
+        {
+            "name": spec["name"],
+            "short_name": spec["short_name"],
+            "description": spec["description"],
+            "default_rule": spec["rule"],
+            "seconds_needed": spec["seconds_needed"],
+        },
+        slug=spec["slug"],
+    )
+    username, name, phone = spec["convener"]
+    convener = _person(session, username, name, phone)
+    _get_or_add(session, Convener, body_id=body.id, user_id=convener.id)
+    member_no = 0
+    for position, (key, cname, seats, share, minimum) in enumerate(spec["constituencies"]):
+        constituency, _ = _get_or_add(
+            session,
+            Constituency,
+            {"name": cname, "seats": seats, "share": share, "share_is_minimum": minimum,
+             "position": position},
+            body_id=body.id,
+            key=key,
+        )
+        for number in range(1, seats + 1):
+            member_no += 1
+            phone = f"{spec['phone_prefix']}{member_no:02d}"
+            name = SURNAMES[(member_no * 7 + position) % len(SURNAMES)] + GIVEN[member_no % len(GIVEN)]
+            holder = _person(session, None, name, phone)
+            represents = MERCHANTS[number - 1] if key == "shanghu" else ""
+            _get_or_add(
+                session,
+                Seat,
+                {"holder_id": holder.id, "represents": represents},
+                constituency_id=constituency.id,
+                number=number,
+            )
+    return body
+
+
+def _topic(session: Session, body: Body, spec: tuple) -> Topic:
+    _, suffix, title, description, category, location, name, phone, status, note = spec
+    created_at = datetime(2026, 8, 1, 2, 0) + timedelta(days=suffix * 3)
+    topic, created = _get_or_add(
+        session,
+        Topic,
+        {
+            "body_id": body.id,
+            "follow_token_hash": hashlib.sha256(secrets.token_bytes(24)).hexdigest(),
+            "title": title,
+            "description": description,
+            "category": category,
+            "location": location,
+            "submitter_name": name,
+            "submitter_phone": phone,
+            "status": status,
+            "decline_reason": "already_handled" if status == "declined" else "",
+            "decline_note": note,
+            "created_at": created_at,
+        },
+        receipt_no=f"{body.slug.upper()}-2026-{suffix:04d}",
+    )
+    if created:
+        session.add(TopicEvent(topic_id=topic.id, to_status="submitted", created_at=created_at))
+        if status != "submitted":
+            session.add(TopicEvent(topic_id=topic.id, from_status="submitted", to_status=status,
+                                   note=note, created_at=created_at + timedelta(days=1)))
+    return topic
+
+
+def _seats_of(session: Session, body: Body) -> list[Seat]:
+    return list(session.scalars(
+        sa.select(Seat).join(Constituency).where(Constituency.body_id == body.id)
+        .order_by(Constituency.position, Seat.number)
+    ))
+
+
+def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> None:
+    """The 2026 third-quarter meeting of 华兴街: two decisions, two resolutions, five tasks."""
+    convener = session.scalar(sa.select(User).where(User.username == "zhaojun"))
+    starts = datetime(2026, 9, 15, 6, 30)  # 14:30 in Chengdu
+    meeting, _ = _get_or_add(
+        session,
+        Meeting,
+        {"body_id": body.id, "starts_at": starts, "ends_at": starts + timedelta(hours=2),
+         "place": "华兴街党群服务中心二楼会议室", "status": "closed",
+         "published_at": starts - timedelta(days=5), "opened_at": starts,
+         "closed_at": starts + timedelta(hours=2), "checkin_token": secrets.token_urlsafe(16)},
+        title="2026年第三季度联席会议",
+    )
+    items = [
+        ("information", "上季度督办事项进展通报", None, "赵军"),
+        ("decision", "商户开放共享厕所", topics[("huaxing", 1)], "刘阿姨（提议人）"),
+        ("decision", "增设免费手机充电点", topics[("huaxing", 2)], "商户代表"),
+    ]
+    agenda = []
+    for position, (kind, title, topic, presenter) in enumerate(items, start=1):
+        item, _ = _get_or_add(
+            session, AgendaItem,
+            {"kind": kind, "title": title, "presenter": presenter,
+             "topic_id": topic.id if topic else None, "minutes_allotted": 20},
+            meeting_id=meeting.id, position=position,
+        )
+        agenda.append(item)
+
+    seats = _seats_of(session, body)
+    absent = {seats[3].id, seats[11].id, seats[19].id}  # one seat of each constituency missed it
+    present = [s for s in seats if s.id not in absent]
+    for seat in present:
+        session.add(Attendance(meeting_id=meeting.id, seat_id=seat.id, user_id=seat.holder_id,
+                               method="qr", checked_in_at=starts - timedelta(minutes=10)))
+
+    # Choices per present seat, in seat order: mostly yes, a few against, one abstention.
+    toilets = ["yes"] * 17
+    toilets[2], toilets[9], toilets[15] = "no", "abstain", "no"
+    charging = ["yes"] * 17
+    charging[5] = "no"
+    decided_on = date(2026, 9, 15)
+    resolutions = []
+    for number, (item, choices, title, text) in enumerate(
+        [
+            (agenda[1], toilets, "华兴街商户共享厕所行动",
+             "沿街有条件的商户自愿向游客和居民免费开放厕所，统一挂“共享厕所”牌；"
+             "华兴百货作为大单位带头，并与小商户结对。"),
+            (agenda[2], charging, "华兴街免费手机充电点",
+             "在华兴街设立不少于 10 个免费手机充电点，优先设在老年人常去的商户。"),
+        ],
+        start=1,
+    ):
+        motion = _closed_motion(session, body, meeting, item, present, choices, convener)
+        resolution, _ = _get_or_add(
+            session, Resolution,
+            {"motion_id": motion.id, "number_text": f"华兴街联席〔2026〕{number}号",
+             "title": title, "text": text, "decided_on": decided_on, "status": "published",
+             "published_at": starts + timedelta(days=1)},
+            body_id=body.id, year=2026, number=number,
+        )
+        resolution.topics.append(item.topic)
+        resolutions.append(resolution)
+    _tasks(session, resolutions, units, body, convener)
+
+
+def _closed_motion(session, body, meeting, item, present_seats, choices, convener) -> Motion:
+    """A roll-call motion with its ballots, closed with the engine's frozen result."""
+    motion = Motion(meeting_id=meeting.id, agenda_item_id=item.id, text=item.title,
+                    kind="roll_call", rule=body.default_rule, status="closed",
+                    created_by_id=convener.id, opened_at=meeting.opened_at,
+                    closed_at=meeting.opened_at + timedelta(minutes=30 * item.position),
+                    frozen={})
+    session.add(motion)
+    session.flush()
+    present = {c.key: 0 for c in body.constituencies}
+    votes = {c.key: {"yes": 0, "no": 0, "abstain": 0} for c in body.constituencies}
+    for seat, choice in zip(present_seats, choices, strict=True):
+        session.add(Ballot(motion_id=motion.id, seat_id=seat.id, cast_by_id=seat.holder_id,
+                           choice=choice, cast_at=motion.opened_at))
+        key = seat.constituency.key
+        present[key] += 1
+        votes[key][choice] += 1
+    case = {
+        "constituencies": [{"id": c.key, "seats": c.seats, "share": c.share}
+                           for c in body.constituencies],
+        "present": present,
+        "votes": votes,
+        "rule": body.default_rule,
+    }
+    result = tally_case(case, "zh")
+    motion.frozen = {**case, "result": result.to_json()}
+    motion.passed = result.passed
+    return motion
+
+
+def _tasks(session, resolutions, units, body, convener) -> None:
+    """Tasks in several states: closed and rated, completed awaiting rating, in progress, overdue."""
+    baihuo, wuye = units["huaxing-baihuo"], units["jinhua-wuye"]
+    toilets, charging = resolutions
+    assigned = datetime(2026, 9, 17, 1, 0)
+    specs = [
+        (toilets, baihuo, "华兴百货一楼开放共享厕所并挂牌", date(2026, 10, 15), "closed"),
+        (toilets, wuye, "组织沿街商户报名开放厕所，统一制作挂牌", date(2026, 10, 31), "completed"),
+        (charging, baihuo, "在百货服务台设 4 个免费充电点", date(2026, 11, 30), "in_progress"),
+        (charging, wuye, "在小商户门口加装 6 个充电点的电源", date(2026, 11, 10), "accepted"),
+        (charging, wuye, "编印“充电点地图”张贴在街口", date(2026, 12, 20), "assigned"),
+    ]
+    members = [s.holder_id for s in _seats_of(session, body)][:6]
+    for resolution, unit, title, deadline, status in specs:
+        task, created = _get_or_add(
+            session, Task,
+            {"unit_id": unit.id, "deadline": deadline, "status": status, "assigned_at": assigned,
+             "done_definition": "现场可用、挂牌清楚，经成员查看确认。"},
+            resolution_id=resolution.id, title=title,
+        )
+        if not created:
+            continue
+        if status != "assigned":
+            task.accepted_at = assigned + timedelta(days=1)
+            session.add(TaskUpdate(task_id=task.id, kind="accepted", note="已接单，安排专人负责。",
+                                   created_at=task.accepted_at))
+        if status in ("in_progress", "completed", "closed"):
+            session.add(TaskUpdate(task_id=task.id, kind="note", note="已完成现场勘查，正在采购。",
+                                   created_at=assigned + timedelta(days=7)))
+        if status in ("completed", "closed"):
+            task.completed_at = datetime(2026, 10, 12, 8, 0)
+            task.completion_report = "已按要求完成，挂牌上墙，现场照片见进展。"
+            session.add(TaskUpdate(task_id=task.id, kind="completed", note=task.completion_report,
+                                   created_at=task.completed_at))
+        if status == "closed":
+            for user_id, value in zip(members, ["satisfied", "satisfied", "basic", "satisfied"],
+                                      strict=False):
+                session.add(Rating(task_id=task.id, round=1, user_id=user_id, value=value))
+            task.closed_at = datetime(2026, 10, 20, 2, 0)
+            session.add(TaskUpdate(task_id=task.id, kind="closed", note="评单满意，予以销号。",
+                                   author_id=convener.id, created_at=task.closed_at))

@@ -1,0 +1,41 @@
+"""Language and the 长辈版 (large-text) switch: Chinese first, English second; both stay on."""
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime
+
+LANGUAGES = {"zh": "中文", "en": "English"}
+LANGUAGE_COOKIE = "lianxi_lang"
+LARGE_TEXT_COOKIE = "lianxi_large"
+#: Preference cookies live a year: an older resident should not have to switch again.
+PREFERENCE_MAX_AGE = 365 * 24 * 3600
+
+
+def select_locale() -> str:
+    """The visitor's chosen language, else the site's default (LIANXI_LOCALE, Chinese)."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE) if request else None
+    if chosen in LANGUAGES:
+        return chosen
+    return current_app.config["LIANXI_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Times are stored in UTC and shown in the community's time zone."""
+    return current_app.config["LIANXI_TIMEZONE"]
+
+
+def large_text_on() -> bool:
+    """Whether the visitor turned on the 长辈版 large-text mode."""
+    return request.cookies.get(LARGE_TEXT_COOKIE) == "1"
+
+
+def init_app(app: Flask) -> None:
+    """Expose the preferences and date filters to every template."""
+
+    @app.context_processor
+    def preferences():
+        return {"large_text": large_text_on(), "locale": select_locale(), "languages": LANGUAGES}
+
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda value: format_datetime(value, "medium") if value else ""
+    )

@@ -1,0 +1,40 @@
+"""The domain's tables, split by stage of the cycle. Import from here: ``from app.models import Body``."""
+
+from app.models.accounts import SignInLink, User
+from app.models.audit import AuditEvent
+from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
+from app.models.followup import Rating, Task, TaskUpdate
+from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
+from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
+from app.models.topics import Second, Topic, TopicEvent
+from app.models.voting import Ballot, HandCount, Motion, SecretCount
+
+__all__ = [
+    "AgendaItem",
+    "Attendance",
+    "AuditEvent",
+    "Ballot",
+    "Body",
+    "Constituency",
+    "Convener",
+    "HandCount",
+    "Meeting",
+    "Motion",
+    "Proxy",
+    "Rating",
+    "Resolution",
+    "ResolutionCorrection",
+    "ResponsibleUnit",
+    "Seat",
+    "Second",
+    "SecretCount",
+    "SignInLink",
+    "Substitute",
+    "Task",
+    "TaskUpdate",
+    "Topic",
+    "TopicEvent",
+    "UnitStaff",
+    "User",
+    "resolution_topics",
+]

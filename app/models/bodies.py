@@ -1,0 +1,157 @@
+"""Joint meetings (联席会议) as standing bodies: constituencies, seats, conveners, responsible units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+
+DEFAULT_RULE = {"weighting": "seat", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
+DEFAULT_CATEGORIES = ["环境卫生", "安全", "停车", "商户经营", "设施", "其他"]
+DEFAULT_RATING_RULE = "majority_basic"
+
+
+class Body(db.Model):
+    """A joint meeting as a standing body (e.g. 华兴街三级党建联席会), with its own rules."""
+
+    __tablename__ = "bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    short_name: Mapped[str] = mapped_column(sa.String(40))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The voting rule of VOTING.md used when a motion does not choose another.
+    default_rule: Mapped[dict] = mapped_column(sa.JSON, default=lambda: dict(DEFAULT_RULE))
+    topic_categories: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_CATEGORIES))
+    #: How many seconds (附议) a topic needs before it is put to the convener as ready.
+    seconds_needed: Mapped[int] = mapped_column(default=0)
+    #: Whether one member may carry the proxies (委托) of several seats at one meeting.
+    allow_multiple_proxies: Mapped[bool] = mapped_column(default=False)
+    #: Resolution numbers, e.g. "{short_name}〔{year}〕{number}号" → 华兴街联席〔2026〕3号.
+    resolution_number_format: Mapped[str] = mapped_column(
+        sa.String(80), default="{short_name}〔{year}〕{number}号"
+    )
+    #: When a rated task is closed (销号); see app/followup for the rules by name.
+    rating_rule: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_RATING_RULE)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    constituencies: Mapped[list[Constituency]] = relationship(
+        back_populates="body", order_by="Constituency.position", cascade="all, delete-orphan"
+    )
+    conveners: Mapped[list[Convener]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (sa.CheckConstraint("seconds_needed >= 0", name="seconds_needed_nonneg"),)
+
+    @property
+    def seat_count(self) -> int:
+        """All seats of the body (the 'entitled' base)."""
+        return sum(c.seats for c in self.constituencies)
+
+    def __repr__(self) -> str:
+        return f"<Body {self.slug}>"
+
+
+class Constituency(db.Model):
+    """A constituency (界别 / 席位类别) of a body, holding a whole number of seats."""
+
+    __tablename__ = "constituencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("bodies.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(60))
+    seats: Mapped[int]
+    #: Share of the body's voting weight as an exact fraction ("2/5"); None when unused.
+    share: Mapped[str | None] = mapped_column(sa.String(32))
+    #: The share is a minimum quota of seats ("merchants at least 40%").
+    share_is_minimum: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    body: Mapped[Body] = relationship(back_populates="constituencies")
+    seat_list: Mapped[list[Seat]] = relationship(
+        back_populates="constituency", order_by="Seat.number", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("body_id", "key"),
+        sa.CheckConstraint("seats >= 1", name="seats_positive"),
+    )
+
+    @property
+    def share_fraction(self) -> Fraction | None:
+        """The share as an exact fraction."""
+        return Fraction(self.share) if self.share else None
+
+
+class Seat(db.Model):
+    """A seat (席位) of a constituency, held by one member (or vacant)."""
+
+    __tablename__ = "seats"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    constituency_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("constituencies.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    holder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: The unit the holder represents, as people say it (e.g. "老字号茶铺").
+    represents: Mapped[str] = mapped_column(sa.String(80), default="")
+
+    constituency: Mapped[Constituency] = relationship(back_populates="seat_list")
+    holder: Mapped[User | None] = relationship(back_populates="seats")  # noqa: F821
+
+    __table_args__ = (
+        sa.UniqueConstraint("constituency_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+
+class Convener(db.Model):
+    """A person who convenes (召集) a body: triages topics, runs meetings and votes."""
+
+    __tablename__ = "conveners"
+
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    user: Mapped[User] = relationship()  # noqa: F821
+
+
+class ResponsibleUnit(db.Model):
+    """A responsible unit (承办单位) that takes on follow-up tasks, e.g. a property company."""
+
+    __tablename__ = "responsible_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    staff: Mapped[list[UnitStaff]] = relationship(cascade="all, delete-orphan")
+
+
+class UnitStaff(db.Model):
+    """A person who works for a responsible unit and handles its tasks."""
+
+    __tablename__ = "unit_staff"
+
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responsible_units.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    user: Mapped[User] = relationship()  # noqa: F821
+    unit: Mapped[ResponsibleUnit] = relationship(back_populates="staff")

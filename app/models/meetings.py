@@ -1,0 +1,133 @@
+"""Meetings of a body: agenda items, attendance (签到), substitutes and proxies (委托)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+
+MEETING_STATUSES = ("draft", "published", "in_session", "closed")
+AGENDA_KINDS = ("information", "discussion", "decision")
+
+
+class Meeting(db.Model):
+    """One sitting of a body: draft → agenda published → in session → closed."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    place: Mapped[str] = mapped_column(sa.String(120), default="")
+    notice_days: Mapped[int] = mapped_column(default=3)
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    published_at: Mapped[datetime | None]
+    opened_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    current_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_items.id", use_alter=True, ondelete="SET NULL")
+    )
+    #: Random token in the room's check-in QR code (/checkin/<token>).
+    checkin_token: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting",
+        order_by="AgendaItem.position",
+        foreign_keys="AgendaItem.meeting_id",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('draft','published','in_session','closed')", name="status_known"
+        ),
+        sa.CheckConstraint("notice_days >= 0", name="notice_nonneg"),
+    )
+
+
+class AgendaItem(db.Model):
+    """An item of a meeting's agenda (议程): information, discussion or decision."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(20), default="discussion")
+    title: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    presenter: Mapped[str] = mapped_column(sa.String(64), default="")
+    minutes_allotted: Mapped[int] = mapped_column(default=10)
+    topic_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id"))
+    #: The convener's notes for the minutes (会议纪要), written before the meeting closes.
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
+    topic: Mapped[Topic | None] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind IN ('information','discussion','decision')", name="kind_known"
+        ),
+        sa.CheckConstraint("minutes_allotted >= 0", name="minutes_nonneg"),
+    )
+
+
+class Attendance(db.Model):
+    """A seat checked in (签到) at a meeting, by its holder, a substitute or the convener."""
+
+    __tablename__ = "attendances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: qr, link or convener (ticked in from the list).
+    method: Mapped[str] = mapped_column(sa.String(20))
+    checked_in_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "seat_id"),
+        sa.CheckConstraint("method IN ('qr','link','convener')", name="method_known"),
+    )
+
+
+class Substitute(db.Model):
+    """A substitute (替补) who takes a seat for one meeting in place of its holder."""
+
+    __tablename__ = "substitutes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    set_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "seat_id"),)
+
+
+class Proxy(db.Model):
+    """A proxy (委托): for one meeting a seat hands its vote to another present member."""
+
+    __tablename__ = "proxies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id", ondelete="CASCADE"))
+    holder_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    set_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "seat_id"),)

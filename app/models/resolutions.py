@@ -1,0 +1,73 @@
+"""Resolutions (决议): numbered per body and year, published on the public board (公示)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+
+resolution_topics = sa.Table(
+    "resolution_topics",
+    db.metadata,
+    sa.Column(
+        "resolution_id", sa.ForeignKey("resolutions.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("topic_id", sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Resolution(db.Model):
+    """A numbered resolution, e.g. 华兴街联席〔2026〕3号, with its frozen vote result."""
+
+    __tablename__ = "resolutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    motion_id: Mapped[int | None] = mapped_column(sa.ForeignKey("motions.id"), unique=True)
+    year: Mapped[int]
+    number: Mapped[int]
+    number_text: Mapped[str] = mapped_column(sa.String(80))
+    title: Mapped[str] = mapped_column(sa.String(160))
+    text: Mapped[str] = mapped_column(sa.Text)
+    decided_on: Mapped[date]
+    #: draft until published on the public board.
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    body: Mapped[Body] = relationship()  # noqa: F821
+    motion: Mapped[Motion | None] = relationship()  # noqa: F821
+    topics: Mapped[list[Topic]] = relationship(secondary=resolution_topics)  # noqa: F821
+    tasks: Mapped[list[Task]] = relationship(  # noqa: F821
+        back_populates="resolution", order_by="Task.id"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("body_id", "year", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+        sa.CheckConstraint("status IN ('draft','published')", name="status_known"),
+        sa.CheckConstraint(
+            "status <> 'published' OR published_at IS NOT NULL", name="published_has_date"
+        ),
+    )
+
+
+class ResolutionCorrection(db.Model):
+    """A correction made to a published resolution: recorded, never silent."""
+
+    __tablename__ = "resolution_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("resolutions.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    field: Mapped[str] = mapped_column(sa.String(40))
+    before: Mapped[str] = mapped_column(sa.Text)
+    after: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -1,0 +1,97 @@
+"""Topics (议题) raised by anyone, their seconds (附议) and their public history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+
+#: Every state a topic can be in; app/topics/rules.py says which transitions are allowed.
+TOPIC_STATUSES = (
+    "submitted",  # 待处理: raised, waiting for the convener
+    "needs_info",  # 待补充: the convener asked the submitter for more information
+    "accepted",  # 已受理: will be put on an agenda
+    "merged",  # 已合并: folded into another topic (merged_into)
+    "declined",  # 不予受理: declined with a public reason
+    "on_agenda",  # 已上会: an agenda item takes it up
+    "decided",  # 已决议: a resolution answers it
+)
+
+
+class Topic(db.Model):
+    """A problem or proposal raised by a resident, merchant or member (群众点单)."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("bodies.id", ondelete="CASCADE"), index=True)
+    #: The receipt number the submitter is given, e.g. "HXJ-2026-0007".
+    receipt_no: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    #: SHA-256 of the private follow-link token (/t/<token>).
+    follow_token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text)
+    category: Mapped[str] = mapped_column(sa.String(40))
+    location: Mapped[str] = mapped_column(sa.String(120), default="")
+    submitter_name: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: Never shown on a public page.
+    submitter_phone: Mapped[str] = mapped_column(sa.String(20), default="")
+    submitter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(sa.String(20), default="submitted", index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id"))
+    decline_reason: Mapped[str] = mapped_column(sa.String(40), default="")
+    decline_note: Mapped[str] = mapped_column(sa.Text, default="")
+    seconds_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    merged_into: Mapped[Topic | None] = relationship(remote_side=[id])
+    events: Mapped[list[TopicEvent]] = relationship(
+        back_populates="topic", order_by="TopicEvent.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status IN ('submitted','needs_info','accepted','merged','declined','on_agenda','decided')",
+            name="status_known",
+        ),
+        sa.CheckConstraint(
+            "(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"
+        ),
+        sa.CheckConstraint("status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"),
+        sa.CheckConstraint("seconds_count >= 0", name="seconds_nonneg"),
+    )
+
+
+class Second(db.Model):
+    """A member's second (附议) of a topic: at most one per member and topic."""
+
+    __tablename__ = "seconds"
+
+    topic_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class TopicEvent(db.Model):
+    """One step in a topic's public history: who moved it, from what to what, and why."""
+
+    __tablename__ = "topic_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    from_status: Mapped[str] = mapped_column(sa.String(20), default="")
+    to_status: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    topic: Mapped[Topic] = relationship(back_populates="events")

@@ -1,0 +1,1 @@
+"""Voting: the counting engine (tally), apportionment, motions and ballots."""

@@ -1,0 +1,134 @@
+"""Shared fixtures: an app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), a clean
+database for every test, a client, and ``login_as``.
+
+The schema is created once per run; after every test each table is emptied, so every test
+starts from a clean database while the suite stays fast on both engines.
+"""
+
+import contextvars
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
+from jinja2 import StrictUndefined
+
+from app import create_app
+from app.config import engine_options
+from app.extensions import db
+
+
+def database_url(tmp_path_factory) -> str:
+    """The database the suite runs on: TEST_DATABASE_URL, else a SQLite file of this run."""
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+class FreshContextClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Without this a request made inside a test's ``ctx`` would reuse the test's app context, and
+    with it ``g`` (Flask-Login's cached user) and the database session of the test.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            # End the test's own transaction first: the request then sees what the test made,
+            # and the test's next read (expired by the commit) sees what the request did.
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """The application, configured for tests, with the schema created once."""
+    url = database_url(tmp_path_factory)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": "lianxi.test",
+            "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        }
+    )
+    app.jinja_env.undefined = StrictUndefined
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    """Empty every table after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+
+
+def empty_all_tables() -> None:
+    """Delete every row of every table (and restart PostgreSQL's id sequences)."""
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context for code that talks to the database outside a request."""
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a person in on the test client without going through the form."""
+
+    def login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+
+    return login
+
+
+@pytest.fixture
+def captured_templates(app):
+    """The templates rendered during the test, to tell a fragment from a full page."""
+    from flask import template_rendered
+
+    recorded = []
+
+    def record(sender, template, context, **extra):
+        recorded.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield recorded
+    template_rendered.disconnect(record, app)

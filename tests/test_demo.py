@@ -1,0 +1,56 @@
+"""``flask seed-demo`` loads the demo once and never duplicates it."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Ballot, Body, Motion, Resolution, Seat, Task, Topic, User
+
+
+def _counts():
+    return {
+        model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+        for model in (Body, Seat, User, Topic, Motion, Ballot, Resolution, Task)
+    }
+
+
+def test_seed_demo_twice_duplicates_nothing(app, ctx):
+    """The second run adds nothing and says so; the first loads the three bodies."""
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "zhaojun" in first.output and "lianxi2026" in first.output
+    after_first = _counts()
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and "nothing duplicated" in second.output
+    assert _counts() == after_first
+    assert after_first["Body"] == 3 and after_first["Resolution"] == 2
+
+
+def test_seed_demo_matches_the_huaxing_case(app, ctx):
+    """华兴街: 20 seats, merchants 8 (40%, a minimum quota), every seat held."""
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    body = db.session.scalar(sa.select(Body).where(Body.slug == "huaxing"))
+    seats = {c.name: c.seats for c in body.constituencies}
+    assert seats == {"街区": 4, "社区": 8, "商户": 8}
+    merchant = next(c for c in body.constituencies if c.name == "商户")
+    assert merchant.share_is_minimum and merchant.share == "2/5"
+    assert all(s.holder_id for c in body.constituencies for s in c.seat_list)
+
+
+def test_demo_votes_are_frozen_by_the_engine(app, ctx):
+    """The demo's closed motions carry the engine's frozen result, consistent with the ballots."""
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    for motion in db.session.scalars(sa.select(Motion)):
+        ballots = db.session.scalars(sa.select(Ballot).where(Ballot.motion_id == motion.id)).all()
+        result = motion.frozen["result"]
+        yes = sum(1 for b in ballots if b.choice == "yes")
+        assert motion.status == "closed" and motion.passed is result["passed"]
+        assert sum(v["yes"] for v in motion.frozen["votes"].values()) == yes
+
+
+def test_seed_if_empty_skips_a_used_database(app, ctx):
+    """``--if-empty`` leaves a database that already has a body alone."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "nothing to do" in result.output
