@@ -12,8 +12,6 @@ from app import create_app
 from app.config import engine_options
 from app.extensions import db
 
-MIGRATION_DB = "lianxi_migrations"
-
 
 @pytest.fixture
 def fresh_url(tmp_path):
@@ -22,13 +20,14 @@ def fresh_url(tmp_path):
     if not url:
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
+    name = f"{sa.engine.make_url(url).database}_migrations"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {MIGRATION_DB} WITH (FORCE)")
-        connection.exec_driver_sql(f"CREATE DATABASE {MIGRATION_DB}")
-    yield sa.engine.make_url(url).set(database=MIGRATION_DB).render_as_string(hide_password=False)
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    yield sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {MIGRATION_DB} WITH (FORCE)")
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     admin.dispose()
 
 

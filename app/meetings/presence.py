@@ -1,0 +1,120 @@
+"""Who is present at a meeting and who votes for which seat (no Flask here).
+
+The rules:
+
+* a seat is present when it checked in (签到), or when it handed its vote by proxy (委托) to a
+  member who is present — VOTING.md: "proxies count as present";
+* the vote of a present seat is cast by its proxy holder if it has one, else by the substitute
+  (替补) who took the seat for this meeting, else by the seat's holder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.models import Attendance, Constituency, Meeting, Proxy, Seat, Substitute
+
+
+@dataclass(frozen=True)
+class ConstituencyPresence:
+    """Present and expected (应到/实到) seats of one constituency at a meeting."""
+
+    key: str
+    name: str
+    seats: int
+    present: int
+
+
+def checked_in_seat_ids(session: Session, meeting_id: int) -> set[int]:
+    """Seats that checked in themselves (in person, by substitute or ticked by the convener)."""
+    query = sa.select(Attendance.seat_id).where(Attendance.meeting_id == meeting_id)
+    return set(session.scalars(query))
+
+
+def present_seat_ids(session: Session, meeting_id: int) -> set[int]:
+    """Seats present at the meeting: checked in, or represented by a present proxy holder."""
+    present = checked_in_seat_ids(session, meeting_id)
+    attending_people = set(
+        session.scalars(
+            sa.select(Attendance.user_id).where(
+                Attendance.meeting_id == meeting_id, Attendance.user_id.is_not(None)
+            )
+        )
+    )
+    for seat_id, holder_id in session.execute(
+        sa.select(Proxy.seat_id, Proxy.holder_id).where(Proxy.meeting_id == meeting_id)
+    ):
+        if holder_id in attending_people:
+            present.add(seat_id)
+    return present
+
+
+def presence_by_constituency(session: Session, meeting: Meeting) -> list[ConstituencyPresence]:
+    """Present / expected seats per constituency, in the body's order."""
+    present = present_seat_ids(session, meeting.id)
+    constituencies = session.scalars(
+        sa.select(Constituency)
+        .where(Constituency.body_id == meeting.body_id)
+        .order_by(Constituency.position, Constituency.id)
+    ).all()
+    seat_rows = session.execute(
+        sa.select(Seat.id, Seat.constituency_id)
+        .join(Constituency)
+        .where(Constituency.body_id == meeting.body_id)
+    ).all()
+    counts = {c.id: 0 for c in constituencies}
+    for seat_id, constituency_id in seat_rows:
+        if seat_id in present:
+            counts[constituency_id] += 1
+    return [ConstituencyPresence(c.key, c.name, c.seats, counts[c.id]) for c in constituencies]
+
+
+def seats_voted_by(session: Session, meeting: Meeting, user_id: int) -> list[Seat]:
+    """The present seats whose vote this person casts at the meeting, in the body's seat order.
+
+    A handful of small queries whatever the size of the body: this runs on every ballot.
+    """
+    proxies = dict(
+        session.execute(
+            sa.select(Proxy.seat_id, Proxy.holder_id).where(Proxy.meeting_id == meeting.id)
+        ).all()
+    )
+    substitutes = dict(
+        session.execute(
+            sa.select(Substitute.seat_id, Substitute.user_id).where(
+                Substitute.meeting_id == meeting.id
+            )
+        ).all()
+    )
+    own = session.scalars(
+        sa.select(Seat.id)
+        .join(Constituency)
+        .where(Constituency.body_id == meeting.body_id, Seat.holder_id == user_id)
+    ).all()
+    candidates = {seat_id for seat_id in own if seat_id not in proxies and seat_id not in substitutes}
+    candidates |= {s for s, u in substitutes.items() if u == user_id and s not in proxies}
+    by_proxy = {s for s, holder in proxies.items() if holder == user_id}
+    if not candidates and not by_proxy:
+        return []
+    attendances = session.execute(
+        sa.select(Attendance.seat_id, Attendance.user_id).where(
+            Attendance.meeting_id == meeting.id,
+            sa.or_(Attendance.seat_id.in_(candidates | by_proxy), Attendance.user_id == user_id),
+        )
+    ).all()
+    checked_in = {seat_id for seat_id, _ in attendances}
+    voter_present = any(person == user_id for _, person in attendances)
+    present = {s for s in candidates if s in checked_in}
+    if voter_present:
+        present |= by_proxy
+    return list(
+        session.scalars(
+            sa.select(Seat)
+            .join(Constituency)
+            .where(Seat.id.in_(present))
+            .order_by(Constituency.position, Seat.number)
+        )
+    )
