@@ -37,6 +37,8 @@ class Meeting(db.Model):
     checkin_token: Mapped[str] = mapped_column(sa.String(40), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
+    body: Mapped[Body] = relationship()  # noqa: F821
+    current_item: Mapped[AgendaItem | None] = relationship(foreign_keys=[current_item_id])
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting",
         order_by="AgendaItem.position",
@@ -73,6 +75,9 @@ class AgendaItem(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
     topic: Mapped[Topic | None] = relationship()  # noqa: F821
+    motions: Mapped[list[Motion]] = relationship(  # noqa: F821
+        back_populates="agenda_item", order_by="Motion.id"
+    )
 
     __table_args__ = (
         sa.CheckConstraint(

@@ -40,7 +40,7 @@ class Resolution(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     body: Mapped[Body] = relationship()  # noqa: F821
-    motion: Mapped[Motion | None] = relationship()  # noqa: F821
+    motion: Mapped[Motion | None] = relationship(back_populates="resolution")  # noqa: F821
     topics: Mapped[list[Topic]] = relationship(secondary=resolution_topics)  # noqa: F821
     tasks: Mapped[list[Task]] = relationship(  # noqa: F821
         back_populates="resolution", order_by="Task.id"

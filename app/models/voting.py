@@ -48,7 +48,10 @@ class Motion(db.Model):
     frozen: Mapped[dict | None] = mapped_column(sa.JSON)
 
     meeting: Mapped[Meeting] = relationship()  # noqa: F821
-    agenda_item: Mapped[AgendaItem | None] = relationship()  # noqa: F821
+    agenda_item: Mapped[AgendaItem | None] = relationship(back_populates="motions")  # noqa: F821
+    resolution: Mapped[Resolution | None] = relationship(  # noqa: F821
+        back_populates="motion", uselist=False
+    )
 
     __table_args__ = (
         sa.CheckConstraint("kind IN ('roll_call','secret','hands')", name="kind_known"),
