@@ -1,4 +1,4 @@
-"""One place that says what time it is, so tests can freeze it (time-machine) and deadlines agree."""
+"""The one clock: tests freeze it (time-machine), so deadlines agree everywhere."""
 
 from datetime import UTC, datetime
 

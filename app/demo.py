@@ -66,7 +66,9 @@ BODIES = [
         "slug": "huaxing",
         "name": "华兴街三级党建联席会",
         "short_name": "华兴街联席",
-        "description": "街区-社区-商圈三级党建联席会议。商户代表占 40% 席位，小商户不被大单位压过。",
+        "description": (
+            "街区-社区-商圈三级党建联席会议。商户代表占 40% 席位，小商户不被大单位压过。"
+        ),
         "rule": MAJORITY_QUOTA,
         "seconds_needed": 3,
         "constituencies": [
@@ -81,7 +83,9 @@ BODIES = [
         "slug": "xietang",
         "name": "斜塘街道“1+3+N”联席会议",
         "short_name": "斜塘联席",
-        "description": "1 个社区党组织 + 业委会、物业、居民 3 方 + 代表、企业、高校、社会组织 N 方。",
+        "description": (
+            "1 个社区党组织 + 业委会、物业、居民 3 方 + 代表、企业、高校、社会组织 N 方。"
+        ),
         "rule": SIMPLE_MAJORITY,
         "seconds_needed": 2,
         "constituencies": [
@@ -114,38 +118,113 @@ BODIES = [
 
 SURNAMES = "王李张刘陈杨黄吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 GIVEN = ["建国", "秀英", "志强", "桂兰", "海燕", "伟", "芳", "明", "丽华", "国平", "玉兰", "德福"]
-MERCHANTS = ["老字号茶铺", "华兴百货", "张记面馆", "川味火锅", "便民药房", "花间书店",
-             "阿婆凉粉", "好邻居超市"]
+MERCHANTS = [
+    "老字号茶铺",
+    "华兴百货",
+    "张记面馆",
+    "川味火锅",
+    "便民药房",
+    "花间书店",
+    "阿婆凉粉",
+    "好邻居超市",
+]
 
 UNITS = [
-    ("jinhua-wuye", "锦华物业", "华兴街和锦绣小区的物业服务企业", ("zhoumin", "周敏", "13900000011")),
+    (
+        "jinhua-wuye",
+        "锦华物业",
+        "华兴街和锦绣小区的物业服务企业",
+        ("zhoumin", "周敏", "13900000011"),
+    ),
     ("huaxing-baihuo", "华兴百货", "华兴街的大型百货商场", ("wugang", "吴刚", "13900000012")),
 ]
 
 TOPICS = [
     # (body, receipt suffix, title, description, category, location, name, phone, status, note)
-    ("huaxing", 1, "商户免费开放厕所给游客和居民",
-     "华兴街游客多，公共厕所少。建议有条件的商户开放厕所，门口挂牌，方便老人和游客。",
-     "商户经营", "华兴街中段", "刘阿姨", "13700000001", "decided", ""),
-    ("huaxing", 2, "增设免费手机充电点",
-     "很多老人出门手机没电，扫码付款、看健康码都不方便。希望商户能提供免费充电。",
-     "设施", "华兴街全段", "陈先生", "13700000002", "decided", ""),
-    ("huaxing", 3, "晚上垃圾清运不及时",
-     "晚上九点以后餐饮店的垃圾堆在路边，第二天早上才收，味道大，还招老鼠。",
-     "环境卫生", "华兴街与红星路口", "", "", "accepted", ""),
-    ("huaxing", 4, "志愿服务积分能在商户打折",
-     "建议志愿者的服务积分可以在参与的商户兑换折扣，鼓励更多人参加志愿服务。",
-     "商户经营", "", "黄同学", "", "submitted", ""),
-    ("huaxing", 5, "夜间外摆噪音扰民",
-     "有烧烤店外摆到凌晨，楼上居民睡不好。",
-     "其他", "华兴街北段", "", "13700000005", "declined",
-     "街道城管中队已在处理外摆整治，本会不重复立项。"),
-    ("xietang", 1, "小区电动车充电桩不够",
-     "电动车多，充电桩少，有人从楼上拉电线充电，很危险。",
-     "安全", "斜塘三区", "郭师傅", "13700000011", "submitted", ""),
-    ("xiaoqu", 1, "地下车库灯光太暗",
-     "车库好几盏灯坏了，老人晚上取车看不清，容易摔倒。",
-     "设施", "锦绣小区地下车库", "林奶奶", "", "accepted", ""),
+    (
+        "huaxing",
+        1,
+        "商户免费开放厕所给游客和居民",
+        "华兴街游客多，公共厕所少。建议有条件的商户开放厕所，门口挂牌，方便老人和游客。",
+        "商户经营",
+        "华兴街中段",
+        "刘阿姨",
+        "13700000001",
+        "decided",
+        "",
+    ),
+    (
+        "huaxing",
+        2,
+        "增设免费手机充电点",
+        "很多老人出门手机没电，扫码付款、看健康码都不方便。希望商户能提供免费充电。",
+        "设施",
+        "华兴街全段",
+        "陈先生",
+        "13700000002",
+        "decided",
+        "",
+    ),
+    (
+        "huaxing",
+        3,
+        "晚上垃圾清运不及时",
+        "晚上九点以后餐饮店的垃圾堆在路边，第二天早上才收，味道大，还招老鼠。",
+        "环境卫生",
+        "华兴街与红星路口",
+        "",
+        "",
+        "accepted",
+        "",
+    ),
+    (
+        "huaxing",
+        4,
+        "志愿服务积分能在商户打折",
+        "建议志愿者的服务积分可以在参与的商户兑换折扣，鼓励更多人参加志愿服务。",
+        "商户经营",
+        "",
+        "黄同学",
+        "",
+        "submitted",
+        "",
+    ),
+    (
+        "huaxing",
+        5,
+        "夜间外摆噪音扰民",
+        "有烧烤店外摆到凌晨，楼上居民睡不好。",
+        "其他",
+        "华兴街北段",
+        "",
+        "13700000005",
+        "declined",
+        "街道城管中队已在处理外摆整治，本会不重复立项。",
+    ),
+    (
+        "xietang",
+        1,
+        "小区电动车充电桩不够",
+        "电动车多，充电桩少，有人从楼上拉电线充电，很危险。",
+        "安全",
+        "斜塘三区",
+        "郭师傅",
+        "13700000011",
+        "submitted",
+        "",
+    ),
+    (
+        "xiaoqu",
+        1,
+        "地下车库灯光太暗",
+        "车库好几盏灯坏了，老人晚上取车看不清，容易摔倒。",
+        "设施",
+        "锦绣小区地下车库",
+        "林奶奶",
+        "",
+        "accepted",
+        "",
+    ),
 ]
 
 
@@ -178,8 +257,9 @@ def seed(session: Session) -> bool:
     bodies = {spec["slug"]: _body(session, spec) for spec in BODIES}
     units = {}
     for slug, name, description, (username, staff_name, phone) in UNITS:
-        unit, _ = _get_or_add(session, ResponsibleUnit, {"name": name, "description": description},
-                              slug=slug)
+        unit, _ = _get_or_add(
+            session, ResponsibleUnit, {"name": name, "description": description}, slug=slug
+        )
         staff = _person(session, username, staff_name, phone)
         _get_or_add(session, UnitStaff, unit_id=unit.id, user_id=staff.id)
         units[slug] = unit
@@ -209,15 +289,22 @@ def _body(session: Session, spec: dict) -> Body:
         constituency, _ = _get_or_add(
             session,
             Constituency,
-            {"name": cname, "seats": seats, "share": share, "share_is_minimum": minimum,
-             "position": position},
+            {
+                "name": cname,
+                "seats": seats,
+                "share": share,
+                "share_is_minimum": minimum,
+                "position": position,
+            },
             body_id=body.id,
             key=key,
         )
         for number in range(1, seats + 1):
             member_no += 1
             phone = f"{spec['phone_prefix']}{member_no:02d}"
-            name = SURNAMES[(member_no * 7 + position) % len(SURNAMES)] + GIVEN[member_no % len(GIVEN)]
+            name = (
+                SURNAMES[(member_no * 7 + position) % len(SURNAMES)] + GIVEN[member_no % len(GIVEN)]
+            )
             holder = _person(session, None, name, phone)
             represents = MERCHANTS[number - 1] if key == "shanghu" else ""
             _get_or_add(
@@ -255,16 +342,27 @@ def _topic(session: Session, body: Body, spec: tuple) -> Topic:
     if created:
         session.add(TopicEvent(topic_id=topic.id, to_status="submitted", created_at=created_at))
         if status != "submitted":
-            session.add(TopicEvent(topic_id=topic.id, from_status="submitted", to_status=status,
-                                   note=note, created_at=created_at + timedelta(days=1)))
+            session.add(
+                TopicEvent(
+                    topic_id=topic.id,
+                    from_status="submitted",
+                    to_status=status,
+                    note=note,
+                    created_at=created_at + timedelta(days=1),
+                )
+            )
     return topic
 
 
 def _seats_of(session: Session, body: Body) -> list[Seat]:
-    return list(session.scalars(
-        sa.select(Seat).join(Constituency).where(Constituency.body_id == body.id)
-        .order_by(Constituency.position, Seat.number)
-    ))
+    return list(
+        session.scalars(
+            sa.select(Seat)
+            .join(Constituency)
+            .where(Constituency.body_id == body.id)
+            .order_by(Constituency.position, Seat.number)
+        )
+    )
 
 
 def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> None:
@@ -274,10 +372,17 @@ def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> No
     meeting, _ = _get_or_add(
         session,
         Meeting,
-        {"body_id": body.id, "starts_at": starts, "ends_at": starts + timedelta(hours=2),
-         "place": "华兴街党群服务中心二楼会议室", "status": "closed",
-         "published_at": starts - timedelta(days=5), "opened_at": starts,
-         "closed_at": starts + timedelta(hours=2), "checkin_token": secrets.token_urlsafe(16)},
+        {
+            "body_id": body.id,
+            "starts_at": starts,
+            "ends_at": starts + timedelta(hours=2),
+            "place": "华兴街党群服务中心二楼会议室",
+            "status": "closed",
+            "published_at": starts - timedelta(days=5),
+            "opened_at": starts,
+            "closed_at": starts + timedelta(hours=2),
+            "checkin_token": secrets.token_urlsafe(16),
+        },
         title="2026年第三季度联席会议",
     )
     items = [
@@ -288,10 +393,17 @@ def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> No
     agenda = []
     for position, (kind, title, topic, presenter) in enumerate(items, start=1):
         item, _ = _get_or_add(
-            session, AgendaItem,
-            {"kind": kind, "title": title, "presenter": presenter,
-             "topic_id": topic.id if topic else None, "minutes_allotted": 20},
-            meeting_id=meeting.id, position=position,
+            session,
+            AgendaItem,
+            {
+                "kind": kind,
+                "title": title,
+                "presenter": presenter,
+                "topic_id": topic.id if topic else None,
+                "minutes_allotted": 20,
+            },
+            meeting_id=meeting.id,
+            position=position,
         )
         agenda.append(item)
 
@@ -299,8 +411,15 @@ def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> No
     absent = {seats[3].id, seats[11].id, seats[19].id}  # one seat of each constituency missed it
     present = [s for s in seats if s.id not in absent]
     for seat in present:
-        session.add(Attendance(meeting_id=meeting.id, seat_id=seat.id, user_id=seat.holder_id,
-                               method="qr", checked_in_at=starts - timedelta(minutes=10)))
+        session.add(
+            Attendance(
+                meeting_id=meeting.id,
+                seat_id=seat.id,
+                user_id=seat.holder_id,
+                method="qr",
+                checked_in_at=starts - timedelta(minutes=10),
+            )
+        )
 
     # Choices per present seat, in seat order: mostly yes, a few against, one abstention.
     toilets = ["yes"] * 17
@@ -311,21 +430,38 @@ def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> No
     resolutions = []
     for number, (item, choices, title, text) in enumerate(
         [
-            (agenda[1], toilets, "华兴街商户共享厕所行动",
-             "沿街有条件的商户自愿向游客和居民免费开放厕所，统一挂“共享厕所”牌；"
-             "华兴百货作为大单位带头，并与小商户结对。"),
-            (agenda[2], charging, "华兴街免费手机充电点",
-             "在华兴街设立不少于 10 个免费手机充电点，优先设在老年人常去的商户。"),
+            (
+                agenda[1],
+                toilets,
+                "华兴街商户共享厕所行动",
+                "沿街有条件的商户自愿向游客和居民免费开放厕所，统一挂“共享厕所”牌；"
+                "华兴百货作为大单位带头，并与小商户结对。",
+            ),
+            (
+                agenda[2],
+                charging,
+                "华兴街免费手机充电点",
+                "在华兴街设立不少于 10 个免费手机充电点，优先设在老年人常去的商户。",
+            ),
         ],
         start=1,
     ):
         motion = _closed_motion(session, body, meeting, item, present, choices, convener)
         resolution, _ = _get_or_add(
-            session, Resolution,
-            {"motion_id": motion.id, "number_text": f"华兴街联席〔2026〕{number}号",
-             "title": title, "text": text, "decided_on": decided_on, "status": "published",
-             "published_at": starts + timedelta(days=1)},
-            body_id=body.id, year=2026, number=number,
+            session,
+            Resolution,
+            {
+                "motion_id": motion.id,
+                "number_text": f"华兴街联席〔2026〕{number}号",
+                "title": title,
+                "text": text,
+                "decided_on": decided_on,
+                "status": "published",
+                "published_at": starts + timedelta(days=1),
+            },
+            body_id=body.id,
+            year=2026,
+            number=number,
         )
         resolution.topics.append(item.topic)
         resolutions.append(resolution)
@@ -334,24 +470,39 @@ def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> No
 
 def _closed_motion(session, body, meeting, item, present_seats, choices, convener) -> Motion:
     """A roll-call motion with its ballots, closed with the engine's frozen result."""
-    motion = Motion(meeting_id=meeting.id, agenda_item_id=item.id, text=item.title,
-                    kind="roll_call", rule=body.default_rule, status="closed",
-                    created_by_id=convener.id, opened_at=meeting.opened_at,
-                    closed_at=meeting.opened_at + timedelta(minutes=30 * item.position),
-                    frozen={})
+    motion = Motion(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        text=item.title,
+        kind="roll_call",
+        rule=body.default_rule,
+        status="closed",
+        created_by_id=convener.id,
+        opened_at=meeting.opened_at,
+        closed_at=meeting.opened_at + timedelta(minutes=30 * item.position),
+        frozen={},
+    )
     session.add(motion)
     session.flush()
     present = {c.key: 0 for c in body.constituencies}
     votes = {c.key: {"yes": 0, "no": 0, "abstain": 0} for c in body.constituencies}
     for seat, choice in zip(present_seats, choices, strict=True):
-        session.add(Ballot(motion_id=motion.id, seat_id=seat.id, cast_by_id=seat.holder_id,
-                           choice=choice, cast_at=motion.opened_at))
+        session.add(
+            Ballot(
+                motion_id=motion.id,
+                seat_id=seat.id,
+                cast_by_id=seat.holder_id,
+                choice=choice,
+                cast_at=motion.opened_at,
+            )
+        )
         key = seat.constituency.key
         present[key] += 1
         votes[key][choice] += 1
     case = {
-        "constituencies": [{"id": c.key, "seats": c.seats, "share": c.share}
-                           for c in body.constituencies],
+        "constituencies": [
+            {"id": c.key, "seats": c.seats, "share": c.share} for c in body.constituencies
+        ],
         "present": present,
         "votes": votes,
         "rule": body.default_rule,
@@ -363,7 +514,7 @@ def _closed_motion(session, body, meeting, item, present_seats, choices, convene
 
 
 def _tasks(session, resolutions, units, body, convener) -> None:
-    """Tasks in several states: closed and rated, completed awaiting rating, in progress, overdue."""
+    """Tasks in several states: closed and rated, completed, in progress, accepted, assigned."""
     baihuo, wuye = units["huaxing-baihuo"], units["jinhua-wuye"]
     toilets, charging = resolutions
     assigned = datetime(2026, 9, 17, 1, 0)
@@ -377,29 +528,62 @@ def _tasks(session, resolutions, units, body, convener) -> None:
     members = [s.holder_id for s in _seats_of(session, body)][:6]
     for resolution, unit, title, deadline, status in specs:
         task, created = _get_or_add(
-            session, Task,
-            {"unit_id": unit.id, "deadline": deadline, "status": status, "assigned_at": assigned,
-             "done_definition": "现场可用、挂牌清楚，经成员查看确认。"},
-            resolution_id=resolution.id, title=title,
+            session,
+            Task,
+            {
+                "unit_id": unit.id,
+                "deadline": deadline,
+                "status": status,
+                "assigned_at": assigned,
+                "done_definition": "现场可用、挂牌清楚，经成员查看确认。",
+            },
+            resolution_id=resolution.id,
+            title=title,
         )
         if not created:
             continue
         if status != "assigned":
             task.accepted_at = assigned + timedelta(days=1)
-            session.add(TaskUpdate(task_id=task.id, kind="accepted", note="已接单，安排专人负责。",
-                                   created_at=task.accepted_at))
+            session.add(
+                TaskUpdate(
+                    task_id=task.id,
+                    kind="accepted",
+                    note="已接单，安排专人负责。",
+                    created_at=task.accepted_at,
+                )
+            )
         if status in ("in_progress", "completed", "closed"):
-            session.add(TaskUpdate(task_id=task.id, kind="note", note="已完成现场勘查，正在采购。",
-                                   created_at=assigned + timedelta(days=7)))
+            session.add(
+                TaskUpdate(
+                    task_id=task.id,
+                    kind="note",
+                    note="已完成现场勘查，正在采购。",
+                    created_at=assigned + timedelta(days=7),
+                )
+            )
         if status in ("completed", "closed"):
             task.completed_at = datetime(2026, 10, 12, 8, 0)
             task.completion_report = "已按要求完成，挂牌上墙，现场照片见进展。"
-            session.add(TaskUpdate(task_id=task.id, kind="completed", note=task.completion_report,
-                                   created_at=task.completed_at))
+            session.add(
+                TaskUpdate(
+                    task_id=task.id,
+                    kind="completed",
+                    note=task.completion_report,
+                    created_at=task.completed_at,
+                )
+            )
         if status == "closed":
-            for user_id, value in zip(members, ["satisfied", "satisfied", "basic", "satisfied"],
-                                      strict=False):
+            for user_id, value in zip(
+                members, ["satisfied", "satisfied", "basic", "satisfied"], strict=False
+            ):
                 session.add(Rating(task_id=task.id, round=1, user_id=user_id, value=value))
             task.closed_at = datetime(2026, 10, 20, 2, 0)
-            session.add(TaskUpdate(task_id=task.id, kind="closed", note="评单满意，予以销号。",
-                                   author_id=convener.id, created_at=task.closed_at))
+            session.add(
+                TaskUpdate(
+                    task_id=task.id,
+                    kind="closed",
+                    note="评单满意，予以销号。",
+                    author_id=convener.id,
+                    created_at=task.closed_at,
+                )
+            )

@@ -36,6 +36,6 @@ def init_app(app: Flask) -> None:
         return {"large_text": large_text_on(), "locale": select_locale(), "languages": LANGUAGES}
 
     app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""
-    app.jinja_env.filters["datetime"] = (
-        lambda value: format_datetime(value, "medium") if value else ""
+    app.jinja_env.filters["datetime"] = lambda value: (
+        format_datetime(value, "medium") if value else ""
     )

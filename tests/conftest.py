@@ -1,5 +1,7 @@
-"""Shared fixtures: an app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), a clean
-database for every test, a client, and ``login_as``.
+"""Shared fixtures: an app on SQLite or PostgreSQL, a clean database per test, a client.
+
+The database is TEST_DATABASE_URL when set, else a SQLite file of this run. ``login_as`` signs a
+person in without the form.
 
 The schema is created once per run; after every test each table is emptied, so every test
 starts from a clean database while the suite stays fast on both engines.
@@ -34,6 +36,7 @@ class FreshContextClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        """Run the request in an empty context, after committing the test's transaction."""
         if has_app_context():
             # End the test's own transaction first: the request then sees what the test made,
             # and the test's next read (expired by the commit) sees what the request did.

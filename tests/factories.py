@@ -15,8 +15,14 @@ _numbers = itertools.count(1)
 PASSWORD = "correct horse 12"
 
 
-def make_user(name: str | None = None, *, phone: str | None = None, username: str | None = None,
-              password: str | None = PASSWORD, is_admin: bool = False) -> User:
+def make_user(
+    name: str | None = None,
+    *,
+    phone: str | None = None,
+    username: str | None = None,
+    password: str | None = PASSWORD,
+    is_admin: bool = False,
+) -> User:
     """A person with a password; unique phone and username unless given."""
     n = next(_numbers)
     user = User(
@@ -32,8 +38,14 @@ def make_user(name: str | None = None, *, phone: str | None = None, username: st
     return user
 
 
-def make_body(slug: str | None = None, constituencies=None, rule: dict | None = None,
-              holders: bool = True, convener: User | None = None, **fields) -> Body:
+def make_body(
+    slug: str | None = None,
+    constituencies=None,
+    rule: dict | None = None,
+    holders: bool = True,
+    convener: User | None = None,
+    **fields,
+) -> Body:
     """A body; ``constituencies`` is a list of (key, seats, share, minimum) tuples.
 
     By default: community 12 seats (2/5), street 5 (1/5), merchant 8 (2/5, minimum) — the
@@ -50,8 +62,15 @@ def make_body(slug: str | None = None, constituencies=None, rule: dict | None = 
         body.default_rule = rule
     db.session.add(body)
     for position, (key, seats, share, minimum) in enumerate(constituencies):
-        constituency = Constituency(body=body, key=key, name=key, seats=seats, share=share,
-                                    share_is_minimum=minimum, position=position)
+        constituency = Constituency(
+            body=body,
+            key=key,
+            name=key,
+            seats=seats,
+            share=share,
+            share_is_minimum=minimum,
+            position=position,
+        )
         db.session.add(constituency)
         for number in range(1, seats + 1):
             holder = make_user(f"{key}{number}") if holders else None
@@ -83,9 +102,14 @@ def make_unit(staff: User | None = None) -> ResponsibleUnit:
 
 def make_meeting(body: Body, status: str = "draft", **fields) -> Meeting:
     """A meeting of ``body``."""
-    meeting = Meeting(body_id=body.id, title=fields.pop("title", "季度联席会议"),
-                      starts_at=fields.pop("starts_at", datetime(2026, 12, 1, 6, 30)),
-                      status=status, checkin_token=secrets.token_urlsafe(16), **fields)
+    meeting = Meeting(
+        body_id=body.id,
+        title=fields.pop("title", "季度联席会议"),
+        starts_at=fields.pop("starts_at", datetime(2026, 12, 1, 6, 30)),
+        status=status,
+        checkin_token=secrets.token_urlsafe(16),
+        **fields,
+    )
     db.session.add(meeting)
     db.session.commit()
     return meeting

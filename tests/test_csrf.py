@@ -32,7 +32,7 @@ def test_post_with_form_token_is_accepted(client, csrf_on):
 
 
 def test_htmx_header_token_is_accepted(client, csrf_on):
-    """htmx sends the token in the X-CSRFToken header set once on <body>."""
+    """The htmx request sends the token in the X-CSRFToken header set once on <body>."""
     html = client.get("/").get_data(as_text=True)
     token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
     response = client.post(

@@ -34,7 +34,10 @@ def fresh_url(tmp_path):
 def test_migrations_match_models_and_downgrade(fresh_url):
     """Upgrading an empty database leaves no difference from the models; downgrade empties it."""
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": fresh_url, "SQLALCHEMY_ENGINE_OPTIONS": engine_options(fresh_url)}
+        {
+            "SQLALCHEMY_DATABASE_URI": fresh_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(fresh_url),
+        }
     )
     with app.app_context():
         upgrade()

@@ -136,4 +136,3 @@ def set_large_text():
         value = "1" if request.form.get("large") == "1" else "0"
         response.set_cookie(LARGE_TEXT_COOKIE, value, max_age=PREFERENCE_MAX_AGE, samesite="Lax")
     return response
-

@@ -16,7 +16,9 @@ def normalise_login(login: str) -> str:
 def user_for_password(session: Session, login: str, password: str) -> User | None:
     """The active person whose phone or username is ``login`` and whose password matches."""
     login = normalise_login(login)
-    user = session.scalar(sa.select(User).where(sa.or_(User.phone == login, User.username == login)))
+    user = session.scalar(
+        sa.select(User).where(sa.or_(User.phone == login, User.username == login))
+    )
     if user is None or not user.active or not user.check_password(password):
         return None
     return user

@@ -94,7 +94,9 @@ def seats_voted_by(session: Session, meeting: Meeting, user_id: int) -> list[Sea
         .join(Constituency)
         .where(Constituency.body_id == meeting.body_id, Seat.holder_id == user_id)
     ).all()
-    candidates = {seat_id for seat_id in own if seat_id not in proxies and seat_id not in substitutes}
+    candidates = {
+        seat_id for seat_id in own if seat_id not in proxies and seat_id not in substitutes
+    }
     candidates |= {s for s, u in substitutes.items() if u == user_id and s not in proxies}
     by_proxy = {s for s, holder in proxies.items() if holder == user_id}
     if not candidates and not by_proxy:

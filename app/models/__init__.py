@@ -1,4 +1,4 @@
-"""The domain's tables, split by stage of the cycle. Import from here: ``from app.models import Body``."""
+"""The domain's tables, split by stage of the cycle: ``from app.models import Body``."""
 
 from app.models.accounts import SignInLink, User
 from app.models.audit import AuditEvent

@@ -1,4 +1,4 @@
-"""Joint meetings (联席会议) as standing bodies: constituencies, seats, conveners, responsible units."""
+"""Joint meetings (联席会议) as standing bodies: constituencies, seats, conveners, units."""
 
 from __future__ import annotations
 
@@ -28,7 +28,9 @@ class Body(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     #: The voting rule of VOTING.md used when a motion does not choose another.
     default_rule: Mapped[dict] = mapped_column(sa.JSON, default=lambda: dict(DEFAULT_RULE))
-    topic_categories: Mapped[list] = mapped_column(sa.JSON, default=lambda: list(DEFAULT_CATEGORIES))
+    topic_categories: Mapped[list] = mapped_column(
+        sa.JSON, default=lambda: list(DEFAULT_CATEGORIES)
+    )
     #: How many seconds (附议) a topic needs before it is put to the convener as ready.
     seconds_needed: Mapped[int] = mapped_column(default=0)
     #: Whether one member may carry the proxies (委托) of several seats at one meeting.

@@ -1,4 +1,4 @@
-"""Follow-up (督办): tasks assigned to responsible units, their progress and their ratings (评单)."""
+"""Follow-up (督办): tasks of responsible units, their progress and their ratings (评单)."""
 
 from __future__ import annotations
 
@@ -100,10 +100,6 @@ class Rating(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("task_id", "round", "user_id"),
         sa.UniqueConstraint("task_id", "round", "topic_id"),
-        sa.CheckConstraint(
-            "value IN ('satisfied','basic','unsatisfied')", name="value_known"
-        ),
-        sa.CheckConstraint(
-            "(user_id IS NULL) <> (topic_id IS NULL)", name="one_rater"
-        ),
+        sa.CheckConstraint("value IN ('satisfied','basic','unsatisfied')", name="value_known"),
+        sa.CheckConstraint("(user_id IS NULL) <> (topic_id IS NULL)", name="one_rater"),
     )

@@ -80,9 +80,7 @@ class AgendaItem(db.Model):
     )
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "kind IN ('information','discussion','decision')", name="kind_known"
-        ),
+        sa.CheckConstraint("kind IN ('information','discussion','decision')", name="kind_known"),
         sa.CheckConstraint("minutes_allotted >= 0", name="minutes_nonneg"),
     )
 

@@ -56,13 +56,16 @@ class Topic(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(
-            "status IN ('submitted','needs_info','accepted','merged','declined','on_agenda','decided')",
+            "status IN ('submitted','needs_info','accepted','merged','declined',"
+            "'on_agenda','decided')",
             name="status_known",
         ),
         sa.CheckConstraint(
             "(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"
         ),
-        sa.CheckConstraint("status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"),
+        sa.CheckConstraint(
+            "status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"
+        ),
         sa.CheckConstraint("seconds_count >= 0", name="seconds_nonneg"),
     )
 
@@ -87,7 +90,9 @@ class TopicEvent(db.Model):
     __tablename__ = "topic_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    topic_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("topics.id", ondelete="CASCADE"), index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     from_status: Mapped[str] = mapped_column(sa.String(20), default="")
     to_status: Mapped[str] = mapped_column(sa.String(20))

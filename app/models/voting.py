@@ -55,11 +55,11 @@ class Motion(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("kind IN ('roll_call','secret','hands')", name="kind_known"),
-        sa.CheckConstraint(
-            "status IN ('draft','open','closed','cancelled')", name="status_known"
-        ),
+        sa.CheckConstraint("status IN ('draft','open','closed','cancelled')", name="status_known"),
         sa.CheckConstraint("status <> 'closed' OR frozen IS NOT NULL", name="closed_is_frozen"),
-        sa.CheckConstraint("status <> 'cancelled' OR cancel_reason <> ''", name="cancel_has_reason"),
+        sa.CheckConstraint(
+            "status <> 'cancelled' OR cancel_reason <> ''", name="cancel_has_reason"
+        ),
     )
 
 

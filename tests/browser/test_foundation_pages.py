@@ -8,8 +8,9 @@ from tests.browser.conftest import LAPTOP
 from tests.factories import PASSWORD, make_body
 
 
-def test_resident_reads_the_board_and_member_signs_in(live_server, open_context, shot,
-                                                     assert_accessible, ctx):
+def test_resident_reads_the_board_and_member_signs_in(
+    live_server, open_context, shot, assert_accessible, ctx
+):
     """A phone visitor sees the Chinese board, turns on 长辈版, switches language and signs in."""
     body = make_body(constituencies=[("merchant", 1, None, False)])
     member = db.session.scalar(sa.select(User).join(User.seats))
@@ -27,7 +28,8 @@ def test_resident_reads_the_board_and_member_signs_in(live_server, open_context,
     font_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert font_px >= 18
     sizes = page.evaluate(
-        "[...document.querySelectorAll('button, a.button')].map(e => e.getBoundingClientRect().height)"
+        "[...document.querySelectorAll('button, a.button')]"
+        ".map(e => e.getBoundingClientRect().height)"
     )
     assert min(sizes) >= 60
     assert_accessible(page, "home, large text")

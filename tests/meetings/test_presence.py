@@ -7,8 +7,11 @@ from tests.factories import make_body, make_meeting, make_user
 
 
 def _check_in(meeting, seat, user=None):
-    db.session.add(Attendance(meeting_id=meeting.id, seat_id=seat.id,
-                              user_id=(user or seat.holder).id, method="qr"))
+    db.session.add(
+        Attendance(
+            meeting_id=meeting.id, seat_id=seat.id, user_id=(user or seat.holder).id, method="qr"
+        )
+    )
     db.session.commit()
 
 
@@ -18,14 +21,18 @@ def test_presence_counts_check_ins_and_present_proxies(app, ctx):
     meeting = make_meeting(body, status="in_session")
     m1, m2, m3 = body.constituencies[0].seat_list
     r1, _ = body.constituencies[1].seat_list
-    db.session.add(Proxy(meeting_id=meeting.id, seat_id=m2.id, holder_id=r1.holder_id,
-                         set_by_id=r1.holder_id))
+    db.session.add(
+        Proxy(meeting_id=meeting.id, seat_id=m2.id, holder_id=r1.holder_id, set_by_id=r1.holder_id)
+    )
     _check_in(meeting, m1)
     assert present_seat_ids(db.session, meeting.id) == {m1.id}
     _check_in(meeting, r1)
     assert present_seat_ids(db.session, meeting.id) == {m1.id, m2.id, r1.id}
     presence = presence_by_constituency(db.session, meeting)
-    assert [(p.key, p.present, p.seats) for p in presence] == [("merchant", 2, 3), ("resident", 1, 2)]
+    assert [(p.key, p.present, p.seats) for p in presence] == [
+        ("merchant", 2, 3),
+        ("resident", 1, 2),
+    ]
     assert m3.id not in present_seat_ids(db.session, meeting.id)
 
 
@@ -35,10 +42,12 @@ def test_who_votes_for_a_seat(app, ctx):
     meeting = make_meeting(body, status="in_session")
     s1, s2, s3 = body.constituencies[0].seat_list
     stand_in = make_user("替补")
-    db.session.add(Substitute(meeting_id=meeting.id, seat_id=s3.id, user_id=stand_in.id,
-                              set_by_id=stand_in.id))
-    db.session.add(Proxy(meeting_id=meeting.id, seat_id=s2.id, holder_id=s1.holder_id,
-                         set_by_id=s1.holder_id))
+    db.session.add(
+        Substitute(meeting_id=meeting.id, seat_id=s3.id, user_id=stand_in.id, set_by_id=stand_in.id)
+    )
+    db.session.add(
+        Proxy(meeting_id=meeting.id, seat_id=s2.id, holder_id=s1.holder_id, set_by_id=s1.holder_id)
+    )
     db.session.commit()
     assert seats_voted_by(db.session, meeting, s1.holder_id) == []
     _check_in(meeting, s1)
