@@ -1,0 +1,161 @@
+"""The topic state machine (议题流转): which moves are allowed from each status.
+
+Plain functions with no Flask import. They change the topic and add a ``TopicEvent`` to its
+history; the caller records the audit event and commits.
+
+The rule::
+
+    submitted  → accepted, needs_info, merged, declined
+    needs_info → submitted (the submitter answered), accepted, merged, declined
+    accepted   → on_agenda, decided, merged
+    on_agenda  → decided, accepted (taken off the agenda)
+    merged, declined, decided → nothing (final; the history stays public)
+
+Merging and declining have their own functions because they carry more than a status:
+``merge`` moves the seconds to the surviving topic, ``decline`` needs a public reason.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import object_session
+
+from app.models.topics import TOPIC_STATUSES, Second, Topic, TopicEvent
+
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "submitted": ("accepted", "needs_info", "merged", "declined"),
+    "needs_info": ("submitted", "accepted", "merged", "declined"),
+    "accepted": ("on_agenda", "decided", "merged"),
+    "on_agenda": ("decided", "accepted"),
+    "merged": (),
+    "declined": (),
+    "decided": (),
+}
+
+#: Statuses in which members may still second (附议) a topic.
+OPEN_STATUSES = ("submitted", "needs_info", "accepted")
+
+#: Public decline reasons (不予受理的理由): code → Chinese label (translated in the views).
+DECLINE_REASONS: dict[str, str] = {
+    "duplicate": "与已有议题重复",
+    "outside_remit": "不属于本联席会议的职责范围",
+    "already_handled": "已有部门在处理",
+    "not_enough_info": "信息不足，无法处理",
+}
+
+
+class TransitionError(ValueError):
+    """A move the state machine does not allow; the message says why in plain words."""
+
+
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    """The statuses a topic in ``status`` may move to next (empty for final statuses)."""
+    if status not in ALLOWED:
+        raise TransitionError(f"unknown topic status {status!r}")
+    return ALLOWED[status]
+
+
+def can_move(topic: Topic, to_status: str) -> bool:
+    """Whether ``topic`` may move to ``to_status`` now."""
+    return to_status in allowed_transitions(topic.status or "submitted")
+
+
+def _event(topic: Topic, to_status: str, actor, note: str) -> TopicEvent:
+    event = TopicEvent(
+        from_status=topic.status or "",
+        to_status=to_status,
+        actor_id=getattr(actor, "id", None),
+        note=note or "",
+    )
+    topic.status = to_status
+    topic.events.append(event)
+    return event
+
+
+def start(topic: Topic, *, actor=None, note: str = "") -> TopicEvent:
+    """Record the first step of a new topic's history: it was submitted (from nothing)."""
+    topic.status = ""
+    return _event(topic, "submitted", actor, note)
+
+
+def move(topic: Topic, to_status: str, *, actor=None, note: str = "") -> TopicEvent:
+    """Move ``topic`` to ``to_status`` if ``ALLOWED`` permits it, and append the history event.
+
+    Raises ``TransitionError`` for a move that is not allowed, and for "merged"/"declined",
+    which must go through ``merge`` / ``decline`` so their target or reason is never missing.
+    """
+    if to_status not in TOPIC_STATUSES:
+        raise TransitionError(f"unknown topic status {to_status!r}")
+    if to_status in ("merged", "declined"):
+        raise TransitionError(f"use {to_status[:-1]}() to move a topic to {to_status!r}")
+    current = topic.status or "submitted"
+    if not can_move(topic, to_status):
+        raise TransitionError(f"a topic cannot move from {current!r} to {to_status!r}")
+    return _event(topic, to_status, actor, note)
+
+
+def merge(topic: Topic, into: Topic, actor=None, note: str = "") -> TopicEvent:
+    """Fold ``topic`` into ``into`` (合并): its seconds carry over, it points to the survivor.
+
+    Both topics must belong to the same body; the survivor must be open (submitted, needs_info
+    or accepted) and not the topic itself. Each seconding member counts once on the survivor:
+    a member who seconded both keeps one second. The merged topic's seconds move; its own
+    count drops to zero. The submitter of the merged topic keeps following it through its
+    link, which shows the survivor.
+    """
+    if into is topic or (into.id is not None and into.id == topic.id):
+        raise TransitionError("a topic cannot be merged into itself")
+    if into.body_id != topic.body_id:
+        raise TransitionError("topics of different bodies cannot be merged")
+    if into.status not in OPEN_STATUSES:
+        raise TransitionError(f"cannot merge into a topic that is {into.status!r}")
+    if not can_move(topic, "merged"):
+        raise TransitionError(f"a topic cannot move from {topic.status!r} to 'merged'")
+    session = object_session(topic) or object_session(into)
+    if session is not None and topic.id is not None and into.id is not None:
+        into.seconds_count = (into.seconds_count or 0) + _move_seconds(session, topic, into)
+    topic.seconds_count = 0
+    topic.merged_into = into
+    topic.merged_into_id = into.id
+    return _event(topic, "merged", actor, note)
+
+
+def _move_seconds(session, topic: Topic, into: Topic) -> int:
+    """Move the seconds of ``topic`` onto ``into``, skipping members who seconded both."""
+    already = set(session.scalars(sa.select(Second.user_id).where(Second.topic_id == into.id)))
+    moved = 0
+    for second in session.scalars(sa.select(Second).where(Second.topic_id == topic.id)).all():
+        if second.user_id not in already:
+            session.add(
+                Second(topic_id=into.id, user_id=second.user_id, created_at=second.created_at)
+            )
+            already.add(second.user_id)
+            moved += 1
+        session.delete(second)
+    return moved
+
+
+def decline(topic: Topic, reason_code: str, note: str = "", actor=None) -> TopicEvent:
+    """Decline ``topic`` (不予受理) with a public reason from ``DECLINE_REASONS``.
+
+    The reason code is required; the free-text note is shown publicly with it.
+    """
+    if reason_code not in DECLINE_REASONS:
+        raise TransitionError(f"unknown decline reason {reason_code!r}")
+    if not can_move(topic, "declined"):
+        raise TransitionError(f"a topic cannot move from {topic.status!r} to 'declined'")
+    topic.decline_reason = reason_code
+    topic.decline_note = note or ""
+    return _event(topic, "declined", actor, note)
+
+
+def is_ready(topic: Topic, seconds_needed: int) -> bool:
+    """A topic is ready (待召集人处理) when it is still submitted and has enough seconds.
+
+    A body that needs no seconds (``seconds_needed == 0``) has no "ready" marker.
+    """
+    return (
+        seconds_needed > 0
+        and topic.status in ("submitted", "needs_info")
+        and (topic.seconds_count or 0) >= seconds_needed
+    )
