@@ -4,8 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import config, database, extensions, i18n
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app import config, database, extensions, i18n, ratelimits, security
+from app.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     # Not a bare ``htmx``: importing the app.htmx module rebinds that name in this package.
     extensions.htmx.init_app(app)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
+    security.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
 

@@ -33,6 +33,8 @@ def from_environment(instance_path: str) -> dict:
         "LIANXI_LOCALE": os.environ.get("LIANXI_LOCALE", "zh"),
         "LIANXI_TIMEZONE": os.environ.get("LIANXI_TIMEZONE", "Asia/Shanghai"),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Behind nginx (or another proxy) that sets X-Forwarded-For/-Proto/-Host: see security.py.
+        "LIANXI_PROXY": os.environ.get("LIANXI_PROXY", "") == "1",
         "SESSION_COOKIE_SECURE": os.environ.get("LIANXI_HTTPS", "") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

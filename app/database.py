@@ -1,7 +1,7 @@
 """Database engine settings: SQLite must not say "database is locked" under a room of voters."""
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 
 from app.extensions import db
 
@@ -37,5 +37,24 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def on_begin(connection):
-        writing = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_writes() else "BEGIN")
+
+
+def writes(view):
+    """Mark a GET view that changes the database (opening a personal link records its use).
+
+    On SQLite it then takes the write lock up front like a POST does (see ``_tune_sqlite``):
+    fifty members opening their links at the same moment wait their turn instead of failing.
+    """
+    view.writes_on_get = True
+    return view
+
+
+def _request_writes() -> bool:
+    """Whether the current request may change state (not GET/HEAD/OPTIONS, or marked ``writes``)."""
+    if not has_request_context():
+        return False
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "writes_on_get", False)

@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app import audit, policy
+from app import audit, database, policy, ratelimits
 from app.accounts.forms import EmptyForm, SignInForm
 from app.accounts.signin import user_for_link, user_for_password
 from app.extensions import db, login_manager
@@ -33,6 +33,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@ratelimits.sign_in_per_ip
+@ratelimits.sign_in_per_account
 def sign_in():
     """Sign in by phone number or username and password."""
     form = SignInForm()
@@ -53,6 +55,8 @@ def sign_out():
 
 
 @bp.get("/l/<token>")
+@ratelimits.link_per_ip
+@database.writes
 def link_sign_in(token: str):
     """Sign in through a personal link (个人链接) or its QR code: no password to type."""
     user = user_for_link(db.session, token)
