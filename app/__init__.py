@@ -44,10 +44,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin
     from app.board.routes import bp as board
     from app.errors import init_app as init_errors
+    from app.topics.routes import bp as topics
 
     app.register_blueprint(accounts)
     app.register_blueprint(admin)
     app.register_blueprint(board)
+    app.register_blueprint(topics)
     init_errors(app)
 
 

@@ -6,7 +6,6 @@ missing, so running ``flask seed-demo`` twice duplicates nothing.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import date, datetime, timedelta
 
@@ -26,6 +25,7 @@ from app.models import (
     Resolution,
     ResponsibleUnit,
     Seat,
+    Second,
     Task,
     TaskUpdate,
     Topic,
@@ -33,6 +33,8 @@ from app.models import (
     UnitStaff,
     User,
 )
+from app.models.accounts import hash_token
+from app.topics.submission import new_follow_token, receipt_number
 from app.voting.tally import tally_case
 
 DEMO_PASSWORD = "lianxi2026"
@@ -317,6 +319,10 @@ def _body(session: Session, spec: dict) -> Body:
     return body
 
 
+#: Topics that members have seconded (附议), and by how many of them.
+SECONDED = {("huaxing", 4): 3}
+
+
 def _topic(session: Session, body: Body, spec: tuple) -> Topic:
     _, suffix, title, description, category, location, name, phone, status, note = spec
     created_at = datetime(2026, 8, 1, 2, 0) + timedelta(days=suffix * 3)
@@ -325,7 +331,7 @@ def _topic(session: Session, body: Body, spec: tuple) -> Topic:
         Topic,
         {
             "body_id": body.id,
-            "follow_token_hash": hashlib.sha256(secrets.token_bytes(24)).hexdigest(),
+            "follow_token_hash": hash_token(new_follow_token()),
             "title": title,
             "description": description,
             "category": category,
@@ -337,7 +343,7 @@ def _topic(session: Session, body: Body, spec: tuple) -> Topic:
             "decline_note": note,
             "created_at": created_at,
         },
-        receipt_no=f"{body.slug.upper()}-2026-{suffix:04d}",
+        receipt_no=receipt_number(body.slug, 2026, suffix),
     )
     if created:
         session.add(TopicEvent(topic_id=topic.id, to_status="submitted", created_at=created_at))
@@ -351,6 +357,12 @@ def _topic(session: Session, body: Body, spec: tuple) -> Topic:
                     created_at=created_at + timedelta(days=1),
                 )
             )
+        # Members second one open topic up to the body's threshold: it shows as ready in triage.
+        if (body.slug, suffix) in SECONDED:
+            seats = _seats_of(session, body)[: SECONDED[(body.slug, suffix)]]
+            for seat in seats:
+                session.add(Second(topic_id=topic.id, user_id=seat.holder_id))
+            topic.seconds_count = len(seats)
     return topic
 
 

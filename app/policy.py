@@ -12,7 +12,16 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.models import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff, User
+from app.models import (
+    Body,
+    Constituency,
+    Convener,
+    ResponsibleUnit,
+    Seat,
+    Topic,
+    UnitStaff,
+    User,
+)
 
 __all__ = ["login_required"]
 
@@ -96,6 +105,15 @@ def convened_body_or_403(slug: str) -> Body:
     if not is_convener(current_user, body):
         abort(403)
     return body
+
+
+def topic_to_triage_or_403(topic_id: int) -> tuple[Topic, Body]:
+    """Load a topic and its body for triage: 404 if unknown, 403 unless convening the body."""
+    topic = db.get_or_404(Topic, topic_id)
+    body = db.session.get(Body, topic.body_id)
+    if not is_convener(current_user, body):
+        abort(403)
+    return topic, body
 
 
 def person_to_manage_or_403(user_id: int) -> User:

@@ -35,13 +35,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 #: Statuses in which members may still second (附议) a topic.
 OPEN_STATUSES = ("submitted", "needs_info", "accepted")
 
-#: Public decline reasons (不予受理的理由): code → Chinese label (translated in the views).
-DECLINE_REASONS: dict[str, str] = {
-    "duplicate": "与已有议题重复",
-    "outside_remit": "不属于本联席会议的职责范围",
-    "already_handled": "已有部门在处理",
-    "not_enough_info": "信息不足，无法处理",
-}
+#: Public decline reasons (不予受理的理由), by code; app/topics/labels.py gives their words:
+#: duplicate, outside our remit, already being handled, not enough information.
+DECLINE_REASONS = ("duplicate", "outside_remit", "already_handled", "not_enough_info")
 
 
 class TransitionError(ValueError):
@@ -159,3 +155,33 @@ def is_ready(topic: Topic, seconds_needed: int) -> bool:
         and topic.status in ("submitted", "needs_info")
         and (topic.seconds_count or 0) >= seconds_needed
     )
+
+
+def second(topic: Topic, user) -> bool:
+    """Record ``user``'s second (附议) of ``topic``; True when added, False when already there.
+
+    A member seconds a topic at most once (the table's key is topic and member, so even two
+    clicks at the same moment store one). Only open topics (submitted, needs_info, accepted)
+    take seconds, and nobody seconds their own topic: both raise ``TransitionError``.
+    """
+    if topic.status not in OPEN_STATUSES:
+        raise TransitionError(f"a topic that is {topic.status!r} takes no more seconds")
+    if topic.submitter_id is not None and topic.submitter_id == user.id:
+        raise TransitionError("members do not second their own topic")
+    session = object_session(topic)
+    if session.get(Second, (topic.id, user.id)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(Second(topic_id=topic.id, user_id=user.id))
+    except sa.exc.IntegrityError:
+        return False
+    # Counted in SQL so two members seconding at once both count.
+    topic.seconds_count = Topic.seconds_count + 1
+    return True
+
+
+def has_seconded(topic: Topic, user) -> bool:
+    """Whether ``user`` already seconded ``topic``."""
+    session = object_session(topic)
+    return session is not None and session.get(Second, (topic.id, user.id)) is not None

@@ -1,0 +1,41 @@
+"""The words for topic statuses and decline reasons, shared by every page that shows a topic."""
+
+from flask_babel import lazy_gettext as _l
+
+STATUS_LABELS = {
+    "submitted": _l("待处理"),
+    "needs_info": _l("待补充信息"),
+    "accepted": _l("已受理"),
+    "merged": _l("已合并"),
+    "declined": _l("不予受理"),
+    "on_agenda": _l("已上会"),
+    "decided": _l("已决议"),
+}
+
+#: The CSS class of each status badge; the word is always shown too (colour is never alone).
+STATUS_CLASSES = {
+    "submitted": "warn",
+    "needs_info": "warn",
+    "accepted": "ok",
+    "merged": "muted",
+    "declined": "bad",
+    "on_agenda": "ok",
+    "decided": "ok",
+}
+
+DECLINE_LABELS = {
+    "duplicate": _l("与已有议题重复"),
+    "outside_remit": _l("不属于本联席会议的职责范围"),
+    "already_handled": _l("已有部门在处理"),
+    "not_enough_info": _l("信息不足，无法处理"),
+}
+
+
+def status_label(status: str) -> str:
+    """The status of a topic in words."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+def decline_label(code: str) -> str:
+    """A decline reason in words."""
+    return str(DECLINE_LABELS.get(code, code))

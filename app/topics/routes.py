@@ -1,0 +1,496 @@
+"""Topic collection and triage (议题征集): submit, follow, second, list, the convener's queue."""
+
+import math
+import time
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user
+
+from app import audit, clock, policy
+from app.accounts.forms import EmptyForm
+from app.extensions import db, limiter
+from app.htmx import render
+from app.models import Body, Topic, User
+from app.qr import qr_svg
+from app.topics import rules, submission
+from app.topics.forms import AddInfoForm, DeclineForm, MergeForm, NeedsInfoForm, TopicForm
+from app.topics.labels import STATUS_CLASSES, STATUS_LABELS, decline_label, status_label
+
+bp = Blueprint("topics", __name__)
+
+#: Submissions allowed per visitor's address; only stored submissions count.
+SUBMIT_LIMIT = "5 per hour"
+PER_PAGE = 20
+#: The queue's status filter: "open" means waiting for the convener.
+TRIAGE_FILTERS = {"open": ("submitted", "needs_info"), "all": ()} | {s: (s,) for s in STATUS_LABELS}
+
+
+@bp.app_context_processor
+def topic_words():
+    """Status and reason words for any page that shows a topic."""
+    return {
+        "topic_status_label": status_label,
+        "topic_status_class": lambda s: STATUS_CLASSES.get(s, "muted"),
+        "decline_label": decline_label,
+    }
+
+
+def _local_year() -> int:
+    """The current year in the community's time zone (receipt numbers restart each year)."""
+    zone = ZoneInfo(current_app.config["LIANXI_TIMEZONE"])
+    return clock.now().replace(tzinfo=UTC).astimezone(zone).year
+
+
+def _topic_form(body: Body) -> TopicForm:
+    form = TopicForm(body.topic_categories)
+    if request.method == "GET" and current_user.is_authenticated:
+        form.name.data, form.phone.data = current_user.name, current_user.phone
+    return form
+
+
+def _stored(response) -> bool:
+    """Only a stored submission (answered by a redirect) counts towards the rate limit."""
+    return response.status_code in (302, 303)
+
+
+@bp.route("/b/<slug>/topics/new", methods=["GET", "POST"])
+@limiter.limit(lambda: SUBMIT_LIMIT, methods=["POST"], deduct_when=_stored)
+def new(slug: str):
+    """The public submission form: anyone, with or without an account, raises a topic."""
+    body = policy.body_or_404(slug)
+    form = _topic_form(body)
+    if request.method == "POST" and form.website.data:
+        return _decoy(body, form)
+    if form.validate_on_submit():
+        submitter = current_user if current_user.is_authenticated else None
+        fields = form.topic_fields()
+        topic, token = submission.submit(
+            db.session, body, fields, year=_local_year(), submitter=submitter
+        )
+        audit.record(
+            "topic.submitted", topic, actor=submitter, after={"receipt_no": topic.receipt_no}
+        )
+        db.session.commit()
+        return redirect(url_for("topics.follow", token=token, new=1), 303)
+    return render_template("topics/new.html", body=body, form=form, limited=0)
+
+
+def _decoy(body: Body, form: TopicForm):
+    """Answer a bot that filled the honeypot as if it succeeded, storing nothing."""
+    current_app.logger.warning(
+        "topic submission refused by honeypot: body=%s ip=%s", body.slug, request.remote_addr
+    )
+    token = submission.new_follow_token()
+    fake = Topic(
+        body_id=body.id,
+        receipt_no=submission.receipt_number(body.slug, _local_year(), 1 + len(token) % 97),
+        title=form.title.data or "",
+        status="submitted",
+        seconds_count=0,
+    )
+    url = url_for("topics.follow", token=token, _external=True)
+    return render_template(
+        "topics/follow.html",
+        topic=fake,
+        body=body,
+        new=True,
+        decoy=True,
+        follow_url=url,
+        qr=qr_svg(url),
+        events=[],
+        actors={},
+        form=None,
+    )
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_submissions(error):
+    """A refused submission: the form again, with what was typed and why, in plain words."""
+    body = policy.body_or_404(request.view_args["slug"])
+    form = TopicForm(body.topic_categories)
+    reset_at = getattr(limiter.current_limit, "reset_at", None) or time.time() + 3600
+    minutes = max(1, math.ceil((reset_at - time.time()) / 60))
+    return render_template("topics/new.html", body=body, form=form, limited=minutes), 429
+
+
+def _actors(topic: Topic) -> dict[int, str]:
+    """Names of the people who moved the topic (conveners), for its public history."""
+    ids = {e.actor_id for e in topic.events if e.actor_id and e.to_status != "submitted"}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _topic_for_token_or_404(token: str) -> Topic:
+    topic = submission.topic_for_token(db.session, token)
+    if topic is None:
+        abort(404)
+    return topic
+
+
+@bp.get("/t/<token>")
+def follow(token: str):
+    """The submitter's private follow page (and receipt): status and history of their topic."""
+    topic = _topic_for_token_or_404(token)
+    url = url_for("topics.follow", token=token, _external=True)
+    return render_template(
+        "topics/follow.html",
+        topic=topic,
+        body=db.session.get(Body, topic.body_id),
+        new=request.args.get("new") == "1",
+        decoy=False,
+        follow_url=url,
+        qr=qr_svg(url),
+        events=topic.events,
+        actors=_actors(topic),
+        form=AddInfoForm(),
+        token=token,
+    )
+
+
+@bp.post("/t/<token>/info")
+def add_info(token: str):
+    """The submitter answers the convener's question; the topic goes back to the queue."""
+    topic = _topic_for_token_or_404(token)
+    form = AddInfoForm()
+    if topic.status != "needs_info":
+        return redirect(url_for("topics.follow", token=token), 303)
+    if form.validate_on_submit():
+        rules.move(topic, "submitted", note=form.info.data)
+        audit.record(
+            "topic.info_added",
+            topic,
+            before={"status": "needs_info"},
+            after={"status": "submitted"},
+        )
+        db.session.commit()
+        return redirect(url_for("topics.follow", token=token), 303)
+    url = url_for("topics.follow", token=token, _external=True)
+    return render_template(
+        "topics/follow.html",
+        topic=topic,
+        body=db.session.get(Body, topic.body_id),
+        new=False,
+        decoy=False,
+        follow_url=url,
+        qr=qr_svg(url),
+        events=topic.events,
+        actors=_actors(topic),
+        form=form,
+        token=token,
+    ), 422
+
+
+def _list_filters(body: Body) -> dict:
+    """The public list's search and filters, ignoring values that are not offered."""
+    status = request.args.get("status", "")
+    category = request.args.get("category", "")
+    return {
+        "q": request.args.get("q", "").strip()[:60],
+        "status": status if status in STATUS_LABELS else "",
+        "category": category if category in body.topic_categories else "",
+    }
+
+
+@bp.get("/b/<slug>/topics")
+def index(slug: str):
+    """The public list of a body's topics: search, filter, each topic's fate in words."""
+    body = policy.body_or_404(slug)
+    filters = _list_filters(body)
+    query = sa.select(Topic).where(Topic.body_id == body.id)
+    if filters["q"]:
+        words = filters["q"]
+        query = query.where(
+            sa.or_(
+                Topic.title.icontains(words, autoescape=True),
+                Topic.description.icontains(words, autoescape=True),
+                Topic.receipt_no.icontains(words, autoescape=True),
+            )
+        )
+    if filters["status"]:
+        query = query.where(Topic.status == filters["status"])
+    if filters["category"]:
+        query = query.where(Topic.category == filters["category"])
+    page = db.paginate(
+        query.order_by(Topic.created_at.desc(), Topic.id.desc()),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render(
+        "topics/index.html",
+        "topics/partials/list.html",
+        body=body,
+        page=page,
+        filters=filters,
+        statuses=STATUS_LABELS,
+    )
+
+
+def _survivor(topic: Topic) -> Topic:
+    """The topic a merged topic ended up in (following merges of merges)."""
+    seen = set()
+    while topic.merged_into_id and topic.id not in seen:
+        seen.add(topic.id)
+        topic = db.session.get(Topic, topic.merged_into_id)
+    return topic
+
+
+@bp.get("/topics/<int:topic_id>")
+def show(topic_id: int):
+    """A topic's public page: what was raised, its status, seconds and history."""
+    topic = db.get_or_404(Topic, topic_id)
+    if topic.status == "merged":
+        return redirect(url_for("topics.show", topic_id=_survivor(topic).id, merged=topic.id))
+    body = db.session.get(Body, topic.body_id)
+    merged_from = db.session.get(Topic, request.args.get("merged", type=int) or 0)
+    merged_in = db.session.scalars(sa.select(Topic).where(Topic.merged_into_id == topic.id)).all()
+    return render_template(
+        "topics/show.html",
+        topic=topic,
+        body=body,
+        events=topic.events,
+        actors=_actors(topic),
+        merged_from=merged_from,
+        merged_in=merged_in,
+        **_second_context(topic, body),
+    )
+
+
+def _second_context(topic: Topic, body: Body) -> dict:
+    """What the second (附议) button shows to the current visitor."""
+    signed_in = current_user.is_authenticated
+    member = signed_in and policy.is_member(current_user, body)
+    return {
+        "can_second": bool(member),
+        "seconded": bool(member) and rules.has_seconded(topic, current_user),
+        "own": signed_in and topic.submitter_id == current_user.id,
+        "open": topic.status in rules.OPEN_STATUSES,
+        "seconds_needed": body.seconds_needed,
+        "second_form": EmptyForm(),
+    }
+
+
+@bp.post("/topics/<int:topic_id>/second")
+@policy.login_required
+def second(topic_id: int):
+    """A member of the body seconds (附议) an open topic, once."""
+    topic = db.get_or_404(Topic, topic_id)
+    body = db.session.get(Body, topic.body_id)
+    if not policy.is_member(current_user, body):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            if rules.second(topic, current_user):
+                audit.record("topic.seconded", topic, actor=current_user)
+        except rules.TransitionError:
+            pass  # the button already says why it cannot be pressed
+        db.session.commit()
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for("topics.show", topic_id=topic.id), 303)
+    return _fragment(
+        "topics/partials/second_button.html", topic=topic, **_second_context(topic, body)
+    )
+
+
+def _fragment(template: str, status: int = 200, **context):
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+# --- The convener's triage queue -------------------------------------------------------------
+
+
+def _open_topics(body: Body) -> list[Topic]:
+    """Topics of the body that another topic may be merged into."""
+    return list(
+        db.session.scalars(
+            sa.select(Topic)
+            .where(Topic.body_id == body.id, Topic.status.in_(rules.OPEN_STATUSES))
+            .order_by(Topic.created_at, Topic.id)
+        )
+    )
+
+
+def _row(topic: Topic, body: Body, candidates: list[Topic], bound=None, name="", error=""):
+    """The context of one self-replacing triage row; ``bound`` is the form just submitted."""
+    prefix = f"t{topic.id}-"
+
+    def make(form_name, cls, *args):
+        if form_name == name and bound is not None:
+            return bound
+        return cls(*args, formdata=None, prefix=f"{prefix}{form_name}-")
+
+    others = [t for t in candidates if t.id != topic.id]
+    return {
+        "topic": topic,
+        "body": body,
+        "ready": rules.is_ready(topic, body.seconds_needed),
+        "allowed": rules.allowed_transitions(topic.status),
+        "accept_form": make("accept", EmptyForm),
+        "info_form": make("info", NeedsInfoForm),
+        "decline_form": make("decline", DeclineForm),
+        "merge_form": make("merge", MergeForm, others),
+        "merge_into": db.session.get(Topic, topic.merged_into_id) if topic.merged_into_id else None,
+        "error": error,
+        "open_form": name if bound is not None and bound.errors else "",
+    }
+
+
+def _queue_filters(body: Body) -> dict:
+    status = request.args.get("status", "open")
+    category = request.args.get("category", "")
+    return {
+        "status": status if status in TRIAGE_FILTERS else "open",
+        "category": category if category in body.topic_categories else "",
+    }
+
+
+@bp.get("/b/<slug>/triage")
+@policy.login_required
+def triage(slug: str):
+    """The convener's queue (分拣): ready topics first, then the oldest waiting."""
+    body = policy.convened_body_or_403(slug)
+    filters = _queue_filters(body)
+    query = sa.select(Topic).where(Topic.body_id == body.id)
+    if TRIAGE_FILTERS[filters["status"]]:
+        query = query.where(Topic.status.in_(TRIAGE_FILTERS[filters["status"]]))
+    if filters["category"]:
+        query = query.where(Topic.category == filters["category"])
+    topics = db.session.scalars(query.order_by(Topic.created_at, Topic.id).limit(300)).all()
+    topics = sorted(topics, key=lambda t: not rules.is_ready(t, body.seconds_needed))
+    candidates = _open_topics(body)
+    return render(
+        "topics/triage.html",
+        "topics/partials/triage_list.html",
+        body=body,
+        filters=filters,
+        rows=[_row(t, body, candidates) for t in topics],
+        statuses=STATUS_LABELS,
+        queue_filters=TRIAGE_FILTERS,
+    )
+
+
+def _act(topic: Topic, body: Body, name: str, form, change):
+    """Validate ``form``, apply ``change`` through the rules, record it, answer with the row."""
+    error = ""
+    if form.validate_on_submit():
+        before = topic.status
+        try:
+            change()
+        except rules.TransitionError:
+            db.session.rollback()
+            error = _(
+                "这个议题现在是「%(status)s」，不能这样处理。", status=status_label(topic.status)
+            )
+        else:
+            audit.record(
+                f"topic.{topic.status}",
+                topic,
+                actor=current_user,
+                before={"status": before},
+                after=_after(topic),
+            )
+            db.session.commit()
+            if not request.headers.get("HX-Request"):
+                url = url_for("topics.triage", slug=body.slug, status="all")
+                return redirect(f"{url}#topic-{topic.id}", 303)
+            return _fragment(
+                "topics/partials/triage_row.html", row=_row(topic, body, _open_topics(body))
+            )
+    row = _row(topic, body, _open_topics(body), bound=form, name=name, error=error)
+    if request.headers.get("HX-Request"):
+        return _fragment("topics/partials/triage_row.html", row=row)
+    return render_template("topics/triage_topic.html", body=body, row=row), 422
+
+
+def _after(topic: Topic) -> dict:
+    after = {"status": topic.status}
+    if topic.merged_into_id:
+        after["merged_into"] = topic.merged_into_id
+    if topic.decline_reason:
+        after["decline_reason"] = topic.decline_reason
+    return after
+
+
+@bp.post("/topics/<int:topic_id>/accept")
+@policy.login_required
+def accept(topic_id: int):
+    """Accept a topic (受理): it will be put on an agenda."""
+    topic, body = policy.topic_to_triage_or_403(topic_id)
+    form = EmptyForm(prefix=f"t{topic.id}-accept-")
+    return _act(
+        topic, body, "accept", form, lambda: rules.move(topic, "accepted", actor=current_user)
+    )
+
+
+@bp.post("/topics/<int:topic_id>/needs-info")
+@policy.login_required
+def needs_info(topic_id: int):
+    """Ask the submitter for more information; they answer on their follow page."""
+    topic, body = policy.topic_to_triage_or_403(topic_id)
+    form = NeedsInfoForm(prefix=f"t{topic.id}-info-")
+    return _act(
+        topic,
+        body,
+        "info",
+        form,
+        lambda: rules.move(topic, "needs_info", actor=current_user, note=form.note.data),
+    )
+
+
+@bp.post("/topics/<int:topic_id>/decline")
+@policy.login_required
+def decline(topic_id: int):
+    """Decline a topic with a public reason (不予受理)."""
+    topic, body = policy.topic_to_triage_or_403(topic_id)
+    form = DeclineForm(prefix=f"t{topic.id}-decline-")
+    return _act(
+        topic,
+        body,
+        "decline",
+        form,
+        lambda: rules.decline(topic, form.reason.data, form.note.data, current_user),
+    )
+
+
+@bp.post("/topics/<int:topic_id>/merge")
+@policy.login_required
+def merge(topic_id: int):
+    """Merge a topic into another open topic of the body; its seconds carry over."""
+    topic, body = policy.topic_to_triage_or_403(topic_id)
+    form = MergeForm(
+        [t for t in _open_topics(body) if t.id != topic.id], prefix=f"t{topic.id}-merge-"
+    )
+    return _act(
+        topic,
+        body,
+        "merge",
+        form,
+        lambda: rules.merge(
+            topic, db.session.get(Topic, form.into.data), current_user, form.note.data
+        ),
+    )
+
+
+@bp.get("/b/<slug>/topics/qr")
+@policy.login_required
+def qr(slug: str):
+    """A printable QR code of the body's submission page, for notice boards and shop windows."""
+    body = policy.convened_body_or_403(slug)
+    url = url_for("topics.new", slug=body.slug, _external=True)
+    return render_template("topics/qr.html", body=body, url=url, qr=qr_svg(url, scale=10))
