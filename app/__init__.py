@@ -44,12 +44,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin
     from app.board.routes import bp as board
     from app.errors import init_app as init_errors
+    from app.followup.routes import bp as followup
+    from app.opendata.routes import bp as opendata
     from app.topics.routes import bp as topics
 
     app.register_blueprint(accounts)
     app.register_blueprint(admin)
     app.register_blueprint(board)
     app.register_blueprint(topics)
+    app.register_blueprint(followup)
+    app.register_blueprint(opendata)
     init_errors(app)
 
 

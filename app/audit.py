@@ -42,8 +42,7 @@ def record(action: str, obj=None, *, actor=None, before=None, after=None, object
     session = db.session
     if obj is not None and getattr(obj, "id", None) is None:
         session.flush()
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK)))
+    _lock_chain(session)
     last = session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         created_at=clock.now(),
@@ -59,6 +58,21 @@ def record(action: str, obj=None, *, actor=None, before=None, after=None, object
     session.add(event)
     session.flush()
     return event
+
+
+def _lock_chain(session) -> None:
+    """Make appenders take turns, so two events never chain to the same predecessor.
+
+    PostgreSQL: a transaction-scoped advisory lock, held until the caller commits. SQLite has
+    no advisory locks, but its write lock serves: a request that writes began with BEGIN
+    IMMEDIATE and holds it already; elsewhere (commands, threads with an app context) an UPDATE
+    that changes no row takes it, waiting its turn under the busy timeout.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(_CHAIN_LOCK)))
+    elif dialect == "sqlite":
+        session.execute(sa.text("UPDATE audit_events SET id = id WHERE 0"))
 
 
 def verify() -> tuple[bool, int | None]:

@@ -265,3 +265,69 @@ def _names(keys: list[str], body) -> list[str]:
         return list(keys)
     by_key = {c.key: c.name for c in body.constituencies}
     return [by_key.get(key, key) for key in keys]
+
+
+# --- checking a rule against a body -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    """Why a rule cannot be used for a body, tied to the form field it concerns."""
+
+    field: str
+    msgid: str
+    params: dict
+
+    def say(self, gettext: Gettext = _same) -> str:
+        """The reason in plain words, translated by ``gettext``."""
+        text = gettext(self.msgid)
+        return text % self.params if self.params else text
+
+
+def check_rule(rule: dict, constituencies: Iterable) -> RuleProblem | None:
+    """Return the first reason ``rule`` cannot count this body's votes, or None when it can.
+
+    The plain-words checks come first (shares needed and adding up to 1 under quota or bloc
+    weighting, at least one concurrent constituency when a list is chosen); then the counting
+    engine's own parser must accept a case of the body with no votes, so whatever it refuses
+    is refused here too.
+    """
+    from app.voting.tally import TallyInputError, parse_case
+
+    listed = list(constituencies)
+    if not listed:
+        return RuleProblem("weighting", N_("请先添加界别，再设置表决规则。"), {})
+    weighting = rule.get("weighting", "seat")
+    if weighting in ("quota", "bloc"):
+        missing = [c.name for c in listed if not c.share]
+        if missing:
+            return RuleProblem(
+                "weighting",
+                N_("按配额或按界别计票，需要每个界别都有份额，“%(names)s”还没有填写份额。"),
+                {"names": "、".join(missing)},
+            )
+        total = sum((Fraction(c.share) for c in listed), Fraction(0))
+        if total != 1:
+            return RuleProblem(
+                "weighting",
+                N_("按配额或按界别计票，各界别份额加起来要正好是 1，现在是 %(total)s。"),
+                {"total": str(total)},
+            )
+    if isinstance(rule.get("concurrent"), list) and not rule["concurrent"]:
+        return RuleProblem("concurrent", N_("请至少勾选一个要单独通过的界别。"), {})
+    case = {
+        "constituencies": [
+            {"id": c.key, "seats": c.seats, **({"share": c.share} if c.share else {})}
+            for c in listed
+        ],
+        "present": {},
+        "votes": {},
+        "rule": rule,
+    }
+    try:
+        parse_case(case)
+    except TallyInputError as error:
+        return RuleProblem(
+            "weighting", N_("这个规则无法用来计票：%(detail)s"), {"detail": str(error)}
+        )
+    return None

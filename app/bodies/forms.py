@@ -1,0 +1,234 @@
+"""Forms for setting up a body: constituencies, seat suggestion, settings, rule and roster."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.bodies import setup
+from app.bodies.rules import PRESETS
+from app.bodies.setup import SetupError
+
+KEY_PATTERN = r"^[a-z0-9_-]{1,40}$"
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+RATING_RULES = _choices(
+    [
+        ("majority_basic", _l("多数评价为基本满意及以上即销号")),
+        ("all_basic", _l("全部评价为基本满意及以上才销号")),
+    ]
+)
+WEIGHTINGS = _choices(
+    [
+        ("seat", _l("每个席位一票")),
+        ("quota", _l("按界别配额计票（每个界别全部出席时正好占它的份额）")),
+        ("bloc", _l("按界别整体计票（每个界别按它的份额算，不论出席多少）")),
+    ]
+)
+BASES = _choices(
+    [
+        ("cast", _l("赞成票与反对票合计（弃权不计）")),
+        ("voted", _l("全部投票（弃权算作不赞成）")),
+        ("present", _l("出席的席位（不投票也算作不赞成）")),
+        ("entitled", _l("全体席位")),
+    ]
+)
+OPS = _choices([(">", _l("超过")), (">=", _l("达到"))])
+OPTIONAL_OPS = _choices([("", _l("不要求")), (">", _l("超过")), (">=", _l("达到"))])
+CONCURRENT_MODES = _choices(
+    [
+        ("none", _l("不要求")),
+        ("all", _l("每个界别都要各自通过")),
+        ("list", _l("下面勾选的界别要各自通过")),
+    ]
+)
+
+
+def _share(form, field) -> None:
+    if field.data and field.data.strip():
+        try:
+            setup.parse_share(field.data)
+        except SetupError as error:
+            raise ValidationError(error.say(_)) from None
+
+
+def _fraction(form, field) -> None:
+    if field.data and field.data.strip():
+        try:
+            value = setup.parse_fraction_text(field.data)
+        except SetupError as error:
+            raise ValidationError(error.say(_)) from None
+        if not 0 <= value <= 1:
+            raise ValidationError(_("比例要在 0 到 1（100%）之间。"))
+
+
+class ConstituencyForm(FlaskForm):
+    """A constituency (界别): its name, seats, share and whether the share is a minimum."""
+
+    name = StringField(
+        _l("界别名称"), validators=[InputRequired(_l("请填写界别名称")), Length(max=60)]
+    )
+    seats = IntegerField(
+        _l("席位数"),
+        validators=[
+            InputRequired(_l("请填写席位数（整数）")),
+            NumberRange(1, 999, _l("席位数要在 1 到 999 之间")),
+        ],
+    )
+    share = StringField(_l("份额（可不填）"), validators=[Optional(), Length(max=32), _share])
+    share_is_minimum = BooleanField(_l("这是最低配额（席位不能少于这个比例）"))
+    position = IntegerField(
+        _l("排列顺序"), validators=[Optional(), NumberRange(0, 999, _l("顺序要在 0 到 999 之间"))]
+    )
+
+    def validate_share_is_minimum(self, field) -> None:
+        """A minimum quota needs a share to be a minimum of."""
+        if field.data and not (self.share.data or "").strip():
+            raise ValidationError(_("勾选最低配额时，请同时填写份额。"))
+
+
+class NewConstituencyForm(ConstituencyForm):
+    """A new constituency also gets a short code that rules and exports refer to."""
+
+    key = StringField(
+        _l("代号（英文小写字母或数字，建好后不能改）"),
+        validators=[
+            InputRequired(_l("请填写代号")),
+            Regexp(KEY_PATTERN, message=_l("代号只能用英文小写字母、数字、- 和 _")),
+        ],
+    )
+
+
+class ApportionForm(FlaskForm):
+    """How many seats the body has in all, to share by the quotas."""
+
+    class Meta:
+        """A GET that changes nothing needs no CSRF token."""
+
+        csrf = False
+
+    total = IntegerField(
+        _l("总席位数"),
+        validators=[
+            InputRequired(_l("请填写总席位数（整数）")),
+            NumberRange(1, 999, _l("总席位数要在 1 到 999 之间")),
+        ],
+    )
+
+
+class ApplyApportionForm(FlaskForm):
+    """Apply the suggestion for this many seats."""
+
+    total = IntegerField(validators=[InputRequired(), NumberRange(1, 999)])
+
+
+class SettingsForm(FlaskForm):
+    """Other settings of a body: seconds, proxies, topic categories, numbering, rating."""
+
+    seconds_needed = IntegerField(
+        _l("议题需要几位成员附议"),
+        validators=[
+            InputRequired(_l("请填写人数（整数，0 表示不需要附议）")),
+            NumberRange(0, 99, _l("人数要在 0 到 99 之间")),
+        ],
+    )
+    allow_multiple_proxies = BooleanField(_l("允许一位成员同时接受几个席位的委托"))
+    topic_categories = TextAreaField(
+        _l("议题类别（每行一个）"), validators=[InputRequired(_l("请至少填写一个类别"))]
+    )
+    resolution_number_format = StringField(
+        _l("决议编号格式"),
+        validators=[InputRequired(_l("请填写决议编号格式")), Length(max=80)],
+    )
+    rating_rule = SelectField(_l("评单销号规则"), choices=RATING_RULES)
+
+    def validate_topic_categories(self, field) -> None:
+        """Each category is short; no category appears twice."""
+        try:
+            setup.parse_categories(field.data)
+        except SetupError as error:
+            raise ValidationError(error.say(_)) from None
+
+    def validate_resolution_number_format(self, field) -> None:
+        """The format must name {number} and render with the known placeholders."""
+        try:
+            setup.resolution_number(field.data, short_name="联席", year=2026, number=1)
+        except SetupError as error:
+            raise ValidationError(error.say(_)) from None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes, each with its own label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RuleForm(FlaskForm):
+    """The body's default voting rule: a named preset, or the advanced fields."""
+
+    preset = RadioField(
+        _l("表决规则"),
+        choices=_choices([(key, p.label) for key, p in PRESETS.items()] + [("advanced", "")]),
+        validators=[InputRequired(_l("请选择一种表决规则"))],
+    )
+    weighting = RadioField(_l("怎样计票"), choices=WEIGHTINGS, default="seat")
+    base = SelectField(_l("赞成票和什么比"), choices=BASES, default="cast")
+    threshold_op = SelectField(_l("赞成票要"), choices=OPS, default=">")
+    threshold_value = StringField(
+        _l("比例"), default="1/2", validators=[InputRequired(_l("请填写比例")), _fraction]
+    )
+    quorum_op = SelectField(_l("出席人数要"), choices=OPTIONAL_OPS, default="")
+    quorum_value = StringField(_l("占全体席位的比例"), validators=[Optional(), _fraction])
+    bloc_quorum_op = SelectField(_l("每个界别的出席人数要"), choices=OPTIONAL_OPS, default="")
+    bloc_quorum_value = StringField(_l("占本界别席位的比例"), validators=[Optional(), _fraction])
+    concurrent_mode = RadioField(_l("界别单独通过"), choices=CONCURRENT_MODES, default="none")
+    concurrent = MultiCheckboxField(_l("要单独通过的界别"), choices=[])
+    headcount_too = BooleanField(_l("按人数计也要达到同样比例（双重多数）"))
+
+    def validate_quorum_value(self, field) -> None:
+        """A quorum test needs its proportion."""
+        if self.quorum_op.data and not (field.data or "").strip():
+            raise ValidationError(_("要求出席人数时，请填写比例，例如 1/2。"))
+
+    def validate_bloc_quorum_value(self, field) -> None:
+        """A bloc quorum test needs its proportion."""
+        if self.bloc_quorum_op.data and not (field.data or "").strip():
+            raise ValidationError(_("要求每个界别出席人数时，请填写比例，例如 1/2。"))
+
+
+class SeatForm(FlaskForm):
+    """Who holds a seat: a person by name and phone, and whom they represent."""
+
+    name = StringField(_l("姓名"), validators=[InputRequired(_l("请填写姓名")), Length(max=64)])
+    phone = StringField(_l("手机号"), validators=[InputRequired(_l("请填写手机号"))])
+    represents = StringField(_l("代表（单位或店铺，可不填）"), validators=[Length(max=80)])
+
+    def validate_phone(self, field) -> None:
+        """A phone number is 5 to 20 digits, perhaps with a leading +."""
+        try:
+            field.data = setup.normalize_phone(field.data)
+        except SetupError as error:
+            raise ValidationError(error.say(_)) from None

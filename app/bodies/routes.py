@@ -1,0 +1,452 @@
+"""Setting up a body (联席会议设置) for its conveners and administrators.
+
+Constituencies and their seats, the seat suggestion from quotas, the other settings, the default
+voting rule and the roster of members. Every view loads the body with
+``policy.convened_body_or_403``: anonymous visitors are sent to sign in, others get 403.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from app import audit, htmx, policy
+from app.accounts.forms import EmptyForm
+from app.bodies import rules, setup
+from app.bodies.forms import (
+    ApplyApportionForm,
+    ApportionForm,
+    ConstituencyForm,
+    NewConstituencyForm,
+    RuleForm,
+    SeatForm,
+    SettingsForm,
+)
+from app.bodies.rules import PRESETS, PresetError
+from app.bodies.setup import SetupError
+from app.extensions import db
+from app.models import Body, Constituency, Seat
+
+bp = Blueprint("bodies", __name__, url_prefix="/b/<slug>")
+
+
+def _constituency_or_404(body: Body, constituency_id: int) -> Constituency:
+    constituency = db.get_or_404(Constituency, constituency_id)
+    if constituency.body_id != body.id:
+        abort(404)
+    return constituency
+
+
+def _seat_or_404(body: Body, seat_id: int) -> Seat:
+    seat = db.get_or_404(Seat, seat_id)
+    if seat.constituency.body_id != body.id:
+        abort(404)
+    return seat
+
+
+def _setup_page(body: Body, status: int = 200, partial: str | None = None, **forms):
+    """The set-up page with fresh forms, except the ones given (bound, with their errors)."""
+    forms.setdefault("new_form", NewConstituencyForm(formdata=None))
+    forms.setdefault("apportion_form", ApportionForm(formdata=None, total=body.seat_count))
+    forms.setdefault("settings_form", _settings_form(body, formdata=None))
+    forms.setdefault("suggestion", None)
+    forms.setdefault("suggestion_error", None)
+    response = htmx.render(
+        "bodies/setup.html",
+        partial,
+        body=body,
+        warnings=setup.roster_warnings(body),
+        rule_text=rules.describe_rule(body.default_rule, body, _),
+        action_form=EmptyForm(),
+        **forms,
+    )
+    response.status_code = status
+    return response
+
+
+def _settings_form(body: Body, formdata=None) -> SettingsForm:
+    form = SettingsForm(obj=body) if formdata is None else SettingsForm()
+    if formdata is None:
+        form.topic_categories.data = "\n".join(body.topic_categories or [])
+    return form
+
+
+@bp.get("/setup")
+@policy.login_required
+def setup_page(slug: str):
+    """The body's set-up page: constituencies, seat suggestion, settings and the rule."""
+    return _setup_page(policy.convened_body_or_403(slug))
+
+
+@bp.post("/constituencies")
+@policy.login_required
+def add_constituency(slug: str):
+    """Add a constituency with its seats (all vacant at first)."""
+    body = policy.convened_body_or_403(slug)
+    form = NewConstituencyForm()
+    if form.validate_on_submit():
+        try:
+            constituency = setup.add_constituency(
+                body,
+                key=form.key.data,
+                name=form.name.data.strip(),
+                seats=form.seats.data,
+                share=_share_text(form.share.data),
+                share_is_minimum=form.share_is_minimum.data,
+                position=_position(form.position.data, body),
+            )
+        except SetupError as error:
+            form.key.errors.append(error.say(_))
+        else:
+            audit.record(
+                "constituency.created", constituency, actor=current_user, after=_state(constituency)
+            )
+            db.session.commit()
+            flash(_("已添加界别“%(name)s”。", name=constituency.name))
+            return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+    return _setup_page(body, 422, new_form=form)
+
+
+@bp.route("/constituencies/<int:constituency_id>/edit", methods=["GET", "POST"])
+@policy.login_required
+def edit_constituency(slug: str, constituency_id: int):
+    """Change a constituency's name, seats, share, minimum flag or order."""
+    body = policy.convened_body_or_403(slug)
+    constituency = _constituency_or_404(body, constituency_id)
+    form = ConstituencyForm(obj=constituency)
+    if form.validate_on_submit():
+        before = _state(constituency)
+        try:
+            setup.resize(db.session, constituency, form.seats.data)
+        except SetupError as error:
+            form.seats.errors.append(error.say(_))
+        else:
+            constituency.name = form.name.data.strip()
+            constituency.share = _share_text(form.share.data)
+            constituency.share_is_minimum = form.share_is_minimum.data
+            constituency.position = _position(form.position.data, body, constituency.position)
+            audit.record(
+                "constituency.updated",
+                constituency,
+                actor=current_user,
+                before=before,
+                after=_state(constituency),
+            )
+            db.session.commit()
+            return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+    return render_template(
+        "bodies/constituency_edit.html", body=body, constituency=constituency, form=form
+    )
+
+
+@bp.post("/constituencies/<int:constituency_id>/remove")
+@policy.login_required
+def remove_constituency(slug: str, constituency_id: int):
+    """Remove a constituency, unless its seats were used at a meeting (then say why)."""
+    body = policy.convened_body_or_403(slug)
+    constituency = _constituency_or_404(body, constituency_id)
+    if EmptyForm().validate_on_submit():
+        before = _state(constituency)
+        try:
+            setup.remove_constituency(db.session, body, constituency)
+        except SetupError as error:
+            flash(error.say(_), "bad")
+        else:
+            audit.record(
+                "constituency.removed",
+                None,
+                actor=current_user,
+                object_type="Constituency",
+                before=before | {"id": constituency_id},
+            )
+            db.session.commit()
+            flash(_("已删除界别“%(name)s”。", name=before["name"]))
+    return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+
+
+@bp.get("/apportion")
+@policy.login_required
+def apportion(slug: str):
+    """Suggest whole seats per constituency for the total typed (按配额分配席位)."""
+    body = policy.convened_body_or_403(slug)
+    form = ApportionForm(formdata=request.args)
+    suggestion = error = None
+    if form.validate():
+        try:
+            suggestion = setup.suggest_seats(body.constituencies, form.total.data)
+        except SetupError as problem:
+            error = problem.say(_)
+    return _setup_page(
+        body,
+        partial="bodies/partials/apportion.html",
+        apportion_form=form,
+        suggestion=suggestion,
+        suggestion_error=error,
+    )
+
+
+@bp.post("/apportion/apply")
+@policy.login_required
+def apply_apportion(slug: str):
+    """Give every constituency the suggested seats for the total."""
+    body = policy.convened_body_or_403(slug)
+    form = ApplyApportionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("bodies.setup_page", slug=slug))
+    try:
+        suggestion = setup.suggest_seats(body.constituencies, form.total.data)
+        changed = setup.apply_suggestion(db.session, suggestion)
+    except SetupError as error:
+        db.session.rollback()
+        flash(error.say(_), "bad")
+        return redirect(url_for("bodies.setup_page", slug=slug) + "#apportion")
+    audit.record(
+        "body.seats_apportioned",
+        body,
+        actor=current_user,
+        before={key: old for key, (old, new) in changed.items()},
+        after={"total": form.total.data} | {key: new for key, (old, new) in changed.items()},
+    )
+    db.session.commit()
+    flash(_("已按建议调整席位，共 %(total)s 席。", total=form.total.data))
+    return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+
+
+@bp.post("/settings")
+@policy.login_required
+def settings(slug: str):
+    """Save the other settings: seconds, proxies, categories, numbering and rating rule."""
+    body = policy.convened_body_or_403(slug)
+    form = _settings_form(body, formdata=True)
+    if not form.validate_on_submit():
+        return _setup_page(body, 422, settings_form=form)
+    before = _settings(body)
+    form.populate_obj(body)
+    body.topic_categories = setup.parse_categories(form.topic_categories.data)
+    audit.record(
+        "body.settings_changed", body, actor=current_user, before=before, after=_settings(body)
+    )
+    db.session.commit()
+    flash(_("设置已保存。"))
+    return redirect(url_for("bodies.setup_page", slug=slug) + "#settings")
+
+
+@bp.route("/rule", methods=["GET", "POST"])
+@policy.login_required
+def rule(slug: str):
+    """The body's default voting rule: a preset people know by name, or advanced fields."""
+    body = policy.convened_body_or_403(slug)
+    form = RuleForm() if request.method == "POST" else _rule_form(body)
+    form.concurrent.choices = [SelectChoice(c.key, c.name) for c in body.constituencies]
+    if form.validate_on_submit() and (new_rule := _rule_from(form, body)) is not None:
+        before = body.default_rule
+        body.default_rule = new_rule
+        audit.record("body.rule_changed", body, actor=current_user, before=before, after=new_rule)
+        db.session.commit()
+        flash(_("表决规则已保存：%(text)s", text=rules.describe_rule(new_rule, body, _)))
+        return redirect(url_for("bodies.setup_page", slug=slug) + "#rule")
+    return render_template(
+        "bodies/rule.html",
+        body=body,
+        form=form,
+        presets=PRESETS,
+        preset_rules=_preset_texts(body),
+        rule_text=rules.describe_rule(body.default_rule, body, _),
+    )
+
+
+@bp.get("/roster")
+@policy.login_required
+def roster(slug: str):
+    """Each constituency's seats and who holds them, with warnings for broken minimums."""
+    body = policy.convened_body_or_403(slug)
+    return render_template(
+        "bodies/roster.html",
+        body=body,
+        warnings=setup.roster_warnings(body),
+        filled=setup.filled_seats(body),
+        action_form=EmptyForm(),
+    )
+
+
+@bp.route("/seats/<int:seat_id>", methods=["GET", "POST"])
+@policy.login_required
+def seat(slug: str, seat_id: int):
+    """Give a seat to a member: an existing person by phone, or a new person."""
+    body = policy.convened_body_or_403(slug)
+    seat = _seat_or_404(body, seat_id)
+    form = SeatForm(obj=_holder_fields(seat))
+    if form.validate_on_submit():
+        before = _seat_state(seat)
+        try:
+            setup.assign_holder(
+                db.session,
+                seat,
+                name=form.name.data,
+                phone=form.phone.data,
+                represents=form.represents.data or "",
+            )
+        except SetupError as error:
+            form.phone.errors.append(error.say(_))
+        else:
+            audit.record(
+                "seat.assigned", seat, actor=current_user, before=before, after=_seat_state(seat)
+            )
+            db.session.commit()
+            flash(_("已安排 %(name)s 担任此席位。", name=seat.holder.name))
+            return redirect(url_for("bodies.roster", slug=slug) + f"#seat-{seat.id}")
+    return render_template("bodies/seat.html", body=body, seat=seat, form=form)
+
+
+@bp.post("/seats/<int:seat_id>/vacate")
+@policy.login_required
+def vacate_seat(slug: str, seat_id: int):
+    """Leave a seat vacant (the person keeps their account and history)."""
+    body = policy.convened_body_or_403(slug)
+    seat = _seat_or_404(body, seat_id)
+    if EmptyForm().validate_on_submit() and seat.holder_id is not None:
+        before = _seat_state(seat)
+        setup.vacate(seat)
+        audit.record(
+            "seat.vacated", seat, actor=current_user, before=before, after=_seat_state(seat)
+        )
+        db.session.commit()
+        flash(_("席位已腾出。"))
+    return redirect(url_for("bodies.roster", slug=slug) + f"#seat-{seat.id}")
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _share_text(text: str | None) -> str | None:
+    return str(setup.parse_share(text)) if text and text.strip() else None
+
+
+def _position(value: int | None, body: Body, current: int | None = None) -> int:
+    if value is not None:
+        return value
+    if current is not None:
+        return current
+    return max((c.position for c in body.constituencies), default=-1) + 1
+
+
+def _state(constituency: Constituency) -> dict:
+    return {
+        "body_id": constituency.body_id,
+        "key": constituency.key,
+        "name": constituency.name,
+        "seats": constituency.seats,
+        "share": constituency.share,
+        "share_is_minimum": constituency.share_is_minimum,
+        "position": constituency.position,
+    }
+
+
+def _settings(body: Body) -> dict:
+    return {
+        "seconds_needed": body.seconds_needed,
+        "allow_multiple_proxies": body.allow_multiple_proxies,
+        "topic_categories": list(body.topic_categories or []),
+        "resolution_number_format": body.resolution_number_format,
+        "rating_rule": body.rating_rule,
+    }
+
+
+def _seat_state(seat: Seat) -> dict:
+    return {"holder_id": seat.holder_id, "represents": seat.represents}
+
+
+def _holder_fields(seat: Seat) -> dict:
+    holder = seat.holder
+    return _Fields(
+        name=holder.name if holder else "",
+        phone=(holder.phone or "") if holder else "",
+        represents=seat.represents or "",
+    )
+
+
+class _Fields:
+    """Plain attributes for a form's ``obj``."""
+
+    def __init__(self, **values) -> None:
+        self.__dict__.update(values)
+
+
+def _rule_form(body: Body) -> RuleForm:
+    """The rule form filled from the body's current rule."""
+    current = rules.normalize_rule(body.default_rule or {})
+    concurrent = current["concurrent"]
+    form = RuleForm(
+        formdata=None,
+        preset=rules.match_preset(current, body) or "advanced",
+        weighting=current["weighting"],
+        base=current["base"],
+        threshold_op=current["threshold"]["op"],
+        threshold_value=current["threshold"]["value"],
+        quorum_op=(current["quorum"] or {}).get("op", ""),
+        quorum_value=(current["quorum"] or {}).get("value", ""),
+        bloc_quorum_op=(current["bloc_quorum"] or {}).get("op", ""),
+        bloc_quorum_value=(current["bloc_quorum"] or {}).get("value", ""),
+        concurrent_mode="list" if isinstance(concurrent, list) else concurrent,
+        concurrent=concurrent if isinstance(concurrent, list) else [],
+        headcount_too=current["headcount_too"],
+    )
+    return form
+
+
+def _rule_from(form: RuleForm, body: Body) -> dict | None:
+    """The rule the form asks for, or None with the problem put next to its field."""
+    if form.preset.data != "advanced":
+        try:
+            new_rule = rules.rule_for_preset(form.preset.data, body)
+        except PresetError as error:
+            form.preset.errors.append(_(error.msgid))
+            return None
+    else:
+        new_rule = _advanced_rule(form)
+    problem = rules.check_rule(new_rule, body.constituencies)
+    if problem is not None:
+        field = form.preset if form.preset.data != "advanced" else getattr(form, problem.field)
+        field.errors.append(problem.say(_))
+        return None
+    return new_rule
+
+
+def _advanced_rule(form: RuleForm) -> dict:
+    def test(op, value):
+        return {"op": op, "value": str(setup.parse_fraction_text(value))}
+
+    new_rule = {
+        "weighting": form.weighting.data,
+        "base": form.base.data,
+        "threshold": test(form.threshold_op.data, form.threshold_value.data),
+    }
+    if form.quorum_op.data:
+        new_rule["quorum"] = test(form.quorum_op.data, form.quorum_value.data)
+    if form.bloc_quorum_op.data:
+        new_rule["bloc_quorum"] = test(form.bloc_quorum_op.data, form.bloc_quorum_value.data)
+    mode = form.concurrent_mode.data
+    if mode == "list":
+        new_rule["concurrent"] = list(form.concurrent.data or [])
+    elif mode == "all":
+        new_rule["concurrent"] = "all"
+    if form.headcount_too.data:
+        new_rule["headcount_too"] = True
+    return new_rule
+
+
+def _preset_texts(body: Body) -> dict[str, str | None]:
+    """Each preset's rule said in words for this body (None when it does not fit the body)."""
+    texts = {}
+    for key in PRESETS:
+        try:
+            texts[key] = rules.describe_rule(rules.rule_for_preset(key, body), body, _)
+        except PresetError:
+            texts[key] = None
+    return texts
+
+
+@bp.app_template_filter("share_percent")
+def share_percent(share: str) -> str:
+    """Show a stored share ("2/5") as a percentage ("40%")."""
+    return setup.percent_text(share)

@@ -1,0 +1,133 @@
+"""Forms of the follow-up pages: resolutions, tasks, their progress and ratings."""
+
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app import clock
+from app.followup import labels
+from app.followup.rules import local_today
+
+REQUIRED = _l("这一项必须填写。")
+
+
+def today() -> date:
+    """The community's date now (the one clock, in the configured time zone)."""
+    return local_today(clock.now(), current_app.config["LIANXI_TIMEZONE"])
+
+
+def not_before_today(form, field):
+    """A deadline may be today or later, never in the past."""
+    if field.data and field.data < today():
+        raise ValidationError(_l("截止日期不能早于今天。"))
+
+
+def after_today(form, field):
+    """A new deadline after reopening must leave time: tomorrow or later."""
+    if field.data and field.data <= today():
+        raise ValidationError(_l("新的截止日期要晚于今天。"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of check boxes (big, each with its label)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ResolutionForm(FlaskForm):
+    """The decided text of a resolution, its date and the topics it answers."""
+
+    title = StringField(_l("决议标题"), validators=[InputRequired(REQUIRED), Length(max=160)])
+    text = TextAreaField(_l("决议内容"), validators=[InputRequired(REQUIRED)])
+    decided_on = DateField(_l("决议日期"), validators=[InputRequired(REQUIRED)])
+    topics = MultiCheckboxField(_l("这项决议回应的议题"), coerce=int, validators=[Optional()])
+
+
+class CorrectionForm(FlaskForm):
+    """A correction of a published resolution: which part, the new wording and why."""
+
+    field = SelectField(_l("要更正的内容"), choices=list(labels.FIELD.items()))
+    value = TextAreaField(_l("更正后的内容"), validators=[InputRequired(REQUIRED)])
+    reason = TextAreaField(
+        _l("更正理由（会公开显示）"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
+
+
+class TaskForm(FlaskForm):
+    """A task (督办事项) assigned to a responsible unit (派单)."""
+
+    title = StringField(_l("事项名称"), validators=[InputRequired(REQUIRED), Length(max=160)])
+    unit = SelectField(_l("承办单位"), coerce=int, validators=[InputRequired(REQUIRED)])
+    assignee = SelectField(_l("具体负责人（可不选）"), coerce=int, validators=[Optional()])
+    description = TextAreaField(_l("要做什么"), validators=[Optional()])
+    done_definition = TextAreaField(
+        _l("怎样算办完"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
+    deadline = DateField(_l("截止日期"), validators=[InputRequired(REQUIRED), not_before_today])
+
+
+class DeclineForm(FlaskForm):
+    """A unit declines an assignment, saying why (退回召集人)."""
+
+    reason = TextAreaField(_l("退回理由"), validators=[InputRequired(REQUIRED), Length(max=2000)])
+
+
+class ProgressForm(FlaskForm):
+    """A dated progress note, with a photo if there is one."""
+
+    note = TextAreaField(_l("进展情况"), validators=[InputRequired(REQUIRED), Length(max=4000)])
+    photo = FileField(_l("现场照片（可不传；JPG、PNG 或 WebP，不超过 5 MB）"))
+
+
+class CompleteForm(FlaskForm):
+    """The completion report (办结报告)."""
+
+    report = TextAreaField(
+        _l("办结报告：做了什么、结果如何"), validators=[InputRequired(REQUIRED), Length(max=4000)]
+    )
+
+
+class ReassignForm(FlaskForm):
+    """The convener assigns a declined task again."""
+
+    unit = SelectField(_l("承办单位"), coerce=int, validators=[InputRequired(REQUIRED)])
+    deadline = DateField(_l("截止日期"), validators=[InputRequired(REQUIRED), not_before_today])
+    note = TextAreaField(_l("给承办单位的说明（可不填）"), validators=[Optional()])
+
+
+class ReopenForm(FlaskForm):
+    """The convener reopens a completed task with a new deadline."""
+
+    deadline = DateField(_l("新的截止日期"), validators=[InputRequired(REQUIRED), after_today])
+    note = TextAreaField(_l("需要继续办理的地方"), validators=[InputRequired(REQUIRED)])
+
+
+class CloseForm(FlaskForm):
+    """The convener closes (销号) a task, with an optional note."""
+
+    note = TextAreaField(_l("销号说明（可不填）"), validators=[Optional()])
+
+
+class RatingForm(FlaskForm):
+    """A rating (评单): 满意 / 基本满意 / 不满意 and an optional comment."""
+
+    value = RadioField(
+        _l("您对办理结果的评价"),
+        choices=list(labels.RATING.items()),
+        validators=[InputRequired(_l("请选择一个评价。"))],
+    )
+    comment = TextAreaField(_l("想说的话（可不填）"), validators=[Optional(), Length(max=2000)])

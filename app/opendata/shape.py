@@ -1,0 +1,146 @@
+"""The shapes of the open data. Plain functions with no Flask import.
+
+Times are stored in UTC and published in ISO 8601 with the community's offset (+08:00 in
+China). Vote counts are exact fraction strings as the counting engine froze them ("17", "2/5"),
+never floats. Tasks follow the Open311 GeoReport v2 service-request fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, date, datetime, time
+from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
+
+from app.models import Resolution, Task
+
+RESOLUTION_FIELDS = (
+    "id",
+    "number",
+    "title",
+    "body",
+    "body_slug",
+    "date",
+    "published",
+    "passed",
+    "yes",
+    "no",
+    "abstain",
+    "base",
+    "ratio",
+    "rule",
+    "url",
+)
+TASK_FIELDS = (
+    "service_request_id",
+    "status",
+    "status_notes",
+    "agency_responsible",
+    "service_name",
+    "description",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "resolution_number",
+    "lianxi_status",
+)
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def iso(value: datetime | None, tz: str) -> str | None:
+    """A stored (naive UTC) time in ISO 8601 with the community's offset."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC).astimezone(ZoneInfo(tz)).isoformat(timespec="seconds")
+
+
+def end_of_day(day: date, tz: str) -> str:
+    """The last second of a deadline day, in ISO 8601 with the community's offset."""
+    return datetime.combine(day, time(23, 59, 59), ZoneInfo(tz)).isoformat(timespec="seconds")
+
+
+def resolution_row(resolution: Resolution, url: str, tz: str) -> dict:
+    """A resolution with its frozen vote result (as frozen: never recomputed)."""
+    frozen = (resolution.motion.frozen if resolution.motion else None) or {}
+    result = frozen.get("result") or {}
+    return {
+        "id": resolution.id,
+        "number": resolution.number_text,
+        "title": resolution.title,
+        "body": resolution.body.name,
+        "body_slug": resolution.body.slug,
+        "date": resolution.decided_on.isoformat(),
+        "published": iso(resolution.published_at, tz),
+        "passed": result.get("passed"),
+        "yes": result.get("yes"),
+        "no": result.get("no"),
+        "abstain": result.get("abstain"),
+        "base": result.get("base"),
+        "ratio": result.get("ratio"),
+        "rule": frozen.get("rule"),
+        "url": url,
+    }
+
+
+def task_request(task: Task, status_notes: str, tz: str) -> dict:
+    """A task as an Open311 GeoReport v2 service request (open until closed / 销号)."""
+    return {
+        "service_request_id": str(task.id),
+        "status": "closed" if task.status == "closed" else "open",
+        "status_notes": status_notes,
+        "agency_responsible": task.unit.name,
+        "service_name": task.title,
+        "description": "\n\n".join(p for p in (task.description, task.done_definition) if p),
+        "requested_datetime": iso(task.assigned_at, tz),
+        "updated_datetime": iso(task.updated_at, tz),
+        "expected_datetime": end_of_day(task.deadline, tz),
+        "resolution_number": task.resolution.number_text,
+        "lianxi_status": task.status,
+    }
+
+
+def to_csv(rows: list[dict], fields: tuple[str, ...]) -> str:
+    """Rows as CSV with a header line; nested values (the rule) as JSON text."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v
+                for k, v in row.items()
+                if k in fields
+            }
+        )
+    return out.getvalue()
+
+
+def to_atom(entries: list[dict], *, title: str, feed_url: str, site_url: str, tz: str) -> bytes:
+    """An Atom feed of resolutions; ``entries`` are resolution rows plus their ``text``."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+
+    def sub(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    sub(feed, "id", feed_url)
+    sub(feed, "title", title)
+    updated = max((e["published"] for e in entries), default=None)
+    sub(feed, "updated", updated or datetime(2026, 1, 1, tzinfo=ZoneInfo(tz)).isoformat())
+    sub(feed, "link", rel="self", href=feed_url)
+    sub(feed, "link", rel="alternate", href=site_url)
+    for row in entries:
+        entry = sub(feed, "entry")
+        sub(entry, "id", row["url"])
+        sub(entry, "title", f"{row['number']} {row['title']}")
+        sub(entry, "updated", row["published"])
+        sub(entry, "published", row["published"])
+        sub(entry, "link", rel="alternate", href=row["url"])
+        sub(sub(entry, "author"), "name", row["body"])
+        sub(entry, "summary", row["text"])
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

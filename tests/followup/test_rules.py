@@ -1,0 +1,211 @@
+"""The follow-up rules without a client: task moves and roles, ratings, overdue, rates."""
+
+from datetime import date, datetime
+from fractions import Fraction
+
+import pytest
+
+from app.followup import rules
+from app.followup.rules import TaskError
+from app.models import Task
+
+NOW = datetime(2026, 10, 1, 2, 0)
+
+
+def _task(status="assigned", **fields) -> Task:
+    task = Task(
+        status=status,
+        round=1,
+        deadline=fields.pop("deadline", date(2026, 10, 15)),
+        assigned_at=fields.pop("assigned_at", datetime(2026, 9, 17, 1, 0)),
+        **fields,
+    )
+    task.updates = []
+    return task
+
+
+@pytest.mark.parametrize(
+    ("status", "role", "actions"),
+    [
+        ("assigned", "unit", ["accept", "decline"]),
+        ("accepted", "unit", ["progress", "complete"]),
+        ("in_progress", "unit", ["progress", "complete"]),
+        ("completed", "unit", []),
+        ("assigned", "convener", []),
+        ("declined", "convener", ["reassign"]),
+        ("completed", "convener", ["close", "reopen"]),
+        ("closed", "convener", []),
+        ("closed", "unit", []),
+    ],
+)
+def test_allowed_actions_by_status_and_role(status, role, actions):
+    """Each role sees exactly the moves the state machine gives it from each status."""
+    assert rules.allowed_actions(_task(status), role) == actions
+
+
+def test_full_cycle_leaves_a_dated_timeline():
+    """Accept, progress, complete and close move the task and append one dated note each."""
+    task = _task()
+    rules.accept(task, now=NOW)
+    rules.progress(task, "勘查完毕", now=NOW, photo=("a" * 32 + ".png", "image/png"))
+    rules.complete(task, "已挂牌", now=NOW)
+    rules.close(task, now=NOW)
+    assert task.status == "closed" and task.accepted_at == NOW and task.closed_at == NOW
+    assert [u.kind for u in task.updates] == ["accepted", "note", "completed", "closed"]
+    assert task.updates[1].photo_type == "image/png"
+    assert task.completion_report == "已挂牌"
+
+
+def test_wrong_role_cannot_move():
+    """A convener cannot accept for the unit, and a unit cannot close its own task."""
+    with pytest.raises(TaskError):
+        rules._move(_task(), "accept", rules.CONVENER, actor_id=None, now=NOW, note="")
+    with pytest.raises(TaskError):
+        rules._move(_task("completed"), "close", rules.UNIT, actor_id=None, now=NOW, note="")
+
+
+def test_moves_from_wrong_status_are_refused():
+    """A task cannot be completed before it is accepted, nor closed before completion."""
+    with pytest.raises(TaskError):
+        rules.complete(_task("assigned"), "做完了", now=NOW)
+    with pytest.raises(TaskError):
+        rules.close(_task("in_progress"), now=NOW)
+
+
+def test_decline_needs_reason_and_reassign_clears_it():
+    """A decline keeps its reason; reassigning sends it to a unit again with a new deadline."""
+    task = _task()
+    with pytest.raises(TaskError):
+        rules.decline(task, "  ", now=NOW)
+    rules.decline(task, "不属于物业职责", now=NOW)
+    assert task.status == "declined" and task.decline_reason == "不属于物业职责"
+    rules.reassign(task, 7, date(2026, 11, 1), now=NOW)
+    assert (task.status, task.unit_id, task.deadline, task.decline_reason) == (
+        "assigned",
+        7,
+        date(2026, 11, 1),
+        "",
+    )
+
+
+def test_reopen_starts_a_new_round_with_a_later_deadline():
+    """Reopening puts the task back in progress, round + 1, with a deadline after today."""
+    task = _task("completed", completed_at=NOW)
+    with pytest.raises(TaskError):
+        rules.reopen(task, date(2026, 10, 1), now=NOW, today=date(2026, 10, 1))
+    rules.reopen(task, date(2026, 10, 20), now=NOW, today=date(2026, 10, 1), note="还有异味")
+    assert (task.status, task.round, task.deadline, task.completed_at) == (
+        "in_progress",
+        2,
+        date(2026, 10, 20),
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "rule", "outcome"),
+    [
+        ([], "majority_basic", None),
+        (["satisfied", "basic", "unsatisfied"], "majority_basic", "close"),
+        (["basic", "unsatisfied"], "majority_basic", "reopen"),  # a tie is not a majority
+        (["unsatisfied", "unsatisfied", "satisfied"], "majority_basic", "reopen"),
+        (["satisfied", "basic"], "all_basic", "close"),
+        (["satisfied", "satisfied", "unsatisfied"], "all_basic", "reopen"),
+    ],
+)
+def test_rating_outcome(values, rule, outcome):
+    """The rating rules close on a (strict) majority or on unanimity of at least 基本满意."""
+    assert rules.rating_outcome(values, rule) == outcome
+
+
+def test_rating_outcome_refuses_unknown_rule():
+    """A rule name the app does not know is an error, not a silent default."""
+    with pytest.raises(ValueError):
+        rules.rating_outcome(["basic"], "whatever")
+
+
+def test_overdue_days_count_from_the_day_after_the_deadline():
+    """Due today is not overdue; the next day it is 1 day overdue; finished tasks never are."""
+    task = _task("in_progress", deadline=date(2026, 10, 15))
+    assert rules.overdue_days(task, date(2026, 10, 15)) == 0
+    assert rules.overdue_days(task, date(2026, 10, 16)) == 1
+    assert rules.overdue_days(task, date(2026, 10, 25)) == 10
+    assert (
+        rules.overdue_days(_task("completed", deadline=date(2026, 10, 1)), date(2026, 11, 1)) == 0
+    )
+
+
+def test_local_today_is_the_community_date():
+    """At 17:00 UTC it is already the next day in Asia/Shanghai."""
+    assert rules.local_today(datetime(2026, 10, 15, 17, 0)) == date(2026, 10, 16)
+    assert rules.local_today(datetime(2026, 10, 15, 15, 59)) == date(2026, 10, 15)
+
+
+def test_overdue_first_orders_most_overdue_first_then_deadline():
+    """Overdue tasks come first (most overdue first), then the rest by deadline."""
+    late = _task("accepted", id=1, deadline=date(2026, 10, 1))
+    later = _task("assigned", id=2, deadline=date(2026, 9, 20))
+    soon = _task("assigned", id=3, deadline=date(2026, 10, 20))
+    done = _task("closed", id=4, deadline=date(2026, 9, 1))
+    ordered = rules.overdue_first([soon, done, late, later], date(2026, 10, 10))
+    assert [t.id for t in ordered] == [2, 1, 4, 3]
+
+
+def test_due_this_week_runs_to_sunday():
+    """From Wednesday 2026-10-14, tasks due up to Sunday 10-18 are due this week."""
+    wednesday = date(2026, 10, 14)
+    assert rules.due_this_week(_task(deadline=date(2026, 10, 18)), wednesday)
+    assert not rules.due_this_week(_task(deadline=date(2026, 10, 19)), wednesday)
+    assert not rules.due_this_week(_task("closed", deadline=date(2026, 10, 15)), wednesday)
+
+
+def test_unit_record_on_a_fixture_with_known_answers():
+    """Four tasks in 2026, one in 2025: 2 accepted in 3 days, 1 on time, 3/4 ratings good."""
+    day = datetime(2026, 3, 1, 1, 0)
+    tasks = [
+        # accepted after 1 day, completed on time
+        _task(
+            "closed",
+            assigned_at=day,
+            accepted_at=datetime(2026, 3, 2, 1, 0),
+            completed_at=datetime(2026, 3, 10, 1, 0),
+            deadline=date(2026, 3, 15),
+        ),
+        # accepted after exactly 3 days, completed late
+        _task(
+            "completed",
+            assigned_at=day,
+            accepted_at=datetime(2026, 3, 4, 1, 0),
+            completed_at=datetime(2026, 3, 20, 1, 0),
+            deadline=date(2026, 3, 15),
+        ),
+        # accepted after 5 days, still running
+        _task("in_progress", assigned_at=day, accepted_at=datetime(2026, 3, 6, 1, 0)),
+        # never accepted
+        _task("assigned", assigned_at=day),
+        # outside the period
+        _task("closed", assigned_at=datetime(2025, 6, 1), accepted_at=datetime(2025, 6, 1)),
+    ]
+    record = rules.unit_record(
+        tasks,
+        ["satisfied", "basic", "unsatisfied", "satisfied"],
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+    )
+    assert (
+        record.assigned,
+        record.accepted_in_time,
+        record.completed,
+        record.completed_on_time,
+    ) == (4, 2, 2, 1)
+    assert record.response_rate == Fraction(1, 2)
+    assert record.on_time_rate == Fraction(1, 4)
+    assert record.satisfaction_rate == Fraction(3, 4)
+    assert rules.percent(record.satisfaction_rate) == "75%"
+
+
+def test_unit_record_without_data_has_no_rates():
+    """A unit with no tasks has no rates (shown as —), not 0% or a division by zero."""
+    record = rules.unit_record([], [], date(2026, 1, 1), date(2026, 12, 31))
+    assert record.response_rate is None and record.satisfaction_rate is None
+    assert rules.percent(record.on_time_rate) == "—"

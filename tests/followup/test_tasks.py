@@ -1,0 +1,319 @@
+"""Tasks through the web: who may see and move them, progress photos, ratings, reopening."""
+
+import io
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+import time_machine
+
+from app.extensions import db
+from app.models import AuditEvent, Rating, Task, TaskUpdate
+from tests.followup.helpers import make_task
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+TODAY = "2026-10-01 10:00 +0800"
+
+
+@pytest.fixture
+def task(world):
+    """An assigned task of the world's unit."""
+    return make_task(world["resolution"], world["unit"])
+
+
+# Each state-changing route, the status it acts from, the form, and the role that may use it.
+UNIT_ROUTES = [
+    ("accept", "assigned", {}),
+    ("decline", "assigned", {"reason": "不归我们管"}),
+    ("progress", "accepted", {"note": "已勘查"}),
+    ("complete", "in_progress", {"report": "已挂牌"}),
+]
+CONVENER_ROUTES = [
+    ("reassign", "declined", {"deadline": "2026-11-01", "note": ""}),
+    ("close", "completed", {"note": ""}),
+    ("reopen", "completed", {"deadline": "2026-11-01", "note": "还不够"}),
+]
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize(("action", "status", "data"), UNIT_ROUTES)
+def test_unit_routes_refuse_others(world, login_as, client, action, status, data):
+    """Staff of another unit, the convener and members get 403; anonymous visitors sign in."""
+    task = make_task(world["resolution"], world["unit"], status=status)
+    url = f"/tasks/{task.id}/{action}"
+    data = {**data, "unit": world["unit"].id}
+    assert client.post(url, data=data).status_code == 302
+    assert "/sign-in" in client.post(url, data=data).headers["Location"]
+    for person in (world["other_staff"], world["convener"], world["members"][0]):
+        login_as(person)
+        assert client.post(url, data=data).status_code == 403
+    db.session.refresh(task)
+    assert task.status == status
+    login_as(world["staff"])
+    assert client.post(url, data=data).status_code == 302
+    db.session.refresh(task)
+    assert task.status != status
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize(("action", "status", "data"), CONVENER_ROUTES)
+def test_convener_routes_refuse_others(world, login_as, client, action, status, data):
+    """The unit's staff and members get 403 for the convener's moves; the convener may."""
+    task = make_task(world["resolution"], world["unit"], status=status)
+    url = f"/tasks/{task.id}/{action}"
+    data = {**data, "unit": world["other_unit"].id}
+    for person in (world["staff"], world["members"][0], world["outsider"]):
+        login_as(person)
+        assert client.post(url, data=data).status_code == 403
+    db.session.refresh(task)
+    assert task.status == status
+    login_as(world["convener"])
+    assert client.post(url, data=data).status_code == 302
+    db.session.refresh(task)
+    assert task.status != status
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == f"task.{action}"))
+
+
+def test_another_unit_cannot_see_the_task_or_the_unit_page(world, login_as, client, task):
+    """Staff of another unit get 403 for the unit's page and for its task's page."""
+    login_as(world["other_staff"])
+    assert client.get(f"/units/{world['unit'].slug}/tasks").status_code == 403
+    assert client.get(f"/tasks/{task.id}").status_code == 403
+    login_as(world["staff"])
+    html = client.get(f"/units/{world['unit'].slug}/tasks").get_data(as_text=True)
+    assert task.title in html and "接单" in html
+
+
+def test_decline_without_reason_is_answered_next_to_the_field(world, login_as, client, task):
+    """A decline with no reason stays assigned and says what is missing, on the task page."""
+    login_as(world["staff"])
+    response = client.post(f"/tasks/{task.id}/decline", data={"reason": ""})
+    assert response.status_code == 400
+    assert "这一项必须填写" in response.get_data(as_text=True)
+    db.session.refresh(task)
+    assert task.status == "assigned"
+
+
+def test_accept_from_unit_page_with_htmx_swaps_the_row(
+    world, login_as, client, task, captured_templates
+):
+    """With htmx the accept button returns only the updated row."""
+    login_as(world["staff"])
+    response = client.post(
+        f"/tasks/{task.id}/accept", data={"back": "unit"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert captured_templates == ["followup/partials/unit_task_row.html"]
+    assert "已接单" in response.get_data(as_text=True)
+
+
+def test_progress_photo_is_checked_stored_and_served(world, login_as, client, app):
+    """A PNG is stored outside static and served with its type and nosniff; a fake is refused."""
+    task = make_task(world["resolution"], world["unit"], status="accepted")
+    login_as(world["staff"])
+    fake = {"note": "照片", "photo": (io.BytesIO(b"<script>alert(1)</script>"), "x.png")}
+    response = client.post(
+        f"/tasks/{task.id}/progress", data=fake, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "只能上传 JPG、PNG 或 WebP" in response.get_data(as_text=True)
+    good = {"note": "现场照片", "photo": (io.BytesIO(PNG), "photo.jpg")}
+    assert (
+        client.post(
+            f"/tasks/{task.id}/progress", data=good, content_type="multipart/form-data"
+        ).status_code
+        == 302
+    )
+    update = db.session.scalar(sa.select(TaskUpdate).where(TaskUpdate.photo_path.is_not(None)))
+    assert update.photo_type == "image/png" and "static" not in app.config["UPLOAD_FOLDER"]
+    served = client.get(f"/tasks/{task.id}/photos/{update.id}")
+    assert served.status_code == 200 and served.mimetype == "image/png"
+    assert served.headers["X-Content-Type-Options"] == "nosniff" and served.data == PNG
+
+
+def test_photo_larger_than_5_mb_is_refused(world, login_as, client):
+    """A photo over 5 MB is refused in words and the note is kept in the form."""
+    task = make_task(world["resolution"], world["unit"], status="accepted")
+    login_as(world["staff"])
+    big = {"note": "很大的照片", "photo": (io.BytesIO(PNG + b"\0" * (5 * 1024 * 1024)), "big.png")}
+    response = client.post(
+        f"/tasks/{task.id}/progress", data=big, content_type="multipart/form-data"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "超过 5 MB" in html and "很大的照片" in html
+
+
+def test_photo_of_unpublished_resolution_is_not_served(world, client):
+    """Photos of tasks not shown publicly are 404."""
+    from tests.followup.helpers import make_resolution
+
+    draft = make_resolution(world["body"], status="draft")
+    task = make_task(draft, world["unit"], status="in_progress")
+    update = TaskUpdate(
+        task_id=task.id, note="x", photo_path="a" * 32 + ".png", photo_type="image/png"
+    )
+    db.session.add(update)
+    db.session.commit()
+    assert client.get(f"/tasks/{task.id}/photos/{update.id}").status_code == 404
+
+
+def test_rating_twice_counts_once(world, login_as, client):
+    """A member's second rating in the same round is not stored; the first one stands."""
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    login_as(world["members"][0])
+    client.post(f"/tasks/{task.id}/rating", data={"value": "satisfied"})
+    client.post(f"/tasks/{task.id}/rating", data={"value": "unsatisfied"})
+    values = db.session.scalars(sa.select(Rating.value).where(Rating.task_id == task.id)).all()
+    assert values == ["satisfied"]
+    assert "您已评价" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+
+
+def test_rating_is_for_members_only(world, login_as, client):
+    """The unit's staff and outsiders cannot rate (403); a missing choice is said in words."""
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    for person in (world["staff"], world["outsider"]):
+        login_as(person)
+        assert (
+            client.post(f"/tasks/{task.id}/rating", data={"value": "satisfied"}).status_code == 403
+        )
+    login_as(world["members"][0])
+    response = client.post(f"/tasks/{task.id}/rating", data={"comment": "还行"})
+    assert response.status_code == 400 and "请选择一个评价" in response.get_data(as_text=True)
+    assert "还行" in response.get_data(as_text=True)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_unsatisfied_majority_suggests_reopen_and_reopens_with_new_deadline(
+    world, login_as, client
+):
+    """Two of three members unsatisfied: the page suggests reopening; reopening sets round 2."""
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    for member, value in zip(
+        world["members"], ["unsatisfied", "unsatisfied", "satisfied"], strict=True
+    ):
+        login_as(member)
+        client.post(f"/tasks/{task.id}/rating", data={"value": value})
+    login_as(world["convener"])
+    html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "建议定新的截止日期，重新办理" in html and "过半数评价" in html
+    response = client.post(f"/tasks/{task.id}/reopen", data={"deadline": "2026-10-01", "note": "x"})
+    assert response.status_code == 400 and "新的截止日期要晚于今天" in response.get_data(
+        as_text=True
+    )
+    client.post(f"/tasks/{task.id}/reopen", data={"deadline": "2026-10-20", "note": "气味仍在"})
+    db.session.refresh(task)
+    assert (task.status, task.round, task.deadline) == ("in_progress", 2, date(2026, 10, 20))
+
+
+def test_submitter_rates_through_the_follow_link_once(world, client):
+    """The topic's submitter rates by the token; a second rating in the round is ignored."""
+    from tests.followup.helpers import make_topic
+
+    topic, token = make_topic(world["body"], status="decided")
+    world["resolution"].topics.append(topic)
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    url = f"/t/{token}/tasks/{task.id}/rating"
+    assert client.post(url, data={"value": "basic"}).status_code == 302
+    assert client.post(url, data={"value": "unsatisfied"}).status_code == 302
+    rows = db.session.execute(sa.select(Rating.value, Rating.topic_id)).all()
+    assert rows == [("basic", topic.id)]
+    assert (
+        client.post(f"/t/not-a-token/tasks/{task.id}/rating", data={"value": "basic"}).status_code
+        == 404
+    )
+
+
+def test_topic_rating_partial_offers_the_form_then_thanks(world, app):
+    """The partial for /t/<token> shows a rating form for completed tasks, then a thank-you."""
+    from flask import render_template
+
+    from tests.followup.helpers import make_topic
+
+    topic, token = make_topic(world["body"], status="decided")
+    world["resolution"].topics.append(topic)
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    db.session.commit()
+    with app.test_request_context(f"/t/{token}"):
+        app.preprocess_request()
+        from flask import request
+
+        request.view_args = {"token": token}
+        html = render_template("followup/partials/topic_rating.html", topic=topic)
+    assert f"/t/{token}/tasks/{task.id}/rating" in html and "基本满意" in html
+    db.session.add(Rating(task_id=task.id, round=1, topic_id=topic.id, value="basic"))
+    db.session.commit()
+    with app.test_request_context(f"/t/{token}"):
+        from flask import request
+
+        request.view_args = {"token": token}
+        html = render_template("followup/partials/topic_rating.html", topic=topic)
+    assert "您已评价过这一轮" in html
+
+
+def test_overdue_appears_exactly_after_the_deadline(world, login_as, client):
+    """Due 2026-10-15: not overdue on the 15th (Shanghai), '已逾期 1 天' from the 16th."""
+    task = make_task(
+        world["resolution"], world["unit"], status="accepted", deadline=date(2026, 10, 15)
+    )
+    with time_machine.travel("2026-10-15 23:59 +0800", tick=False):
+        login_as(world["convener"])
+        html = client.get("/b/huaxing/followup").get_data(as_text=True)
+        assert "全部督办事项" in html and "已逾期 " not in html
+    with time_machine.travel("2026-10-16 00:01 +0800", tick=False):
+        login_as(world["convener"])
+        for url in (
+            "/b/huaxing/followup",
+            f"/tasks/{task.id}",
+            f"/resolutions/{world['resolution'].id}",
+        ):
+            assert "已逾期 1 天" in client.get(url).get_data(as_text=True), url
+
+
+@time_machine.travel("2026-10-20 10:00 +0800", tick=False)
+def test_dashboard_counts_and_lists_overdue_first(world, login_as, client):
+    """The dashboard counts overdue tasks and lists them before the others."""
+    make_task(world["resolution"], world["unit"], title="按时的事", deadline=date(2026, 12, 1))
+    make_task(world["resolution"], world["unit"], title="逾期的事", deadline=date(2026, 10, 1))
+    login_as(world["convener"])
+    html = client.get("/b/huaxing/followup").get_data(as_text=True)
+    assert html.index("逾期的事") < html.index("按时的事")
+    assert "已逾期 19 天" in html
+    login_as(world["staff"])
+    assert client.get("/b/huaxing/followup").status_code == 403
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_convener_assigns_a_task_and_wrong_roles_cannot(world, login_as, client):
+    """The convener assigns (派单) with a deadline; a past deadline is refused; others get 403."""
+    url = f"/resolutions/{world['resolution'].id}/tasks/new"
+    data = {
+        "title": "挂牌",
+        "unit": world["unit"].id,
+        "assignee": 0,
+        "done_definition": "挂好",
+        "deadline": "2026-09-30",
+    }
+    for person in (world["staff"], world["members"][0]):
+        login_as(person)
+        assert client.post(url, data=data).status_code == 403
+    login_as(world["convener"])
+    response = client.post(url, data=data)
+    assert response.status_code == 200 and "截止日期不能早于今天" in response.get_data(as_text=True)
+    assert (
+        client.post(
+            url, data={**data, "assignee": world["other_staff"].id, "deadline": "2026-10-30"}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            url, data={**data, "assignee": world["staff"].id, "deadline": "2026-10-30"}
+        ).status_code
+        == 302
+    )
+    task = db.session.scalar(sa.select(Task))
+    assert (task.unit_id, task.assignee_id, task.status) == (
+        world["unit"].id,
+        world["staff"].id,
+        "assigned",
+    )
