@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts
     from app.admin.routes import bp as admin
+    from app.bodies.routes import bp as bodies
     from app.board.routes import bp as board
     from app.errors import init_app as init_errors
     from app.followup.routes import bp as followup
@@ -51,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(admin)
     app.register_blueprint(board)
+    app.register_blueprint(bodies)
     app.register_blueprint(topics)
     app.register_blueprint(followup)
     app.register_blueprint(opendata)
@@ -59,8 +61,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.cli import create_admin, seed_demo
-    from app.reliability_cli import audit, export, import_
     from app.voting.cli import apportion, tally
 
-    for command in (create_admin, seed_demo, tally, apportion, audit, export, import_):
+    for command in (create_admin, seed_demo, tally, apportion):
         app.cli.add_command(command)
