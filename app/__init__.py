@@ -61,7 +61,8 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.cli import create_admin, seed_demo
+    from app.reliability_cli import audit, export, import_
     from app.voting.cli import apportion, tally
 
-    for command in (create_admin, seed_demo, tally, apportion):
+    for command in (create_admin, seed_demo, tally, apportion, audit, export, import_):
         app.cli.add_command(command)
