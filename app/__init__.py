@@ -48,6 +48,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.followup.routes import bp as followup
     from app.opendata.routes import bp as opendata
     from app.topics.routes import bp as topics
+    from app.voting.routes import bp as voting
 
     app.register_blueprint(accounts)
     app.register_blueprint(admin)
@@ -56,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(topics)
     app.register_blueprint(followup)
     app.register_blueprint(opendata)
+    app.register_blueprint(voting)
     init_errors(app)
 
 

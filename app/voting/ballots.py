@@ -1,0 +1,337 @@
+"""Ballots and counts of a motion: opening, casting, secret counters, progress and freezing.
+
+Plain SQLAlchemy on a session the caller owns (no Flask here): the views add the audit event
+and commit once, so a ballot, its counter and its audit event exist together or not at all.
+
+Secrecy (VOTING.md, "Ballot secrecy"): for a secret motion a ballot row only says that a seat
+voted (its choice stays NULL), and the choice goes into a counter per (motion, constituency,
+choice) created when the motion opened. Each secret ballot rewrites *every* counter row of the
+motion with one UPDATE, adding 1 to the chosen one and 0 to the others: on PostgreSQL a row's
+``xmin`` names the transaction that last wrote it, so touching only the chosen counter would
+let a reader match it with the ballot row's ``xmin`` and learn the choice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.meetings.presence import present_seat_ids
+from app.models import (
+    Ballot,
+    Constituency,
+    HandCount,
+    Meeting,
+    Motion,
+    Proxy,
+    Seat,
+    SecretCount,
+    Substitute,
+    User,
+)
+from app.models.voting import CHOICES
+from app.voting import tally
+
+_TOUCH_ALL_COUNTERS = sa.text(
+    "UPDATE secret_counts SET count = count + CASE WHEN constituency_id = :constituency "
+    "AND choice = :choice THEN 1 ELSE 0 END WHERE motion_id = :motion"
+)
+
+
+def locked_motion(session: Session, motion_id: int, *, exclusive: bool = False) -> Motion | None:
+    """Load a motion, locking its row on PostgreSQL until the transaction ends.
+
+    Casting takes a shared lock and closing an exclusive one, so a close waits for the ballots
+    being cast and a ballot that comes after the close sees it closed: no ballot is ever
+    confirmed to a voter and then left out of the frozen count. (SQLite writers already take
+    turns: every writing request begins with BEGIN IMMEDIATE, see ``app.database``.)
+    """
+    query = sa.select(Motion).where(Motion.id == motion_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(read=not exclusive, of=Motion)
+    return session.scalars(query.execution_options(populate_existing=True)).first()
+
+
+def open_motion(session: Session, motion: Motion, now: datetime) -> None:
+    """Open the motion; a secret one gets all its counters (every constituency × choice) at 0.
+
+    The counters are made here, before any ballot, so their order in the table says nothing
+    about who voted when.
+    """
+    motion.status = "open"
+    motion.opened_at = now
+    if motion.kind == "secret":
+        ids = session.scalars(
+            sa.select(Constituency.id)
+            .where(Constituency.body_id == motion.meeting.body_id)
+            .order_by(Constituency.id)
+        ).all()
+        session.add_all(
+            SecretCount(motion_id=motion.id, constituency_id=cid, choice=choice, count=0)
+            for cid in ids
+            for choice in CHOICES
+        )
+
+
+def cast(
+    session: Session, motion: Motion, seat: Seat, choice: str, voter_id: int, now: datetime
+) -> Ballot | None:
+    """Record a seat's ballot; return it, or None when the seat had already voted.
+
+    One ballot per seat and motion is the database's UNIQUE(motion_id, seat_id): the insert
+    is tried in a savepoint and a duplicate is caught, so a hundred simultaneous taps make one
+    ballot. A secret ballot keeps no choice; its counter is incremented in the same savepoint
+    (see the module docstring for why every counter row is touched), so the ballot row and
+    every counter row carry the same transaction id on PostgreSQL.
+    """
+    secret = motion.kind == "secret"
+    ballot = Ballot(
+        motion_id=motion.id,
+        seat_id=seat.id,
+        cast_by_id=voter_id,
+        choice=None if secret else choice,
+        cast_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(ballot)
+            session.flush()
+            if secret:
+                session.execute(
+                    _TOUCH_ALL_COUNTERS,
+                    {"constituency": seat.constituency_id, "choice": choice, "motion": motion.id},
+                )
+    except IntegrityError:
+        return None
+    return ballot
+
+
+def ballot_of(session: Session, motion_id: int, seat_id: int) -> Ballot | None:
+    """The ballot a seat cast on a motion, if any."""
+    return session.scalar(
+        sa.select(Ballot).where(Ballot.motion_id == motion_id, Ballot.seat_id == seat_id)
+    )
+
+
+def voted_seat_ids(session: Session, motion_id: int, seat_ids) -> set[int]:
+    """Which of ``seat_ids`` have voted on the motion."""
+    if not seat_ids:
+        return set()
+    return set(
+        session.scalars(
+            sa.select(Ballot.seat_id).where(
+                Ballot.motion_id == motion_id, Ballot.seat_id.in_(list(seat_ids))
+            )
+        )
+    )
+
+
+def seats_of_person(session: Session, meeting: Meeting, user_id: int) -> set[int]:
+    """Seats whose vote this person would cast if present (the rules of ``seats_voted_by``).
+
+    Their own seats unless handed to a substitute or a proxy for this meeting, the seats they
+    substitute, and the seats handed to them by proxy.
+    """
+    handed_away = sa.union(
+        sa.select(Proxy.seat_id).where(Proxy.meeting_id == meeting.id),
+        sa.select(Substitute.seat_id).where(Substitute.meeting_id == meeting.id),
+    )
+    own = (
+        sa.select(Seat.id)
+        .join(Constituency)
+        .where(
+            Constituency.body_id == meeting.body_id,
+            Seat.holder_id == user_id,
+            Seat.id.not_in(handed_away.scalar_subquery()),
+        )
+    )
+    stand_in = sa.select(Substitute.seat_id).where(
+        Substitute.meeting_id == meeting.id,
+        Substitute.user_id == user_id,
+        Substitute.seat_id.not_in(sa.select(Proxy.seat_id).where(Proxy.meeting_id == meeting.id)),
+    )
+    proxied = sa.select(Proxy.seat_id).where(
+        Proxy.meeting_id == meeting.id, Proxy.holder_id == user_id
+    )
+    return set(session.scalars(sa.union(own, stand_in, proxied)))
+
+
+# --- progress while open ---------------------------------------------------------------------
+
+
+@dataclass
+class ConstituencyProgress:
+    """One constituency's seats, present seats and ballots so far."""
+
+    id: int
+    key: str
+    name: str
+    seats: int
+    present: int = 0
+    voted: int = 0
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CHOICES, 0))
+
+
+@dataclass
+class Progress:
+    """How far a vote has got: per constituency, who is still to vote (roll-call), totals."""
+
+    rows: list[ConstituencyProgress]
+    #: Present seats that have not voted, as (constituency name, seat number, name), roll-call.
+    waiting: list[tuple[str, int, str]]
+    #: Whether ``totals`` were counted (only when the convener shows running totals).
+    with_totals: bool
+
+    @property
+    def present(self) -> int:
+        """Present seats in all."""
+        return sum(row.present for row in self.rows)
+
+    @property
+    def voted(self) -> int:
+        """Seats that voted in all."""
+        return sum(row.voted for row in self.rows)
+
+
+def shows_running_totals(motion: Motion) -> bool:
+    """Running yes/no totals are shown only when the convener turned them on, never if secret.
+
+    Totals that change as each person votes in a secret ballot would tell the room how the
+    person who just tapped voted.
+    """
+    return motion.show_running_totals and motion.kind == "roll_call"
+
+
+def progress(session: Session, motion: Motion) -> Progress:
+    """Voted / present per constituency, who has not voted (roll-call), and running totals.
+
+    A fixed handful of queries whatever the size of the body: this runs every two seconds on
+    every convener page and projector.
+    """
+    meeting = motion.meeting
+    rows = {
+        c.id: ConstituencyProgress(c.id, c.key, c.name, c.seats)
+        for c in session.scalars(
+            sa.select(Constituency)
+            .where(Constituency.body_id == meeting.body_id)
+            .order_by(Constituency.position, Constituency.id)
+        )
+    }
+    present = present_seat_ids(session, meeting.id)
+    seats = session.execute(
+        sa.select(Seat.id, Seat.constituency_id, Seat.number, User.name)
+        .join(Constituency)
+        .outerjoin(User, Seat.holder_id == User.id)
+        .where(Constituency.body_id == meeting.body_id)
+        .order_by(Constituency.position, Seat.number)
+    ).all()
+    ballots = dict(
+        session.execute(
+            sa.select(Ballot.seat_id, Ballot.choice).where(Ballot.motion_id == motion.id)
+        ).all()
+    )
+    with_totals = shows_running_totals(motion)
+    waiting = []
+    for seat_id, constituency_id, number, name in seats:
+        row = rows[constituency_id]
+        if seat_id in present or seat_id in ballots:
+            row.present += 1
+        if seat_id in ballots:
+            row.voted += 1
+            if with_totals and ballots[seat_id]:
+                row.totals[ballots[seat_id]] += 1
+        elif seat_id in present and motion.kind == "roll_call":
+            waiting.append((row.name, number, name or ""))
+    return Progress(list(rows.values()), waiting, with_totals)
+
+
+# --- closing ---------------------------------------------------------------------------------
+
+
+def record_hand_counts(session: Session, motion: Motion, counts: dict[int, dict]) -> None:
+    """Store the show-of-hands counts typed by the convener: {constituency id: {present, ...}}."""
+    for constituency_id, numbers in counts.items():
+        session.merge(HandCount(motion_id=motion.id, constituency_id=constituency_id, **numbers))
+    session.flush()
+
+
+def case_for(session: Session, motion: Motion) -> dict:
+    """The tally case of VOTING.md for the motion, from the data as it stands now.
+
+    Constituencies are identified by their key. Present seats are the meeting's present
+    seats plus any seat that voted (a seat that voted was present when it voted); for a show
+    of hands both come from the convener's counts. Roll-call votes are counted from the
+    ballots, secret votes from their counters.
+    """
+    constituencies = session.scalars(
+        sa.select(Constituency)
+        .where(Constituency.body_id == motion.meeting.body_id)
+        .order_by(Constituency.position, Constituency.id)
+    ).all()
+    keys = {c.id: c.key for c in constituencies}
+    present = dict.fromkeys(keys.values(), 0)
+    votes = {key: dict.fromkeys(CHOICES, 0) for key in keys.values()}
+    if motion.kind == "hands":
+        for hands in session.scalars(sa.select(HandCount).where(HandCount.motion_id == motion.id)):
+            key = keys[hands.constituency_id]
+            present[key] = hands.present
+            votes[key] = {"yes": hands.yes, "no": hands.no, "abstain": hands.abstain}
+    else:
+        _count_ballots(session, motion, keys, present, votes)
+    return {
+        "constituencies": [
+            {"id": c.key, "name": c.name, "seats": c.seats, "share": c.share}
+            for c in constituencies
+        ],
+        "present": present,
+        "votes": votes,
+        "rule": motion.rule,
+    }
+
+
+def _count_ballots(session, motion, keys, present, votes) -> None:
+    seat_constituency = dict(
+        session.execute(
+            sa.select(Seat.id, Seat.constituency_id).where(Seat.constituency_id.in_(keys))
+        ).all()
+    )
+    ballots = session.execute(
+        sa.select(Ballot.seat_id, Ballot.choice).where(Ballot.motion_id == motion.id)
+    ).all()
+    attending = present_seat_ids(session, motion.meeting_id) | {s for s, _ in ballots}
+    for seat_id in attending:
+        present[keys[seat_constituency[seat_id]]] += 1
+    if motion.kind == "secret":
+        counters = session.execute(
+            sa.select(SecretCount.constituency_id, SecretCount.choice, SecretCount.count).where(
+                SecretCount.motion_id == motion.id
+            )
+        )
+        for constituency_id, choice, number in counters:
+            votes[keys[constituency_id]][choice] += number
+        return
+    per_constituency = defaultdict(int)
+    for seat_id, choice in ballots:
+        per_constituency[(seat_constituency[seat_id], choice)] += 1
+    for (constituency_id, choice), number in per_constituency.items():
+        votes[keys[constituency_id]][choice] = number
+
+
+def freeze(session: Session, motion: Motion, now: datetime, locale: str) -> dict:
+    """Close the motion: count it now and keep the rule, inputs and result for good.
+
+    ``motion.frozen`` holds {"rule", "constituencies", "present", "votes", "result"}; the
+    result is never recomputed from later data.
+    """
+    case = case_for(session, motion)
+    result = tally.tally_case(case, locale)
+    motion.frozen = {**case, "result": result.to_json()}
+    motion.passed = result.passed
+    motion.status = "closed"
+    motion.closed_at = now
+    return motion.frozen
