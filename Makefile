@@ -22,7 +22,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-assets: $(HTMX)
+assets: $(HTMX) $(VENV)/.static-compressed
+
+# gzip copies of the static files, served by WhiteNoise to browsers that accept them
+# (app/static_files.py); remade whenever a static file changes.
+STATIC_SOURCES = $(shell find app/static -type f ! -name '*.gz' ! -name '*.br' 2>/dev/null)
+$(VENV)/.static-compressed: $(HTMX) $(STATIC_SOURCES) | $(VENV)/.installed
+	$(BIN)/python -m whitenoise.compress --quiet --no-brotli app/static
+	touch $@
 
 $(HTMX): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

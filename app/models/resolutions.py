@@ -47,6 +47,9 @@ class Resolution(db.Model):
     )
 
     __table_args__ = (
+        # The public board lists the newest published first, all years or one (issue 9).
+        sa.Index("ix_resolutions_board_order", "status", "published_at", "id"),
+        sa.Index("ix_resolutions_board_year", "status", "year", "published_at", "id"),
         sa.UniqueConstraint("body_id", "year", "number"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
         sa.CheckConstraint("status IN ('draft','published')", name="status_known"),

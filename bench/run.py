@@ -1,0 +1,542 @@
+"""``make bench``: can a room of 2,000 phones vote on two cores? Measure it, end to end.
+
+1. Create the PostgreSQL database ``lianxi_bench`` afresh, migrate it, and load in bulk a body
+   of 2,000 seats (all checked in, an open roll-call motion) and a public board of 100,000
+   resolutions and 300,000 tasks (bench/data.py).
+2. Start gunicorn (workers = 2 × cores) on 127.0.0.1:5199 with ``bench.app:create_bench_app()``.
+3. From a second process (bench/loadgen.py) measure: the bare route and the bare-INSERT route,
+   the ballot burst (2,000 seats, one ballot each, 64 connections, sessions and CSRF tokens
+   prepared before the clock), the progress fragment answered 304, the public board, and the
+   weight of the ballot page.
+4. Count the ballots in the database, print a table and write bench/results.json.
+
+Set BENCH_DATABASE_URL to use another server (the database name in it is dropped and made
+again); BENCH_WORKER_CLASS=gthread to compare gunicorn's threaded workers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import data  # noqa: E402
+
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lianxi_bench"
+)
+HOST, PORT = "127.0.0.1", 5199
+CORES = os.cpu_count() or 1
+WORKERS = 2 * CORES
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+BURST_CONNECTIONS = 64
+RESOLUTIONS, TASKS_EACH = 100_000, 3
+SMALL_RESOLUTIONS = 30
+SECRET_KEY = "bench-" + os.urandom(16).hex()
+
+#: The routes under test (app/voting and app/board); {motion} and {meeting} are filled in.
+BALLOT_PAGE = "/meetings/{meeting}/vote"
+BALLOT_POST = "/motions/{motion}/seats/{seat}/ballot"
+MOTION_PAGE = "/motions/{motion}"
+PROGRESS = "/motions/{motion}/progress"
+BOARD_PAGES = {"first": "/", "filtered": "/board/resolutions?year=2025&status=overdue"}
+
+TARGETS = {
+    "burst_p99_ms": 250,
+    "burst_vs_insert": 0.5,
+    "burst_seconds": 5,
+    "fragment_vs_bare": 0.6,
+    "board_p95_ms": 50,
+    "page_bytes": 40 * 1024,
+}
+
+
+def say(message: str) -> None:
+    """Print a progress line at once."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- machine and database --------------------------------------------------------------------
+
+
+def machine(engine: sa.Engine) -> dict:
+    """Cores, memory, CPU model, kernel, Python and PostgreSQL versions of this run."""
+    cpu = "unknown"
+    memory_gb = 0.0
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory_gb = round(kb / 1024 / 1024, 1)
+    except (OSError, StopIteration, ValueError, IndexError):
+        pass
+    with engine.connect() as connection:
+        postgres = connection.scalar(sa.text("SHOW server_version"))
+    return {
+        "cores": CORES,
+        "memory_gb": memory_gb,
+        "cpu": cpu,
+        "kernel": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "postgresql": postgres,
+    }
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the benchmark database through the ``postgres`` maintenance database."""
+    target = sa.make_url(url)
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        name = target.database
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def make_app():
+    """Lianxi in this process, on the benchmark database (to migrate, load and count queries)."""
+    from app import create_app
+    from app.config import engine_options
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(DATABASE_URL),
+            "SECRET_KEY": SECRET_KEY,
+            "SERVER_NAME": f"{HOST}:{PORT}",
+        }
+    )
+
+
+def count_queries(app, path: str) -> tuple[int, int]:
+    """(status, SQL statements) of one GET of ``path`` through the test client."""
+    from app.extensions import db
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        status = app.test_client().get(path).status_code
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return status, len(statements)
+
+
+def board_query_counts(app) -> dict[str, tuple[int, int]]:
+    """Status and query count of every board page."""
+    return {name: count_queries(app, path) for name, path in BOARD_PAGES.items()}
+
+
+def load(app) -> tuple[data.Room, dict]:
+    """Load the room and the board; count board queries at a small and at the full size."""
+    from flask_migrate import upgrade
+
+    from app.extensions import db
+
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        started = time.perf_counter()
+        room = data.load_room(db.session)
+        data.load_board_owners(db.session)
+        small = data.load_board(db.session, SMALL_RESOLUTIONS, TASKS_EACH)
+        db.session.commit()
+    small_counts = board_query_counts(app)
+    with app.app_context():
+        resolutions, tasks = data.load_board(db.session, RESOLUTIONS, TASKS_EACH)
+        db.session.execute(
+            sa.text("CREATE TABLE bench_insert (id bigserial PRIMARY KEY, at timestamp)")
+        )
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+        seconds = time.perf_counter() - started
+    full_counts = board_query_counts(app)
+    say(f"data loaded in {seconds:.1f} s: {resolutions} resolutions, {tasks} tasks")
+    return room, {
+        "load_seconds": round(seconds, 1),
+        "resolutions": resolutions,
+        "tasks": tasks,
+        "small": {"resolutions": small[0], "tasks": small[1], "pages": small_counts},
+        "full": {"pages": full_counts},
+    }
+
+
+# --- server and load generator ---------------------------------------------------------------
+
+
+@contextmanager
+def gunicorn(log_path: Path):
+    """Run gunicorn on the benchmark database for the duration of the block, then stop it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "SECRET_KEY": SECRET_KEY,
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        WORKER_CLASS,
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+    if WORKER_CLASS == "gthread":
+        command += ["--threads", "4"]
+    command.append("bench.app:create_bench_app()")
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        wait_until_up(process, log_path)
+        yield process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until_up(process: subprocess.Popen, log_path: Path) -> None:
+    """Wait for the bare route to answer; fail with gunicorn's log if it never does."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{PORT}/bench/bare", timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start:\n" + log_path.read_text()[-3000:])
+
+
+def loadgen(spec: dict) -> dict:
+    """Run bench/loadgen.py in its own process with ``spec``; return its JSON result."""
+    spec = {"host": HOST, "port": PORT, **spec}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(spec, handle)
+    try:
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "loadgen.py"), handle.name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.unlink(handle.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"loadgen failed ({spec['mode']}):\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
+def ballot_requests(room: data.Room, sessions: list[dict]) -> list[dict]:
+    """One ballot per seat, as htmx on a phone sends it: its own session cookie and CSRF token."""
+    choices = ("yes", "yes", "yes", "no", "abstain")
+    return [
+        {
+            "method": "POST",
+            "path": BALLOT_POST.format(motion=room.motion_id, seat=seat_id),
+            "headers": {
+                "Cookie": session["cookie"],
+                "X-CSRFToken": session["csrf"],
+                "HX-Request": "true",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            "body": urlencode({"csrf_token": session["csrf"], "choice": choices[n % 5]}),
+        }
+        for n, (session, seat_id) in enumerate(zip(sessions, room.seat_ids, strict=True))
+    ]
+
+
+def count_ballots(engine: sa.Engine, motion_id: int) -> tuple[int, int]:
+    """(ballots, duplicates) of the motion in the database."""
+    with engine.connect() as connection:
+        total, distinct = connection.execute(
+            sa.text("SELECT count(*), count(DISTINCT seat_id) FROM ballots WHERE motion_id = :m"),
+            {"m": motion_id},
+        ).one()
+    return total, total - distinct
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def measure(room: data.Room, engine: sa.Engine) -> dict:
+    """Every measurement against the running server."""
+    results: dict = {}
+    loadgen({"mode": "fire", "request": {"path": "/bench/bare"}, "repeat": 400, "connections": 8})
+
+    say("baseline: bare route and bare INSERT (64 connections)")
+    bare = loadgen(
+        {
+            "mode": "fire",
+            "request": {"path": "/bench/bare"},
+            "repeat": 4000,
+            "connections": BURST_CONNECTIONS,
+        }
+    )
+    insert = loadgen(
+        {
+            "mode": "fire",
+            "request": {"path": "/bench/insert"},
+            "repeat": 2000,
+            "connections": BURST_CONNECTIONS,
+        }
+    )
+    results["baseline"] = {
+        "bare_rps": bare["rps"],
+        "insert_rps": insert["rps"],
+        "bare": bare,
+        "insert": insert,
+    }
+
+    say(f"preparing {len(room.member_tokens)} signed-in sessions (off the clock)")
+    page = BALLOT_PAGE.format(motion=room.motion_id, meeting=room.meeting_id)
+    prepared = loadgen(
+        {"mode": "prepare", "tokens": room.member_tokens, "page": page, "connections": 16}
+    )
+    if prepared["failed"]:
+        raise RuntimeError(f"{prepared['failed']} sessions failed: {prepared['failures']}")
+    sessions = prepared["sessions"]
+
+    say("ballot burst: 2,000 seats, one ballot each, 64 connections")
+    burst = loadgen(
+        {
+            "mode": "fire",
+            "requests": ballot_requests(room, sessions),
+            "connections": BURST_CONNECTIONS,
+            "expect": [200, 303],
+        }
+    )
+    ballots, duplicates = count_ballots(engine, room.motion_id)
+    results["ballot_burst"] = {
+        "seats": len(sessions),
+        "ballots_in_db": ballots,
+        "duplicates": duplicates,
+        "errors": burst["errors"],
+        "seconds": burst["seconds"],
+        "rps": burst["rps"],
+        "p50_ms": burst["p50_ms"],
+        "p95_ms": burst["p95_ms"],
+        "p99_ms": burst["p99_ms"],
+        "max_ms": burst["max_ms"],
+        "statuses": burst["statuses"],
+        "connections": BURST_CONNECTIONS,
+        "prepare_seconds": prepared["seconds"],
+    }
+
+    say("live fragment: progress with a matching ETag (304)")
+    convener = loadgen(
+        {
+            "mode": "prepare",
+            "tokens": [room.convener_token],
+            "page": MOTION_PAGE.format(motion=room.motion_id),
+            "connections": 1,
+        }
+    )
+    if convener["failed"]:
+        raise RuntimeError(f"the convener could not sign in: {convener['failures']}")
+    cookie = convener["sessions"][0]["cookie"]
+    fragment_path = PROGRESS.format(motion=room.motion_id)
+    first = loadgen(
+        {
+            "mode": "fire",
+            "keep": True,
+            "connections": 1,
+            "requests": [
+                {"path": fragment_path, "headers": {"Cookie": cookie, "HX-Request": "true"}}
+            ],
+        }
+    )
+    etag = dict(first["responses"][0]["headers"]).get("etag", "")
+    fragment = loadgen(
+        {
+            "mode": "fire",
+            "repeat": 4000,
+            "connections": BURST_CONNECTIONS,
+            "expect": [304],
+            "request": {
+                "path": fragment_path,
+                "headers": {"Cookie": cookie, "HX-Request": "true", "If-None-Match": etag},
+            },
+        }
+    )
+    results["fragment_304_rps"] = fragment["rps"]
+    results["fragment"] = {**fragment, "etag": etag, "first_status": first["statuses"]}
+
+    say("public board: first page and a filtered page (4 connections)")
+    board = {}
+    for name, path in BOARD_PAGES.items():
+        board[name] = loadgen(
+            {"mode": "fire", "request": {"path": path}, "repeat": 300, "connections": WORKERS}
+        )
+    results["board_runs"] = board
+
+    say("page weight of the ballot page with htmx and CSS")
+    results["weight"] = loadgen({"mode": "weight", "page": page, "cookie": sessions[0]["cookie"]})
+    return results
+
+
+def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
+    """(measure, figure, target, met) rows of the summary table."""
+    burst, base = results["ballot_burst"], results["baseline"]
+    vs_insert = burst["rps"] / base["insert_rps"] if base["insert_rps"] else 0
+    vs_bare = burst["rps"] / base["bare_rps"] if base["bare_rps"] else 0
+    fragment = results["fragment_304_rps"] / base["bare_rps"] if base["bare_rps"] else 0
+    board = results["board"]
+    return [
+        ("ballot burst errors", str(burst["errors"]), "0", burst["errors"] == 0),
+        (
+            "ballots in database",
+            f"{burst['ballots_in_db']} (dup {burst['duplicates']})",
+            f"{burst['seats']}, 0 dup",
+            burst["ballots_in_db"] == burst["seats"] and burst["duplicates"] == 0,
+        ),
+        (
+            "burst duration",
+            f"{burst['seconds']:.2f} s",
+            f"< {TARGETS['burst_seconds']} s",
+            burst["seconds"] < TARGETS["burst_seconds"],
+        ),
+        ("burst throughput", f"{burst['rps']:.0f} req/s", "", True),
+        (
+            "burst p50 / p95 / p99",
+            f"{burst['p50_ms']} / {burst['p95_ms']} / {burst['p99_ms']} ms",
+            f"p99 ≤ {TARGETS['burst_p99_ms']} ms",
+            burst["p99_ms"] <= TARGETS["burst_p99_ms"],
+        ),
+        ("bare route (client ceiling)", f"{base['bare_rps']:.0f} req/s", "", True),
+        ("bare INSERT route", f"{base['insert_rps']:.0f} req/s", "", True),
+        (
+            "burst / bare INSERT",
+            f"{vs_insert:.0%}",
+            f"≥ {TARGETS['burst_vs_insert']:.0%}",
+            vs_insert >= TARGETS["burst_vs_insert"],
+        ),
+        ("burst / bare", f"{vs_bare:.0%}", "", True),
+        (
+            "progress 304 / bare",
+            f"{results['fragment_304_rps']:.0f} req/s = {fragment:.0%}",
+            f"≥ {TARGETS['fragment_vs_bare']:.0%}",
+            fragment >= TARGETS["fragment_vs_bare"] and results["fragment"]["errors"] == 0,
+        ),
+        (
+            "board p95 (first / filtered)",
+            " / ".join(f"{run['p95_ms']} ms" for run in results["board_runs"].values()),
+            f"≤ {TARGETS['board_p95_ms']} ms",
+            board["p95_ms"] <= TARGETS["board_p95_ms"],
+        ),
+        (
+            "board queries per page",
+            str(board["queries_per_page"]),
+            "same at small and full size",
+            board["queries_constant"],
+        ),
+        (
+            "ballot page weight",
+            f"{results['ballot_page_bytes'] / 1024:.1f} KB",
+            f"≤ {TARGETS['page_bytes'] // 1024} KB, no other host",
+            results["ballot_page_bytes"] <= TARGETS["page_bytes"]
+            and not results["weight"]["foreign_references"],
+        ),
+    ]
+
+
+def summarise(results: dict, loaded: dict) -> None:
+    """Fold the load-time query counts and the weight into the keys of issue 9."""
+    full, small = loaded["full"]["pages"], loaded["small"]["pages"]
+    results["board"] = {
+        "p95_ms": max(run["p95_ms"] for run in results["board_runs"].values()),
+        "queries_per_page": {name: count for name, (_, count) in full.items()},
+        "queries_small_dataset": {name: count for name, (_, count) in small.items()},
+        "queries_constant": full == small,
+        "statuses": {name: status for name, (status, _) in full.items()},
+        "resolutions": loaded["resolutions"],
+        "tasks": loaded["tasks"],
+        "small_dataset": {
+            "resolutions": loaded["small"]["resolutions"],
+            "tasks": loaded["small"]["tasks"],
+        },
+        "pages": BOARD_PAGES,
+    }
+    results["ballot_page_bytes"] = results["weight"]["total_wire_bytes"]
+
+
+def print_table(rows) -> None:
+    """The summary table."""
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    print()
+    for name, figure, target, met in rows:
+        mark = "ok" if met else ("MISSED" if target else "")
+        print(f"  {name:<{widths[0]}}  {figure:<{widths[1]}}  {target:<{widths[2]}}  {mark}")
+    print()
+
+
+def main() -> int:
+    """Run the whole benchmark; return the process exit status."""
+    began = time.perf_counter()
+    say(f"database {sa.make_url(DATABASE_URL).database}: create, migrate, load")
+    recreate_database(DATABASE_URL)
+    app = make_app()
+    room, loaded = load(app)
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    log_path = ROOT / "bench" / "gunicorn.log"
+    say(f"gunicorn: {WORKERS} {WORKER_CLASS} workers on {HOST}:{PORT}")
+    with gunicorn(log_path):
+        results = measure(room, engine)
+    summarise(results, loaded)
+    info = machine(engine)
+    results["machine"] = (
+        f"{info['cores']} cores, {info['memory_gb']} GB, {info['cpu']}, {info['kernel']}, "
+        f"Python {info['python']}, PostgreSQL {info['postgresql']}"
+    )
+    results["machine_detail"] = info
+    results["server"] = {"workers": WORKERS, "worker_class": WORKER_CLASS}
+    results["load"] = {key: loaded[key] for key in ("load_seconds", "resolutions", "tasks")}
+    results["total_seconds"] = round(time.perf_counter() - began, 1)
+    rows = verdicts(results)
+    results["targets_met"] = all(met for *_, met in rows)
+    (ROOT / "bench" / "results.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    print_table(rows)
+    say(f"machine: {results['machine']}")
+    say(f"done in {results['total_seconds']} s; bench/results.json written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
