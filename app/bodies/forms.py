@@ -201,9 +201,9 @@ class RuleForm(FlaskForm):
         _l("比例"), default="1/2", validators=[InputRequired(_l("请填写比例")), _fraction]
     )
     quorum_op = SelectField(_l("出席人数要"), choices=OPTIONAL_OPS, default="")
-    quorum_value = StringField(_l("占全体席位的比例"), validators=[Optional(), _fraction])
+    quorum_value = StringField(_l("占全体席位的比例"), validators=[_fraction])
     bloc_quorum_op = SelectField(_l("每个界别的出席人数要"), choices=OPTIONAL_OPS, default="")
-    bloc_quorum_value = StringField(_l("占本界别席位的比例"), validators=[Optional(), _fraction])
+    bloc_quorum_value = StringField(_l("占本界别席位的比例"), validators=[_fraction])
     concurrent_mode = RadioField(_l("界别单独通过"), choices=CONCURRENT_MODES, default="none")
     concurrent = MultiCheckboxField(_l("要单独通过的界别"), choices=[])
     headcount_too = BooleanField(_l("按人数计也要达到同样比例（双重多数）"))

@@ -466,3 +466,24 @@ def test_me_page_links_conveners_to_setup_and_roster(ctx, client, login_as):
     login_as(make_convener(body))
     html = client.get("/me").text
     assert f"/b/{body.slug}/setup" in html and f"/b/{body.slug}/roster" in html
+
+
+def test_quorum_without_a_proportion_is_refused_next_to_the_field(ctx, client, login_as):
+    """Asking for a quorum but leaving its proportion empty is answered next to that field."""
+    body = make_body(holders=False)
+    login_as(make_convener(body))
+    response = client.post(
+        f"/b/{body.slug}/rule",
+        data={
+            "preset": "advanced",
+            "weighting": "seat",
+            "base": "cast",
+            "threshold_op": ">",
+            "threshold_value": "1/2",
+            "quorum_op": ">",
+            "quorum_value": "",
+            "concurrent_mode": "none",
+        },
+    )
+    assert response.status_code == 200
+    assert 'id="quorum_value-error">要求出席人数时，请填写比例' in response.text
