@@ -1,0 +1,162 @@
+"""Regression guards of issue 9: the exact number of SQL statements of the hot pages.
+
+Nothing here is timed. ``make bench`` measures speed on PostgreSQL with 100,000 resolutions;
+these guards make sure a change cannot quietly add a query per row (an N+1) or per request to
+the pages a room of phones or the public hits hardest. The counts differ by engine (PostgreSQL
+locks the motion row and takes the audit chain's advisory lock; SQLite does neither), so each
+is given for both. When a count changes on purpose, update it here and say why in the commit.
+"""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import AgendaItem, Attendance, Motion, Resolution, Seat, Task
+from tests.factories import make_body, make_convener, make_meeting, make_unit
+from tests.perf.conftest import explain
+
+QUOTA_MAJORITY = {"weighting": "quota", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
+
+#: Statements per request, by engine.
+BOARD_FIRST_PAGE = {"sqlite": 6, "postgresql": 6}
+BOARD_LIST = {"sqlite": 8, "postgresql": 8}
+BALLOT_POST = {"sqlite": 14, "postgresql": 14}
+PROGRESS_FRAGMENT = {"sqlite": 11, "postgresql": 11}
+
+BOARD_URLS = {
+    "first": ("/", BOARD_FIRST_PAGE),
+    "list": ("/board/resolutions", BOARD_LIST),
+    "filtered": ("/board/resolutions?year=2026&status=open", BOARD_LIST),
+}
+
+
+def publish(body, units, count: int, tasks_each: int = 3) -> None:
+    """``count`` published resolutions of ``body``, each with tasks spread over ``units``."""
+    start = db.session.query(Resolution).count()
+    for n in range(start + 1, start + count + 1):
+        resolution = Resolution(
+            body_id=body.id,
+            year=2026,
+            number=n,
+            number_text=f"{body.short_name}〔2026〕{n}号",
+            title=f"决议{n}",
+            text="经表决通过。",
+            decided_on=date(2026, 3, 1),
+            status="published",
+            published_at=datetime(2026, 3, 2) + timedelta(hours=n),
+        )
+        db.session.add(resolution)
+        db.session.flush()
+        for k in range(tasks_each):
+            db.session.add(
+                Task(
+                    resolution_id=resolution.id,
+                    unit_id=units[(n + k) % len(units)].id,
+                    title=f"事项{n}-{k}",
+                    deadline=date(2026, 6, 1) + timedelta(days=k * 90),
+                    status=("assigned", "in_progress", "closed")[k % 3],
+                )
+            )
+    db.session.commit()
+
+
+@pytest.fixture
+def board(ctx):
+    """A body and three units with two published resolutions (six tasks)."""
+    body = make_body(slug="huaxing", holders=False)
+    units = [make_unit() for _ in range(3)]
+    publish(body, units, 2)
+    return {"body": body, "units": units}
+
+
+@pytest.mark.parametrize("name", BOARD_URLS)
+def test_board_page_runs_a_fixed_number_of_queries(board, client, queries, dialect, name):
+    """A public board page runs exactly its known number of queries, at 2 and at 40 rows."""
+    url, expected = BOARD_URLS[name]
+    with queries() as small:
+        assert client.get(url).status_code == 200
+    publish(board["body"], board["units"], 38)
+    with queries() as large:
+        assert client.get(url).status_code == 200
+    assert len(small) == expected[dialect], explain(small)
+    assert len(large) == len(small), explain(large)
+
+
+@pytest.fixture
+def vote(ctx):
+    """A sitting in session with every seat checked in and an open roll-call motion."""
+    body = make_body(rule=QUOTA_MAJORITY)
+    convener = make_convener(body)
+    meeting = make_meeting(body, status="in_session", opened_at=datetime(2026, 12, 1, 6, 30))
+    item = AgendaItem(meeting_id=meeting.id, position=1, kind="decision", title="共享厕所")
+    db.session.add(item)
+    db.session.flush()
+    motion = Motion(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        text="同意共享厕所行动。",
+        kind="roll_call",
+        rule=QUOTA_MAJORITY,
+        status="open",
+        created_by_id=convener.id,
+        opened_at=datetime(2026, 12, 1, 7, 0),
+    )
+    db.session.add(motion)
+    seats = db.session.scalars(db.select(Seat).order_by(Seat.id)).all()
+    for seat in seats:
+        db.session.add(
+            Attendance(meeting_id=meeting.id, seat_id=seat.id, user_id=seat.holder_id, method="qr")
+        )
+    db.session.commit()
+    return {"motion": motion, "seats": seats, "convener": convener}
+
+
+def sign_in(client, user_id: int) -> None:
+    """Sign a person in by id (no model attribute is read, so no query is counted)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
+def ballots_of(vote) -> list[tuple[int, str]]:
+    """(holder id, ballot URL) of every seat, read before anything is counted."""
+    motion_id = vote["motion"].id
+    return [(s.holder_id, f"/motions/{motion_id}/seats/{s.id}/ballot") for s in vote["seats"]]
+
+
+def cast(client, holder_id: int, url: str, choice: str = "yes"):
+    """One seat's ballot, sent the way htmx sends it from the ballot page."""
+    sign_in(client, holder_id)
+    return client.post(url, data={"choice": choice}, headers={"HX-Request": "true"})
+
+
+def test_ballot_post_runs_a_fixed_number_of_queries(vote, client, queries, dialect):
+    """Casting a ballot runs exactly its known number of queries, the first and the tenth."""
+    seats = ballots_of(vote)
+    with queries() as first:
+        assert cast(client, *seats[0]).status_code == 200
+    for seat in seats[1:9]:
+        cast(client, *seat)
+    with queries() as tenth:
+        assert cast(client, *seats[9], choice="no").status_code == 200
+    assert len(first) == BALLOT_POST[dialect], explain(first)
+    assert len(tenth) == len(first), explain(tenth)
+
+
+def test_progress_fragment_runs_a_fixed_number_of_queries(vote, client, queries, dialect):
+    """The polled progress fragment runs its known number of queries, answered 200 or 304."""
+    seats = ballots_of(vote)
+    convener_id, url = vote["convener"].id, f"/motions/{vote['motion'].id}/progress"
+    for seat in seats[:3]:
+        cast(client, *seat)
+    sign_in(client, convener_id)
+    with queries() as fresh:
+        response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    etag = response.headers["ETag"]
+    with queries() as unchanged:
+        again = client.get(url, headers={"HX-Request": "true", "If-None-Match": etag})
+    assert again.status_code == 304
+    assert len(fresh) == PROGRESS_FRAGMENT[dialect], explain(fresh)
+    assert len(unchanged) <= len(fresh), explain(unchanged)
