@@ -13,7 +13,7 @@ _PLUMBING = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "PRAGMA")
 
 @pytest.fixture
 def queries(app):
-    """Collect the SQL statements run inside a block: ``with queries() as log: ...``."""
+    """Collect the SQL statements run inside a ``with`` block; yields the list of them."""
 
     @contextlib.contextmanager
     def collect():
