@@ -209,8 +209,14 @@ def overdue_days(task: Task, today: date) -> int:
 
 
 def overdue_first(tasks: list[Task], today: date) -> list[Task]:
-    """Tasks ordered for attention: overdue ones first (most overdue first), then by deadline."""
-    return sorted(tasks, key=lambda t: (-overdue_days(t, today), t.deadline, t.id or 0))
+    """Tasks ordered for attention: overdue first, then running by deadline, then finished.
+
+    Among overdue tasks the most overdue comes first.
+    """
+    return sorted(
+        tasks,
+        key=lambda t: (-overdue_days(t, today), t.status in FINISHED, t.deadline, t.id or 0),
+    )
 
 
 def due_this_week(task: Task, today: date) -> bool:

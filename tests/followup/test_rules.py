@@ -142,13 +142,13 @@ def test_local_today_is_the_community_date():
 
 
 def test_overdue_first_orders_most_overdue_first_then_deadline():
-    """Overdue tasks come first (most overdue first), then the rest by deadline."""
+    """Overdue tasks first (most overdue first), then running ones by deadline, finished last."""
     late = _task("accepted", id=1, deadline=date(2026, 10, 1))
     later = _task("assigned", id=2, deadline=date(2026, 9, 20))
     soon = _task("assigned", id=3, deadline=date(2026, 10, 20))
     done = _task("closed", id=4, deadline=date(2026, 9, 1))
     ordered = rules.overdue_first([soon, done, late, later], date(2026, 10, 10))
-    assert [t.id for t in ordered] == [2, 1, 4, 3]
+    assert [t.id for t in ordered] == [2, 1, 3, 4]
 
 
 def test_due_this_week_runs_to_sunday():
