@@ -47,6 +47,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.board.routes import bp as board
     from app.errors import init_app as init_errors
     from app.followup.routes import bp as followup
+    from app.meetings.routes import bp as meetings
     from app.opendata.routes import bp as opendata
     from app.topics.routes import bp as topics
     from app.voting.routes import bp as voting
@@ -59,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(followup)
     app.register_blueprint(opendata)
     app.register_blueprint(voting)
+    app.register_blueprint(meetings)
     init_errors(app)
 
 

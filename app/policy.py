@@ -122,3 +122,23 @@ def person_to_manage_or_403(user_id: int) -> User:
     if not can_manage_person(current_user, person):
         abort(403)
     return person
+
+
+def meeting_visible_or_404(meeting_id: int):
+    """Load a meeting anyone may see: published ones; a draft only for the body's conveners."""
+    from app.models import Meeting
+
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if meeting.status == "draft" and not is_convener(current_user, meeting.body):
+        abort(404)
+    return meeting
+
+
+def meeting_to_manage_or_403(meeting_id: int):
+    """Load a meeting to run it: 404 if unknown, 403 unless convening its body."""
+    from app.models import Meeting
+
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if not is_convener(current_user, meeting.body):
+        abort(403)
+    return meeting

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Attendance, Constituency, Meeting, Proxy, Seat, Substitute
+from app.models import Attendance, Constituency, Meeting, Proxy, Seat, Substitute, User
 
 
 @dataclass(frozen=True)
@@ -120,3 +120,129 @@ def seats_voted_by(session: Session, meeting: Meeting, user_id: int) -> list[Sea
             .order_by(Constituency.position, Seat.number)
         )
     )
+
+
+def seats_to_check_in(session: Session, meeting: Meeting, user_id: int) -> list[Seat]:
+    """The seats this person checks in for, in the body's seat order.
+
+    These are the seats they hold that no substitute took for this meeting, and the seats they
+    took as a substitute.
+    """
+    substitutes = dict(
+        session.execute(
+            sa.select(Substitute.seat_id, Substitute.user_id).where(
+                Substitute.meeting_id == meeting.id
+            )
+        ).all()
+    )
+    seats = session.scalars(
+        sa.select(Seat)
+        .join(Constituency)
+        .where(
+            Constituency.body_id == meeting.body_id,
+            sa.or_(
+                Seat.holder_id == user_id,
+                Seat.id.in_([s for s, u in substitutes.items() if u == user_id]),
+            ),
+        )
+        .order_by(Constituency.position, Seat.number)
+    ).all()
+    return [s for s in seats if substitutes.get(s.id, user_id) == user_id]
+
+
+def check_in(
+    session: Session, meeting: Meeting, seats: list[Seat], user_id: int | None, method: str
+) -> list[Attendance]:
+    """Check ``seats`` in; a seat already checked in counts once (the new attempt is skipped).
+
+    Each row goes in its own savepoint, so two phones tapping at the same moment cannot fail:
+    the database's UNIQUE(meeting_id, seat_id) lets one row in and the other is skipped.
+    """
+    already = checked_in_seat_ids(session, meeting.id)
+    added = []
+    for seat in seats:
+        if seat.id in already:
+            continue
+        attendance = Attendance(
+            meeting_id=meeting.id, seat_id=seat.id, user_id=user_id, method=method
+        )
+        try:
+            with session.begin_nested():
+                session.add(attendance)
+        except sa.exc.IntegrityError:
+            continue
+        added.append(attendance)
+    return added
+
+
+def attendances_of(session: Session, meeting: Meeting, seat_ids: list[int]) -> list[Attendance]:
+    """The check-ins of these seats at the meeting, earliest first."""
+    if not seat_ids:
+        return []
+    return list(
+        session.scalars(
+            sa.select(Attendance)
+            .where(Attendance.meeting_id == meeting.id, Attendance.seat_id.in_(seat_ids))
+            .order_by(Attendance.checked_in_at, Attendance.id)
+        )
+    )
+
+
+def present_people(session: Session, meeting_id: int) -> set[int]:
+    """The people who checked in at the meeting (for themselves or as a substitute)."""
+    return set(
+        session.scalars(
+            sa.select(Attendance.user_id).where(
+                Attendance.meeting_id == meeting_id, Attendance.user_id.is_not(None)
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One seat on a meeting's roster: its holder, substitute, proxy and check-in."""
+
+    seat: Seat
+    holder: User | None
+    substitute: User | None
+    proxy_holder: User | None
+    attendance: Attendance | None
+    present: bool
+
+    @property
+    def voter(self) -> User | None:
+        """Who checks in for the seat: its substitute if it has one, else its holder."""
+        return self.substitute or self.holder
+
+
+def roster(session: Session, meeting: Meeting) -> list[RosterRow]:
+    """Every seat of the body with who holds, substitutes, carries its proxy and checked it in."""
+    seats = session.scalars(
+        sa.select(Seat)
+        .join(Constituency)
+        .where(Constituency.body_id == meeting.body_id)
+        .order_by(Constituency.position, Seat.number)
+    ).all()
+    where = {"meeting_id": meeting.id}
+    substitutes = {
+        s.seat_id: s.user_id for s in session.scalars(sa.select(Substitute).filter_by(**where))
+    }
+    proxies = {p.seat_id: p.holder_id for p in session.scalars(sa.select(Proxy).filter_by(**where))}
+    attendances = {a.seat_id: a for a in session.scalars(sa.select(Attendance).filter_by(**where))}
+    people_ids = {s.holder_id for s in seats} | set(substitutes.values()) | set(proxies.values())
+    people = {
+        u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(people_ids - {None})))
+    }
+    present = present_seat_ids(session, meeting.id)
+    return [
+        RosterRow(
+            seat=seat,
+            holder=people.get(seat.holder_id),
+            substitute=people.get(substitutes.get(seat.id)),
+            proxy_holder=people.get(proxies.get(seat.id)),
+            attendance=attendances.get(seat.id),
+            present=seat.id in present,
+        )
+        for seat in seats
+    ]

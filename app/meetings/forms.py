@@ -1,0 +1,114 @@
+"""Forms for meetings: the meeting itself, agenda items, notes, substitutes and proxies."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+KINDS = [
+    ("information", _l("信息通报")),
+    ("discussion", _l("讨论")),
+    ("decision", _l("表决")),
+]
+
+
+class MeetingForm(FlaskForm):
+    """A meeting's title, start (local time), length, place and notice period."""
+
+    title = StringField(
+        _l("会议名称"), validators=[InputRequired(_l("请填写会议名称")), Length(max=120)]
+    )
+    starts_at = DateTimeLocalField(
+        _l("开始时间"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("请填写开始时间，例如 2026-12-01 14:30"))],
+    )
+    duration = IntegerField(
+        _l("预计时长（分钟）"),
+        default=120,
+        validators=[
+            Optional(),
+            NumberRange(min=10, max=720, message=_l("时长请填 10 到 720 分钟")),
+        ],
+    )
+    place = StringField(_l("地点"), validators=[Length(max=120)])
+    notice_days = IntegerField(
+        _l("提前通知天数"),
+        default=3,
+        validators=[
+            InputRequired(_l("请填写提前几天通知")),
+            NumberRange(min=0, max=60, message=_l("请填 0 到 60 之间的天数")),
+        ],
+    )
+
+
+class ItemForm(FlaskForm):
+    """An agenda item: from an accepted topic or free text, its kind, presenter and time."""
+
+    topic_id = SelectField(_l("来自已受理的议题"), coerce=str, validators=[Optional()])
+    title = StringField(_l("议程名称"), validators=[Length(max=120)])
+    kind = SelectField(_l("类型"), choices=KINDS, default="discussion")
+    presenter = StringField(_l("汇报人"), validators=[Length(max=64)])
+    minutes_allotted = IntegerField(
+        _l("时长（分钟）"),
+        default=10,
+        validators=[
+            InputRequired(_l("请填写时长")),
+            NumberRange(min=0, max=480, message=_l("请填 0 到 480 分钟")),
+        ],
+    )
+    description = TextAreaField(_l("说明"), validators=[Length(max=4000)])
+
+    def __init__(self, topics=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic_id.choices = [("", _l("不选，自己填写名称"))] + [
+            (str(t.id), f"{t.receipt_no} {t.title}") for t in topics
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        """A free-text item needs a title; an item taken from a topic may use the topic's."""
+        valid = super().validate(extra_validators)
+        from_topic = "topic_id" in self._fields and self.topic_id.data
+        if not from_topic and not (self.title.data or "").strip():
+            self.title.errors.append(_l("请填写议程名称，或在上面选一个议题"))
+            return False
+        return valid
+
+
+class NotesForm(FlaskForm):
+    """The convener's notes on an item, for the minutes (会议纪要)."""
+
+    notes = TextAreaField(_l("纪要记录"), validators=[Length(max=8000)])
+
+
+class SubstituteForm(FlaskForm):
+    """Who takes a seat in place of its holder for this meeting (替补)."""
+
+    seat_id = SelectField(_l("席位"), coerce=str, validators=[InputRequired(_l("请选择席位"))])
+    user_id = SelectField(
+        _l("替补人员"), coerce=str, validators=[InputRequired(_l("请选择替补人员"))]
+    )
+
+
+class ProxyForm(FlaskForm):
+    """A seat hands its vote to a present member for this meeting (委托)."""
+
+    seat_id = SelectField(
+        _l("委托的席位"), coerce=str, validators=[InputRequired(_l("请选择席位"))]
+    )
+    holder_id = SelectField(
+        _l("受托人（须已签到）"), coerce=str, validators=[InputRequired(_l("请选择受托人"))]
+    )
+
+
+class MoveForm(FlaskForm):
+    """Move an agenda item up or down."""
+
+    direction = HiddenField(validators=[InputRequired()])

@@ -1,0 +1,46 @@
+"""Words for meetings: states, item kinds, refusals and the public list of agenda changes."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.meetings.forms import KINDS
+
+STATUS_LABELS = {
+    "draft": _l("草稿（未公开）"),
+    "published": _l("议程已发布"),
+    "in_session": _l("会议进行中"),
+    "closed": _l("会议已结束"),
+}
+STATUS_CLASSES = {"draft": "muted", "published": "warn", "in_session": "ok", "closed": "muted"}
+KIND_LABELS = dict(KINDS)
+
+ACTION_LABELS = {
+    "publish": _l("发布议程"),
+    "start": _l("开始会议"),
+    "close": _l("结束会议"),
+}
+
+#: Refusals of app.meetings.rules, by code, in plain words.
+ERRORS = {
+    "wrong_state": _l("会议现在的状态不能这样操作，请刷新页面看看最新状态。"),
+    "unknown_action": _l("不认识这个操作。"),
+    "empty_agenda": _l("议程还是空的：请先添加至少一项议程，再发布。"),
+    "closed": _l("会议已结束，不能再修改。"),
+    "item_has_motions": _l("这项议程已经有表决，不能撤下。"),
+    "not_in_session": _l("会议开始后才能设置当前议程。"),
+    "self": _l("不能委托给这个席位自己的出席人。"),
+    "seat_taken": _l("这个席位已经有委托了：每个席位只能委托一次，请先撤销原来的委托。"),
+    "not_present": _l("受托人还没有签到：只能委托给已经签到的成员。"),
+    "holder_busy": _l("这位成员已经接受了一项委托；本联席会议不允许一人接受多项委托。"),
+    "topic_not_accepted": _l("只能把已受理的议题排进议程。"),
+    "not_checkin_time": _l("现在不能签到：议程发布后、会议结束前才能签到。"),
+    "no_seat": _l("您在这个联席会议没有席位，不需要签到。"),
+}
+
+#: Public agenda changes (议程变更记录): audit action → sentence.
+CHANGE_LABELS = {
+    "agenda.item_added": _l("新增议程：%(title)s"),
+    "agenda.item_edited": _l("修改议程：%(title)s"),
+    "agenda.item_moved": _l("调整议程顺序：%(title)s"),
+    "agenda.item_removed": _l("撤下议程：%(title)s"),
+    "meeting.edited": _l("修改会议信息：%(title)s"),
+}

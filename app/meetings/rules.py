@@ -1,0 +1,216 @@
+"""The rules of a meeting (会议): its states, its agenda, proxies and the quorum (no Flask here).
+
+States and who moves them (the caller checks that the actor convenes the body)::
+
+    draft ──publish──▶ published ──start──▶ in_session ──close──▶ closed
+
+* publishing needs at least one agenda item; publishing with less than the meeting's notice
+  period (``notice_days``) before the start is allowed but answered with a warning;
+* a closed meeting is final: its agenda, roster and notes no longer change;
+* the agenda can be changed until the meeting closes; once published, every change is public
+  (议程变更记录), so the caller records it.
+
+Proxies (委托): for one meeting a seat hands its vote to another member who has checked in; a
+seat has at most one proxy, and one member carries several only when the body allows it.
+
+Quorum (法定人数): present seats / all seats, by headcount, against the body's ``quorum`` test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fractions import Fraction
+
+from app.models import AgendaItem, Meeting
+from app.voting.tally import Test, parse_fraction
+
+#: Allowed transitions: action → (from state, to state).
+TRANSITIONS: dict[str, tuple[str, str]] = {
+    "publish": ("draft", "published"),
+    "start": ("published", "in_session"),
+    "close": ("in_session", "closed"),
+}
+
+
+class MeetingError(ValueError):
+    """A step the rules refuse; ``code`` names the reason (the view says it in words)."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+def allowed_actions(meeting: Meeting) -> list[str]:
+    """The state actions possible from the meeting's current state (at most one)."""
+    return [action for action, (source, _) in TRANSITIONS.items() if source == meeting.status]
+
+
+def notice_is_short(meeting: Meeting, now: datetime) -> bool:
+    """Whether less than ``notice_days`` days are left before the meeting starts."""
+    return meeting.starts_at - now < timedelta(days=meeting.notice_days)
+
+
+def transition(meeting: Meeting, action: str, now: datetime) -> list[str]:
+    """Apply ``action`` (publish, start, close) and return warning codes (e.g. "short_notice").
+
+    Raises ``MeetingError("wrong_state")`` when the meeting is not in the action's source state
+    and ``MeetingError("empty_agenda")`` when publishing a meeting with no agenda item.
+    """
+    if action not in TRANSITIONS:
+        raise MeetingError("unknown_action")
+    source, target = TRANSITIONS[action]
+    if meeting.status != source:
+        raise MeetingError("wrong_state", status=meeting.status)
+    warnings = []
+    if action == "publish":
+        if not meeting.items:
+            raise MeetingError("empty_agenda")
+        if notice_is_short(meeting, now):
+            warnings.append("short_notice")
+        meeting.published_at = now
+    elif action == "start":
+        meeting.opened_at = now
+    else:
+        meeting.closed_at = now
+        meeting.current_item_id = None
+    meeting.status = target
+    return warnings
+
+
+def agenda_editable(meeting: Meeting) -> bool:
+    """The agenda may change until the meeting closes."""
+    return meeting.status != "closed"
+
+
+def agenda_is_public(meeting: Meeting) -> bool:
+    """Once published, the agenda is public and every change to it is shown (议程变更记录)."""
+    return meeting.status != "draft"
+
+
+def _require_editable(meeting: Meeting) -> None:
+    if not agenda_editable(meeting):
+        raise MeetingError("closed")
+
+
+def add_item(meeting: Meeting, **fields) -> AgendaItem:
+    """Add an agenda item at the end of the agenda."""
+    _require_editable(meeting)
+    position = max((item.position for item in meeting.items), default=0) + 1
+    item = AgendaItem(position=position, **fields)
+    meeting.items.append(item)
+    return item
+
+
+def move_item(meeting: Meeting, item: AgendaItem, direction: str) -> bool:
+    """Swap ``item`` with its neighbour above ("up") or below ("down").
+
+    Positions are renumbered 1..n first, so gaps left by removed items never stop a move.
+    Returns False when the item is already first (up) or last (down).
+    """
+    _require_editable(meeting)
+    items = sorted(meeting.items, key=lambda i: (i.position, i.id or 0))
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items, start=1):
+        each.position = position
+    meeting.items.sort(key=lambda i: i.position)
+    return True
+
+
+def remove_item(meeting: Meeting, item: AgendaItem) -> None:
+    """Take an item off the agenda; an item that already has a motion stays (its vote is kept)."""
+    _require_editable(meeting)
+    if item.motions:
+        raise MeetingError("item_has_motions")
+    if meeting.current_item_id == item.id:
+        meeting.current_item_id = None
+    meeting.items.remove(item)
+    for position, each in enumerate(meeting.items, start=1):
+        each.position = position
+
+
+def set_current_item(meeting: Meeting, item: AgendaItem | None) -> None:
+    """Point the room (projector, members' phones) at an item; only while in session."""
+    if meeting.status != "in_session":
+        raise MeetingError("not_in_session")
+    meeting.current_item_id = item.id if item else None
+
+
+def check_proxy(
+    *,
+    seat_id: int,
+    seat_voter_id: int | None,
+    holder_id: int,
+    present_people: set[int],
+    proxied_seats: dict[int, int],
+    allow_multiple: bool,
+) -> None:
+    """Refuse a proxy (委托) the rules do not allow; return None when it may be recorded.
+
+    ``seat_voter_id`` is whoever votes the seat without a proxy (its substitute or holder),
+    ``present_people`` the people checked in at the meeting, ``proxied_seats`` maps each seat
+    that already has a proxy to its proxy holder. Reasons, in the order checked:
+    "self" (a seat cannot hand its vote to its own voter), "seat_taken" (one proxy per seat),
+    "not_present" (the proxy holder must have checked in), "holder_busy" (the member already
+    carries a proxy and the body does not allow several).
+    """
+    if holder_id == seat_voter_id:
+        raise MeetingError("self")
+    if seat_id in proxied_seats:
+        raise MeetingError("seat_taken")
+    if holder_id not in present_people:
+        raise MeetingError("not_present")
+    if not allow_multiple and holder_id in proxied_seats.values():
+        raise MeetingError("holder_busy")
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Whether the quorum (法定人数) holds: present / all seats against the rule's test.
+
+    ``test`` is None when the rule sets no quorum; then ``met`` is True. ``short_by`` is how many
+    more seats must be present for it to hold (0 when met, None when it never can).
+    """
+
+    present: int
+    seats: int
+    test: Test | None
+    met: bool
+    short_by: int | None
+
+
+def quorum_test(rule: dict | None) -> Test | None:
+    """The quorum test of a voting rule, or None when it sets none."""
+    raw = (rule or {}).get("quorum")
+    if not raw:
+        return None
+    return Test(raw["op"], parse_fraction(raw["value"]))
+
+
+def quorum(present: int, seats: int, rule: dict | None) -> Quorum:
+    """Apply the rule's quorum test to ``present`` of ``seats`` (e.g. > 1/2 of 20 needs 11)."""
+    test = quorum_test(rule)
+    if test is None:
+        return Quorum(present, seats, None, True, 0)
+
+    def holds(count: int) -> bool:
+        return seats > 0 and test.holds(Fraction(count, seats))
+
+    if holds(present):
+        return Quorum(present, seats, test, True, 0)
+    short_by = next((n for n in range(1, seats - present + 1) if holds(present + n)), None)
+    return Quorum(present, seats, test, False, short_by)
+
+
+def attendance_rate(present: int, seats: int) -> str:
+    """出席率 as a percentage with one decimal, e.g. 17 of 20 → "85.0%" ("—" with no seats)."""
+    if seats <= 0:
+        return "—"
+    tenths = Fraction(present * 1000, seats)
+    rounded = int(tenths + Fraction(1, 2))  # half up, exactly
+    return f"{rounded // 10}.{rounded % 10}%"
