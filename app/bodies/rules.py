@@ -205,15 +205,16 @@ _DIGITS = "零一二三四五六七八九十"
 
 def fraction_words(value: str | Fraction, gettext: Gettext = _same) -> str:
     """Say a fraction as people do: 1/2 is 一半, 2/3 is 三分之二, 3/5 is 五分之三."""
+    translate = gettext  # not called as gettext(...): Babel would extract its argument
     fraction = Fraction(str(value))
     if fraction == Fraction(1, 2):
-        return gettext(N_("一半"))
+        return translate(N_("一半"))
     if fraction == 1:
-        return gettext(N_("全部"))
+        return translate(N_("全部"))
     p, q = fraction.numerator, fraction.denominator
     if q <= 10:
-        return gettext(N_("%(q)s分之%(p)s")) % {"q": _DIGITS[q], "p": _DIGITS[p]}
-    return gettext(N_("%(q)s 分之 %(p)s")) % {"q": q, "p": p}
+        return translate(N_("%(q)s分之%(p)s")) % {"q": _DIGITS[q], "p": _DIGITS[p]}
+    return translate(N_("%(q)s 分之 %(p)s")) % {"q": q, "p": p}
 
 
 def describe_rule(rule: dict, body=None, gettext: Gettext = _same) -> str:
@@ -222,42 +223,43 @@ def describe_rule(rule: dict, body=None, gettext: Gettext = _same) -> str:
     Example: seat, cast, > 1/2 → "每个席位一票；赞成票超过赞成票与反对票合计的一半即通过。"
     With ``body`` the concurrent constituencies are named by their names instead of their keys.
     """
+    translate = gettext
     rule = normalize_rule(rule)
     threshold = rule["threshold"]
     parts = [
-        gettext(_WEIGHTING[rule["weighting"]]),
-        gettext(N_("赞成票%(op)s%(base)s的%(value)s即通过"))
+        translate(_WEIGHTING[rule["weighting"]]),
+        translate(N_("赞成票%(op)s%(base)s的%(value)s即通过"))
         % {
-            "op": gettext(_OP[threshold["op"]]),
-            "base": gettext(_BASE[rule["base"]]),
-            "value": fraction_words(threshold["value"], gettext),
+            "op": translate(_OP[threshold["op"]]),
+            "base": translate(_BASE[rule["base"]]),
+            "value": fraction_words(threshold["value"], translate),
         },
     ]
     if rule["quorum"]:
         parts.append(
-            gettext(N_("须有%(op)s全体席位%(value)s的成员出席"))
-            % _test_words(rule["quorum"], gettext)
+            translate(N_("须有%(op)s全体席位%(value)s的成员出席"))
+            % _test_words(rule["quorum"], translate)
         )
     if rule["bloc_quorum"]:
         parts.append(
-            gettext(N_("每个界别都须有%(op)s本界别席位%(value)s的成员出席"))
-            % _test_words(rule["bloc_quorum"], gettext)
+            translate(N_("每个界别都须有%(op)s本界别席位%(value)s的成员出席"))
+            % _test_words(rule["bloc_quorum"], translate)
         )
     concurrent = rule["concurrent"]
     if concurrent == "all":
-        parts.append(gettext(N_("每个界别也都要各自达到同样的比例")))
+        parts.append(translate(N_("每个界别也都要各自达到同样的比例")))
     elif isinstance(concurrent, list):
         names = _names(concurrent, body)
         parts.append(
-            gettext(N_("%(names)s界别也要各自达到同样的比例")) % {"names": "、".join(names)}
+            translate(N_("%(names)s界别也要各自达到同样的比例")) % {"names": "、".join(names)}
         )
     if rule["headcount_too"]:
-        parts.append(gettext(N_("按人数计也要达到同样的比例")))
-    return gettext(N_("；")).join(parts) + gettext(N_("。"))
+        parts.append(translate(N_("按人数计也要达到同样的比例")))
+    return translate(N_("；")).join(parts) + translate(N_("。"))
 
 
-def _test_words(test: dict, gettext: Gettext) -> dict:
-    return {"op": gettext(_OP[test["op"]]), "value": fraction_words(test["value"], gettext)}
+def _test_words(test: dict, translate: Gettext) -> dict:
+    return {"op": translate(_OP[test["op"]]), "value": fraction_words(test["value"], translate)}
 
 
 def _names(keys: list[str], body) -> list[str]:
