@@ -42,7 +42,11 @@ def test_an_untouched_chain_verifies(app, chain):
     """Verify exits 0 and counts the events when nobody touched the log."""
     result = _verify(app)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.strip() == "audit log intact: 6 events"
+    newest = db.session.get(AuditEvent, chain[-1])
+    assert result.stdout.splitlines() == [
+        "audit log intact: 6 events",
+        f"newest event {newest.id}, hash {newest.hash}",
+    ]
 
 
 def test_an_empty_log_verifies(app, ctx):

@@ -150,3 +150,12 @@ def test_counters_live_in_redis_when_redis_url_is_set(make_app, ctx, redis_db):
         assert _fail(first_worker, "zhaojun").status_code == 200
     assert any(b"zhaojun" in key for key in redis_db.keys("*"))
     assert _sign_in(second_worker, "zhaojun").status_code == 429
+
+
+def test_sign_in_keeps_working_when_redis_is_down(make_app, ctx):
+    """With Redis unreachable the limits are counted in memory instead; nobody gets an error."""
+    other = make_app(REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_ENABLED=True)
+    make_user(username="zhaojun")
+    client = other.test_client()
+    assert [_fail(client, "zhaojun").status_code for _ in range(5)] == [200] * 5
+    assert _sign_in(client, "zhaojun").status_code == 429
