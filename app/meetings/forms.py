@@ -23,7 +23,11 @@ class MeetingForm(FlaskForm):
     """A meeting's title, start (local time), length, place and notice period."""
 
     title = StringField(
-        _l("会议名称"), validators=[InputRequired(_l("请填写会议名称")), Length(max=120)]
+        _l("会议名称"),
+        validators=[
+            InputRequired(_l("请填写会议名称")),
+            Length(max=120, message=_l("最多 %(max)d 个字")),
+        ],
     )
     starts_at = DateTimeLocalField(
         _l("开始时间"),
@@ -38,7 +42,7 @@ class MeetingForm(FlaskForm):
             NumberRange(min=10, max=720, message=_l("时长请填 10 到 720 分钟")),
         ],
     )
-    place = StringField(_l("地点"), validators=[Length(max=120)])
+    place = StringField(_l("地点"), validators=[Length(max=120, message=_l("最多 %(max)d 个字"))])
     notice_days = IntegerField(
         _l("提前通知天数"),
         default=3,
@@ -53,9 +57,13 @@ class ItemForm(FlaskForm):
     """An agenda item: from an accepted topic or free text, its kind, presenter and time."""
 
     topic_id = SelectField(_l("来自已受理的议题"), coerce=str, validators=[Optional()])
-    title = StringField(_l("议程名称"), validators=[Length(max=120)])
+    title = StringField(
+        _l("议程名称"), validators=[Length(max=120, message=_l("最多 %(max)d 个字"))]
+    )
     kind = SelectField(_l("类型"), choices=KINDS, default="discussion")
-    presenter = StringField(_l("汇报人"), validators=[Length(max=64)])
+    presenter = StringField(
+        _l("汇报人"), validators=[Length(max=64, message=_l("最多 %(max)d 个字"))]
+    )
     minutes_allotted = IntegerField(
         _l("时长（分钟）"),
         default=10,
@@ -64,7 +72,9 @@ class ItemForm(FlaskForm):
             NumberRange(min=0, max=480, message=_l("请填 0 到 480 分钟")),
         ],
     )
-    description = TextAreaField(_l("说明"), validators=[Length(max=4000)])
+    description = TextAreaField(
+        _l("说明"), validators=[Length(max=4000, message=_l("最多 %(max)d 个字"))]
+    )
 
     def __init__(self, topics=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +95,9 @@ class ItemForm(FlaskForm):
 class NotesForm(FlaskForm):
     """The convener's notes on an item, for the minutes (会议纪要)."""
 
-    notes = TextAreaField(_l("纪要记录"), validators=[Length(max=8000)])
+    notes = TextAreaField(
+        _l("纪要记录"), validators=[Length(max=8000, message=_l("最多 %(max)d 个字"))]
+    )
 
 
 class SubstituteForm(FlaskForm):

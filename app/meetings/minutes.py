@@ -91,14 +91,21 @@ def _name(session: Session, user_id: int | None) -> str:
 
 
 def _outcome(motion: Motion, resolution: Resolution | None) -> Outcome:
-    result = (motion.frozen or {}).get("result", {}) if motion.status == "closed" else {}
+    """A motion's outcome: seats voting each way (headcounts of the frozen votes) and result."""
+    frozen = (motion.frozen or {}) if motion.status == "closed" else {}
+    result = frozen.get("result", {})
+    votes = frozen.get("votes") or {}
+    counts = {
+        choice: str(sum(v.get(choice, 0) for v in votes.values()))
+        if votes
+        else str(result.get(choice, ""))
+        for choice in ("yes", "no", "abstain")
+    }
     return Outcome(
         text=motion.text,
         status=motion.status,
         passed=result.get("passed") if result else None,
-        yes=str(result.get("yes", "")),
-        no=str(result.get("no", "")),
-        abstain=str(result.get("abstain", "")),
+        **counts,
         explanation=result.get("explanation", ""),
         cancel_reason=motion.cancel_reason if motion.status == "cancelled" else "",
         resolution=f"{resolution.number_text} {resolution.title}" if resolution else "",
@@ -197,6 +204,16 @@ def outcome_words(outcome: Outcome, _: Callable[..., str]) -> str:
     return _("通过") if outcome.passed else _("未通过")
 
 
+def counts_words(outcome: Outcome, _: Callable[..., str]) -> str:
+    """How the seats voted, in words: 赞成 14 席，反对 2 席，弃权 1 席."""
+    return _(
+        "赞成 %(yes)s 席，反对 %(no)s 席，弃权 %(abstain)s 席",
+        yes=outcome.yes,
+        no=outcome.no,
+        abstain=outcome.abstain,
+    )
+
+
 def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[..., str]) -> str:
     """The minutes as Markdown; ``when`` is the start in local time, ``_`` the gettext to use."""
     out = [f"# {minutes.title} {_('会议纪要')}", ""]
@@ -233,10 +250,7 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
             out.append(f"- {_('表决事项')}：{outcome.text}")
             out.append(f"  - {_('结果')}：{outcome_words(outcome, _)}")
             if outcome.status == "closed":
-                out.append(
-                    f"  - {_('赞成')} {outcome.yes}，{_('反对')} {outcome.no}，"
-                    f"{_('弃权')} {outcome.abstain}"
-                )
+                out.append(f"  - {counts_words(outcome, _)}")
                 if outcome.explanation:
                     out.append(f"  - {outcome.explanation}")
             if outcome.resolution:

@@ -188,6 +188,8 @@ def _manage_page(meeting: Meeting, status: int = 200, **forms):
     forms.setdefault("substitute_form", _substitute_form(meeting, formdata=None))
     forms.setdefault("proxy_form", _proxy_form(meeting, formdata=None))
     rows, quorum = _presence_state(meeting)
+    notes_forms = {i.id: NotesForm(formdata=None, notes=i.notes) for i in meeting.items}
+    notes_forms.update(forms.pop("bound_notes", {}))
     return (
         render_template(
             "meetings/manage.html",
@@ -196,7 +198,7 @@ def _manage_page(meeting: Meeting, status: int = 200, **forms):
             rows=rows,
             quorum=quorum,
             action_form=EmptyForm(),
-            notes_forms={i.id: NotesForm(formdata=None, notes=i.notes) for i in meeting.items},
+            notes_forms=notes_forms,
             **forms,
         ),
         status,
@@ -304,6 +306,7 @@ bp.add_app_template_global(checked_in_words)
 bp.add_app_template_global(lambda value: format_time(value, "HH:mm"), "local_time")
 bp.add_app_template_global(lambda quorum: minutes.quorum_words(quorum, _), "quorum_words")
 bp.add_app_template_global(lambda outcome: minutes.outcome_words(outcome, _), "outcome_words")
+bp.add_app_template_global(lambda outcome: minutes.counts_words(outcome, _), "counts_words")
 
 
 # --- the public side --------------------------------------------------------------------------
@@ -571,7 +574,7 @@ def item_notes(meeting_id: int, item_id: int):
         db.session.commit()
         flash(_("纪要记录已保存。"), "ok")
     else:
-        return _manage_page(meeting, 422)
+        return _manage_page(meeting, 422, bound_notes={item.id: form})
     return _back(meeting, f"#item-{item.id}")
 
 

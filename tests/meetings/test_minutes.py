@@ -65,12 +65,16 @@ def _closed_meeting():
         frozen={
             "result": {
                 "passed": True,
-                "yes": "3",
+                "yes": "3/4",
                 "no": "1",
                 "abstain": "0",
                 "ratio": "3/4",
                 "explanation": "赞成 3/4，超过半数，通过",
-            }
+            },
+            "votes": {
+                "居民": {"yes": 2, "no": 1, "abstain": 0},
+                "商户": {"yes": 1, "no": 0, "abstain": 0},
+            },
         },
     )
     cancelled = Motion(
@@ -125,7 +129,7 @@ def test_minutes_markdown(app, ctx):
     assert "已达到法定人数" in text
     assert "委托 居民1 表决" in text and "由 赵召集 替补" in text
     assert "### 1. 共享厕所（表决）" in text
-    assert "结果：通过" in text and "赞成 3，反对 1，弃权 0" in text
+    assert "结果：通过" in text and "赞成 3 席，反对 1 席，弃权 0 席" in text
     assert "已撤销：并入上一个动议" in text
     assert "形成决议：联席〔2026〕3号 共享厕所行动" in text
     assert "商户踊跃报名。" in text

@@ -446,3 +446,23 @@ def test_member_sees_check_in_state_on_the_agenda_page(room, login_as):
     page = client.post(f"/meetings/{meeting.id}/check-in", follow_redirects=True).text
     assert "您已签到 ✓" in page
     assert db.session.scalar(sa.select(Attendance.method)) == "link"
+
+
+def test_notes_are_kept_until_the_meeting_closes(room, login_as):
+    """Notes are saved while the meeting runs; too long notes keep the text; closed refuses."""
+    _, convener, meeting = room
+    meeting.status = "in_session"
+    db.session.commit()
+    item = meeting.items[0]
+    client = login_as(convener)
+    url = f"/meetings/{meeting.id}/items/{item.id}/notes"
+    client.post(url, data={"notes": "大家同意先试点。"})
+    assert db.session.get(AgendaItem, item.id).notes == "大家同意先试点。"
+    too_long = client.post(url, data={"notes": "长" * 8001})
+    assert too_long.status_code == 422 and "长" * 8001 in too_long.text
+    assert "最多 8000 个字" in too_long.text
+    meeting = db.session.get(Meeting, meeting.id)
+    meeting.status = "closed"
+    db.session.commit()
+    client.post(url, data={"notes": "会后改的"})
+    assert db.session.get(AgendaItem, item.id).notes == "大家同意先试点。"
