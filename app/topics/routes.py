@@ -237,6 +237,7 @@ def index(slug: str):
         page=page,
         filters=filters,
         statuses=STATUS_LABELS,
+        can_triage=policy.is_convener(current_user, body),
     )
 
 
