@@ -46,7 +46,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.bodies.routes import bp as bodies
     from app.board.routes import bp as board
     from app.errors import init_app as init_errors
-    from app.topics.routes import bp as topics
     from app.followup.routes import bp as followup
     from app.meetings.routes import bp as meetings
     from app.opendata.routes import bp as opendata
@@ -56,7 +55,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts)
     app.register_blueprint(admin)
     app.register_blueprint(board)
-    app.register_blueprint(topics)
     app.register_blueprint(bodies)
     app.register_blueprint(topics)
     app.register_blueprint(followup)

@@ -35,8 +35,6 @@ from app.models import (
 )
 from app.models.accounts import hash_token
 from app.topics.submission import new_follow_token, receipt_number
-from app.models.accounts import hash_token
-from app.topics.submission import new_follow_token, receipt_number
 from app.voting.tally import tally_case
 
 DEMO_PASSWORD = "lianxi2026"
@@ -319,10 +317,6 @@ def _body(session: Session, spec: dict) -> Body:
                 number=number,
             )
     return body
-
-
-#: Topics that members have seconded (附议), and by how many of them.
-SECONDED = {("huaxing", 4): 3}
 
 
 #: Topics that members have seconded (附议), and by how many of them.

@@ -116,15 +116,6 @@ def topic_to_triage_or_403(topic_id: int) -> tuple[Topic, Body]:
     return topic, body
 
 
-def topic_to_triage_or_403(topic_id: int) -> tuple[Topic, Body]:
-    """Load a topic and its body for triage: 404 if unknown, 403 unless convening the body."""
-    topic = db.get_or_404(Topic, topic_id)
-    body = db.session.get(Body, topic.body_id)
-    if not is_convener(current_user, body):
-        abort(403)
-    return topic, body
-
-
 def person_to_manage_or_403(user_id: int) -> User:
     """Load a person the current user may manage: 404 if unknown, 403 if not allowed."""
     person = db.get_or_404(User, user_id)
