@@ -246,3 +246,33 @@ def roster(session: Session, meeting: Meeting) -> list[RosterRow]:
         )
         for seat in seats
     ]
+
+
+def seat_attendee_id(session: Session, meeting: Meeting, seat: Seat) -> int | None:
+    """Who attends for a seat without a proxy: its substitute at this meeting, else its holder."""
+    substitute = session.scalar(
+        sa.select(Substitute.user_id).filter_by(meeting_id=meeting.id, seat_id=seat.id)
+    )
+    return substitute or seat.holder_id
+
+
+def add_proxy(session: Session, meeting: Meeting, seat: Seat, holder_id: int, set_by_id: int):
+    """Record a proxy (委托) after ``rules.check_proxy`` allows it (raises ``MeetingError``)."""
+    from app.meetings.rules import check_proxy
+
+    proxies = dict(
+        session.execute(
+            sa.select(Proxy.seat_id, Proxy.holder_id).filter_by(meeting_id=meeting.id)
+        ).all()
+    )
+    check_proxy(
+        seat_id=seat.id,
+        seat_voter_id=seat_attendee_id(session, meeting, seat),
+        holder_id=holder_id,
+        present_people=present_people(session, meeting.id),
+        proxied_seats=proxies,
+        allow_multiple=meeting.body.allow_multiple_proxies,
+    )
+    proxy = Proxy(meeting_id=meeting.id, seat_id=seat.id, holder_id=holder_id, set_by_id=set_by_id)
+    session.add(proxy)
+    return proxy

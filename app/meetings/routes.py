@@ -197,7 +197,6 @@ def _manage_page(meeting: Meeting, status: int = 200, **forms):
             roster=presence.roster(db.session, meeting),
             rows=rows,
             quorum=quorum,
-            action_form=EmptyForm(),
             notes_forms=notes_forms,
             **forms,
         ),
@@ -213,7 +212,7 @@ def _agenda_response(meeting: Meeting, item_form: ItemForm | None = None, status
     """
     if htmx_request.htmx:
         form = item_form or ItemForm(_accepted_topics(meeting), formdata=None)
-        return render(AGENDA, AGENDA, meeting=meeting, item_form=form, action_form=EmptyForm())
+        return render(AGENDA, AGENDA, meeting=meeting, item_form=form)
     if item_form is not None and status != 200:
         return _manage_page(meeting, status, item_form=item_form)
     return _back(meeting, "#agenda")
@@ -369,8 +368,9 @@ def show(meeting_id: int):
     return render_template(
         "meetings/show.html",
         meeting=meeting,
+        can_manage=policy.is_convener(current_user, meeting.body),
+        can_read_minutes=_may_read_minutes(meeting),
         changes=_public_changes(meeting),
-        action_form=EmptyForm(),
         **_member_state(meeting),
     )
 
@@ -412,9 +412,7 @@ def checkin(token: str):
     if request.method == "POST" and EmptyForm().validate_on_submit():
         _check_in_member(meeting, "qr")
         return redirect(url_for("meetings.checkin", token=token), 303)
-    return render_template(
-        "meetings/checkin.html", meeting=meeting, action_form=EmptyForm(), **_member_state(meeting)
-    )
+    return render_template("meetings/checkin.html", meeting=meeting, **_member_state(meeting))
 
 
 @bp.post("/meetings/<int:meeting_id>/check-in")
@@ -610,10 +608,7 @@ def tick_in(meeting_id: int, seat_id: int):
     if meeting.status not in ("published", "in_session"):
         _refuse(MeetingError("not_checkin_time" if meeting.status != "closed" else "closed"))
     elif EmptyForm().validate_on_submit():
-        substitute = db.session.scalar(
-            sa.select(Substitute).filter_by(meeting_id=meeting.id, seat_id=seat.id)
-        )
-        attendee = substitute.user_id if substitute else seat.holder_id
+        attendee = presence.seat_attendee_id(db.session, meeting, seat)
         if presence.check_in(db.session, meeting, [seat], attendee, "convener"):
             audit.record(
                 "meeting.checked_in",
@@ -623,13 +618,7 @@ def tick_in(meeting_id: int, seat_id: int):
             )
             db.session.commit()
     if htmx_request.htmx:
-        return render(
-            ROSTER,
-            ROSTER,
-            meeting=meeting,
-            roster=presence.roster(db.session, meeting),
-            action_form=EmptyForm(),
-        )
+        return render(ROSTER, ROSTER, meeting=meeting, roster=presence.roster(db.session, meeting))
     return _back(meeting, "#roster")
 
 
@@ -673,34 +662,13 @@ def set_proxy(meeting_id: int):
     if not form.validate_on_submit():
         return _manage_page(meeting, 422, proxy_form=form)
     seat = _seat_or_404(meeting, int(form.seat_id.data))
-    substitute = db.session.scalar(
-        sa.select(Substitute).filter_by(meeting_id=meeting.id, seat_id=seat.id)
-    )
-    proxies = dict(
-        db.session.execute(
-            sa.select(Proxy.seat_id, Proxy.holder_id).filter_by(meeting_id=meeting.id)
-        ).all()
-    )
+    holder_id = int(form.holder_id.data)
     try:
-        rules.check_proxy(
-            seat_id=seat.id,
-            seat_voter_id=substitute.user_id if substitute else seat.holder_id,
-            holder_id=int(form.holder_id.data),
-            present_people=presence.present_people(db.session, meeting.id),
-            proxied_seats=proxies,
-            allow_multiple=meeting.body.allow_multiple_proxies,
-        )
+        proxy = presence.add_proxy(db.session, meeting, seat, holder_id, current_user.id)
     except MeetingError as error:
         field = form.seat_id if error.code == "seat_taken" else form.holder_id
         field.errors.append(labels.ERRORS[error.code])
         return _manage_page(meeting, 422, proxy_form=form)
-    proxy = Proxy(
-        meeting_id=meeting.id,
-        seat_id=seat.id,
-        holder_id=int(form.holder_id.data),
-        set_by_id=current_user.id,
-    )
-    db.session.add(proxy)
     audit.record(
         "meeting.proxy_set",
         meeting,
@@ -757,10 +725,15 @@ def projector(meeting_id: int):
     )
 
 
+def _may_read_minutes(meeting: Meeting) -> bool:
+    """Members and conveners of the body read the minutes."""
+    body = meeting.body
+    return policy.is_convener(current_user, body) or policy.is_member(current_user, body)
+
+
 def _minutes_or_403(meeting_id: int):
     meeting = policy.meeting_visible_or_404(meeting_id)
-    body = meeting.body
-    if not (policy.is_convener(current_user, body) or policy.is_member(current_user, body)):
+    if not _may_read_minutes(meeting):
         abort(403)
     return meeting, minutes.collect(db.session, meeting)
 
