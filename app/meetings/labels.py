@@ -32,7 +32,7 @@ ERRORS = {
     "not_present": _l("受托人还没有签到：只能委托给已经签到的成员。"),
     "holder_busy": _l("这位成员已经接受了一项委托；本联席会议不允许一人接受多项委托。"),
     "not_checkin_time": _l("现在不能签到：议程发布后、会议结束前才能签到。"),
-    "no_seat": _l("您在这个联席会议没有席位，不需要签到。"),
+    "no_seat": _l("您在这次会议没有需要签到的席位（如果您的席位由替补人员出席，请替补人员签到）。"),
 }
 
 #: Public agenda changes (议程变更记录): audit action → sentence.

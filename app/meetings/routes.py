@@ -119,6 +119,16 @@ def _meeting_fields(form: MeetingForm) -> dict:
     }
 
 
+def _meeting_summary(meeting: Meeting) -> dict:
+    """What the audit log keeps of a meeting's details (JSON-ready)."""
+    return {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at.isoformat(),
+        "place": meeting.place,
+        "notice_days": meeting.notice_days,
+    }
+
+
 def _meeting_form(meeting: Meeting | None = None) -> MeetingForm:
     if meeting is None or request.method == "POST":
         return MeetingForm()
@@ -350,10 +360,10 @@ def edit(meeting_id: int):
         abort(403)
     form = _meeting_form(meeting)
     if form.validate_on_submit():
-        before = {"title": meeting.title, "starts_at": meeting.starts_at, "place": meeting.place}
+        before = _meeting_summary(meeting)
         for name, value in _meeting_fields(form).items():
             setattr(meeting, name, value)
-        after = {"title": meeting.title, "starts_at": meeting.starts_at, "place": meeting.place}
+        after = _meeting_summary(meeting)
         after["public"] = rules.agenda_is_public(meeting)
         audit.record("meeting.edited", meeting, actor=current_user, before=before, after=after)
         db.session.commit()

@@ -466,3 +466,89 @@ def test_notes_are_kept_until_the_meeting_closes(room, login_as):
     db.session.commit()
     client.post(url, data={"notes": "会后改的"})
     assert db.session.get(AgendaItem, item.id).notes == "大家同意先试点。"
+
+
+def test_meeting_list_public_and_for_conveners(room, client, login_as):
+    """Visitors see published meetings only; a convener also sees drafts and the new form."""
+    body, convener, meeting = room
+    public = client.get(f"/b/{body.slug}/meetings").text
+    assert meeting.title not in public and "新建会议" not in public
+    page = login_as(convener).get(f"/b/{body.slug}/meetings").text
+    assert meeting.title in page and "新建会议" in page and "草稿" in page
+
+
+def test_new_meeting_form_keeps_what_was_typed(room, login_as):
+    """A meeting without a start time is refused next to the field, the title kept."""
+    body, convener, _ = room
+    response = login_as(convener).post(
+        f"/b/{body.slug}/meetings/new",
+        data={"title": "临时会议", "starts_at": "", "notice_days": "3", "duration": "60"},
+    )
+    assert response.status_code == 200
+    assert "请填写开始时间" in response.text and 'value="临时会议"' in response.text
+
+
+def test_time_change_after_publishing_is_listed(room, client, login_as):
+    """Changing the meeting after publishing appears in the public change list."""
+    _, convener, meeting = room
+    client = login_as(convener)
+    client.post(f"/meetings/{meeting.id}/status", data={"action": "publish"})
+    response = client.post(
+        f"/meetings/{meeting.id}/edit",
+        data={
+            "title": "季度联席会议",
+            "starts_at": "2026-12-02T09:00",
+            "duration": "120",
+            "place": "一楼大厅",
+            "notice_days": "3",
+        },
+    )
+    assert response.status_code == 303
+    page = client.get(f"/meetings/{meeting.id}").text
+    assert "修改会议信息：季度联席会议" in page and "一楼大厅" in page
+
+
+def test_removing_an_item_returns_its_topic(room, login_as):
+    """Taking a topic's item off the agenda puts the topic back among the accepted ones."""
+    body, convener, meeting = room
+    topic = Topic(
+        body_id=body.id,
+        receipt_no="T-2",
+        follow_token_hash=secrets.token_hex(32),
+        title="路灯",
+        description="路灯坏了",
+        category="设施",
+        status="accepted",
+    )
+    db.session.add(topic)
+    db.session.commit()
+    client = login_as(convener)
+    client.post(
+        f"/meetings/{meeting.id}/items",
+        data={"topic_id": str(topic.id), "kind": "decision", "minutes_allotted": 5},
+    )
+    item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.topic_id == topic.id))
+    assert db.session.get(Topic, topic.id).status == "on_agenda"
+    client.post(f"/meetings/{meeting.id}/items/{item.id}/remove")
+    assert db.session.get(Topic, topic.id).status == "accepted"
+    assert _titles(meeting.id) == ["议程1", "议程2", "议程3"]
+
+
+def test_substitute_checks_in_for_the_seat(room, client, login_as):
+    """With a substitute set, the substitute checks the seat in and the holder has none."""
+    body, convener, meeting = room
+    meeting.status = "in_session"
+    db.session.commit()
+    seat = _seats(body)[0]
+    stand_in = User(name="替补人")
+    db.session.add(stand_in)
+    db.session.commit()
+    login_as(convener).post(
+        f"/meetings/{meeting.id}/substitutes",
+        data={"seat_id": str(seat.id), "user_id": str(stand_in.id)},
+    )
+    holder_page = login_as(seat.holder).get(f"/checkin/{meeting.checkin_token}").text
+    assert "没有需要签到的席位" in holder_page
+    login_as(stand_in).post(f"/checkin/{meeting.checkin_token}")
+    attendance = db.session.scalar(sa.select(Attendance))
+    assert (attendance.seat_id, attendance.user_id) == (seat.id, stand_in.id)
