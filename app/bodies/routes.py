@@ -5,12 +5,21 @@ voting rule and the roster of members. Every view loads the body with
 ``policy.convened_body_or_403``: anonymous visitors are sent to sign in, others get 403.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app import audit, htmx, policy
+from app import audit, clock, htmx, policy
 from app.accounts.forms import EmptyForm
 from app.bodies import rules, setup
 from app.bodies.forms import (
@@ -25,7 +34,8 @@ from app.bodies.forms import (
 from app.bodies.rules import PRESETS, PresetError
 from app.bodies.setup import SetupError
 from app.extensions import db
-from app.models import Body, Constituency, Seat
+from app.models import Body, Constituency, Seat, SignInLink
+from app.qr import qr_svg
 
 bp = Blueprint("bodies", __name__, url_prefix="/b/<slug>")
 
@@ -313,6 +323,37 @@ def vacate_seat(slug: str, seat_id: int):
         db.session.commit()
         flash(_("席位已腾出。"))
     return redirect(url_for("bodies.roster", slug=slug) + f"#seat-{seat.id}")
+
+
+@bp.get("/sign-in-cards")
+@policy.login_required
+def sign_in_cards(slug: str):
+    """The members who have no valid personal sign-in link yet, before printing their cards."""
+    body = policy.convened_body_or_403(slug)
+    seats = setup.seats_without_link(db.session, body, clock.now())
+    return render_template("bodies/cards.html", body=body, seats=seats, action_form=EmptyForm())
+
+
+@bp.post("/sign-in-cards")
+@policy.login_required
+def print_sign_in_cards(slug: str):
+    """Make a personal link for each of those members and show printable cards (shown once)."""
+    body = policy.convened_body_or_403(slug)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("bodies.sign_in_cards", slug=slug))
+    cards = []
+    for seat in setup.seats_without_link(db.session, body, clock.now()):
+        link, token = SignInLink.issue(
+            seat.holder, current_user, days=current_app.config["SIGN_IN_LINK_DAYS"]
+        )
+        db.session.add(link)
+        audit.record(
+            "sign_in_link.issued", link, actor=current_user, after={"user_id": seat.holder_id}
+        )
+        url = url_for("accounts.link_sign_in", token=token, _external=True)
+        cards.append((seat, url, qr_svg(url, scale=4)))
+    db.session.commit()
+    return render_template("bodies/cards_print.html", body=body, cards=cards)
 
 
 # --- helpers ----------------------------------------------------------------------------------

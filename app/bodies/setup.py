@@ -36,6 +36,7 @@ from app.models import (
     HandCount,
     Seat,
     SecretCount,
+    SignInLink,
     User,
 )
 from app.voting.apportion import BrokenMinimum, Quota, apportion, broken_minimums
@@ -358,3 +359,22 @@ def resolution_number(fmt: str, *, short_name: str, year: int, number: int) -> s
         raise SetupError(
             N_("编号格式只能用 {short_name}（简称）、{year}（年份）和 {number}（序号）。")
         ) from None
+
+
+def seats_without_link(session: Session, body: Body, at) -> list[Seat]:
+    """The filled seats whose holder has no valid personal sign-in link at ``at``.
+
+    One seat per person (the first in listing order), so a person holding two seats gets one card.
+    """
+    valid = sa.select(SignInLink.user_id).where(
+        SignInLink.revoked_at.is_(None), SignInLink.expires_at > at
+    )
+    covered = set(session.scalars(valid))
+    seats, seen = [], set()
+    for constituency in body.constituencies:
+        for seat in constituency.seat_list:
+            holder_id = seat.holder_id
+            if holder_id is not None and holder_id not in covered and holder_id not in seen:
+                seen.add(holder_id)
+                seats.append(seat)
+    return seats

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AuditEvent, Body, Constituency, Seat, User
+from app.models import AuditEvent, Body, Constituency, Seat, SignInLink, User
 from tests.bodies.helpers import make_filled_body
 from tests.factories import make_body, make_convener, make_user
 
@@ -407,6 +407,8 @@ PAGES = [
     ("post", "/b/{slug}/seats/{seat}/vacate"),
     ("get", "/b/{slug}/constituencies/{constituency}/edit"),
     ("post", "/b/{slug}/constituencies/{constituency}/remove"),
+    ("get", "/b/{slug}/sign-in-cards"),
+    ("post", "/b/{slug}/sign-in-cards"),
 ]
 
 
@@ -487,3 +489,21 @@ def test_quorum_without_a_proportion_is_refused_next_to_the_field(ctx, client, l
     )
     assert response.status_code == 200
     assert 'id="quorum_value-error">要求出席人数时，请填写比例' in response.text
+
+
+def test_sign_in_cards_for_members_without_a_link(ctx, client, login_as):
+    """Cards are made once for each member without a valid link, with a QR code, and audited."""
+    body = make_filled_body([("m", 2, None, False), ("r", 1, None, False)])
+    seats = [s for c in body.constituencies for s in c.seat_list]
+    link, _token = SignInLink.issue(seats[0].holder, None, days=30)
+    db.session.add(link)
+    db.session.commit()
+    login_as(make_convener(body))
+    listing = client.get(f"/b/{body.slug}/sign-in-cards").text
+    assert seats[0].holder.name not in listing
+    assert seats[1].holder.name in listing and seats[2].holder.name in listing
+    printed = client.post(f"/b/{body.slug}/sign-in-cards").text
+    assert printed.count('class="sign-in-card"') == 2 and printed.count("<svg") >= 2
+    assert "/l/" in printed
+    assert _actions() == ["sign_in_link.issued", "sign_in_link.issued"]
+    assert "每位成员都已经有有效的登录链接" in client.get(f"/b/{body.slug}/sign-in-cards").text
