@@ -13,6 +13,7 @@ let a reader match it with the ballot row's ``xmin`` and learn the choice.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.meetings.presence import present_seat_ids
 from app.models import (
+    Attendance,
     Ballot,
     Constituency,
     HandCount,
@@ -248,6 +250,31 @@ def progress(session: Session, motion: Motion) -> Progress:
         elif seat_id in present and motion.kind == "roll_call":
             waiting.append((row.name, number, name or ""))
     return Progress(list(rows.values()), waiting, with_totals)
+
+
+def progress_version(session: Session, motion: Motion) -> str:
+    """A fingerprint of what the progress panel shows, from one small query: no counting.
+
+    The convener's page polls the panel every two seconds; while nothing changed the answer is
+    304 and the fingerprint is all the server computes. It covers the motion's state and its
+    running-totals switch, and the number and latest id of the motion's ballots and of the
+    meeting's check-ins, proxies and substitutes, so any ballot, check-in, proxy or substitute
+    added or removed changes it. (A member renamed in the middle of a vote shows with the next
+    ballot or check-in.)
+    """
+    meeting_id = motion.meeting_id
+    parts = []
+    for model, where in (
+        (Ballot, Ballot.motion_id == motion.id),
+        (Attendance, Attendance.meeting_id == meeting_id),
+        (Proxy, Proxy.meeting_id == meeting_id),
+        (Substitute, Substitute.meeting_id == meeting_id),
+    ):
+        parts.append(sa.select(sa.func.count()).where(where).scalar_subquery())
+        parts.append(sa.select(sa.func.max(model.id)).where(where).scalar_subquery())
+    counts = session.execute(sa.select(*parts)).one()
+    state = (motion.id, motion.status, motion.kind, motion.show_running_totals, motion.closed_at)
+    return hashlib.sha256(repr((state, tuple(counts))).encode()).hexdigest()[:32]
 
 
 # --- closing ---------------------------------------------------------------------------------

@@ -11,7 +11,16 @@ Who may use what:
 from fractions import Fraction
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,14 +35,23 @@ from app.meetings.presence import presence_by_constituency, seats_voted_by
 from app.models import AgendaItem, Ballot, Meeting, Motion, Seat
 from app.voting import ballots, rules
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
+from app.voting.tally import TallyInputError
 
 bp = Blueprint("voting", __name__)
 
 
 @bp.app_template_global("describe_rule")
-def _describe_rule(rule: dict) -> str:
-    """A rule in one plain sentence, in the visitor's language."""
-    return describe_rule(rule, gettext=_)
+def _describe_rule(rule: dict, body=None) -> str:
+    """A rule in one plain sentence, in the visitor's language (constituencies by name)."""
+    return describe_rule(rule, body, gettext=_)
+
+
+@bp.app_template_global("meeting_page")
+def _meeting_page(meeting: Meeting, endpoint: str) -> str | None:
+    """The meetings area's page of this meeting (``manage`` or ``show``), when it exists."""
+    if f"meetings.{endpoint}" not in current_app.view_functions:
+        return None
+    return url_for(f"meetings.{endpoint}", meeting_id=meeting.id)
 
 
 @bp.app_template_filter("percent")
@@ -100,10 +118,7 @@ def close_motion(id: int):
     motion = _motion_to_run(id, exclusive=True)
     if refusal := _transition_refusal(motion, "closed", EmptyForm()):
         return refusal
-    frozen = ballots.freeze(db.session, motion, clock.now(), _locale())
-    audit.record("motion.closed", motion, actor=current_user, after=frozen)
-    db.session.commit()
-    return redirect(url_for("voting.motion", id=motion.id))
+    return _close(motion)
 
 
 @bp.post("/motions/<int:id>/hands")
@@ -117,10 +132,7 @@ def hands(id: int):
     if not form.validate_on_submit():
         return _motion_page(motion, hands_form=form)
     ballots.record_hand_counts(db.session, motion, form.counts())
-    frozen = ballots.freeze(db.session, motion, clock.now(), _locale())
-    audit.record("motion.closed", motion, actor=current_user, after=frozen)
-    db.session.commit()
-    return redirect(url_for("voting.motion", id=motion.id))
+    return _close(motion)
 
 
 @bp.post("/motions/<int:id>/cancel")
@@ -170,9 +182,14 @@ def running_totals(id: int):
 def progress(id: int):
     """The live progress fragment of the convener's page (polled; 304 when unchanged)."""
     motion = _motion_to_run(id)
+    # The fingerprint of what the panel shows: an unchanged panel costs one small query.
+    etag = f"{ballots.progress_version(db.session, motion)}-{_locale()}"
+    if etag in request.if_none_match:
+        return _polled(make_response("", 304), etag)
     live = motion.status == "open" and motion.kind != "hands"
     return _conditional(
         "voting/partials/progress.html",
+        etag,
         motion=motion,
         progress=ballots.progress(db.session, motion) if live else None,
     )
@@ -292,6 +309,19 @@ def _transition_refusal(motion, target, form, via_hand_counts=False):
     return _refused(_transition_words(reason), back) if reason else None
 
 
+def _close(motion: Motion):
+    """Freeze the count and record it; a rule the body can no longer count is refused."""
+    try:
+        frozen = ballots.freeze(db.session, motion, clock.now(), _locale())
+    except TallyInputError:
+        db.session.rollback()
+        message = _("这个规则已经无法用本会议现在的界别和份额计票，请撤销这项动议后重新发起。")
+        return _refused(message, url_for("voting.motion", id=motion.id))
+    audit.record("motion.closed", motion, actor=current_user, after=frozen)
+    db.session.commit()
+    return redirect(url_for("voting.motion", id=motion.id))
+
+
 def _transition_words(reason: str) -> str:
     return {
         rules.MEETING_NOT_IN_SESSION: _(
@@ -330,14 +360,22 @@ def _hands_form(motion: Motion):
     return hand_counts_form(constituencies, {c.id: present.get(c.key, 0) for c in constituencies})
 
 
-def _conditional(template: str, **context):
-    """A polled fragment with a strong ETag of its bytes: 304 when nothing changed."""
-    response = make_response(render_template(template, **context))
+def _conditional(template: str, etag: str | None = None, **context):
+    """A polled fragment with a strong ETag (given, or of its bytes): 304 when nothing changed."""
+    response = _polled(make_response(render_template(template, **context)), etag)
+    return response.make_conditional(request)
+
+
+def _polled(response, etag: str | None):
+    """The headers of a polled fragment: revalidate every time, per person, by ETag."""
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("HX-Request")
     response.vary.add("Cookie")
-    response.add_etag()
-    return response.make_conditional(request)
+    if etag:
+        response.set_etag(etag)
+    else:
+        response.add_etag()
+    return response
 
 
 def _projected_motion(meeting: Meeting) -> Motion | None:

@@ -250,12 +250,17 @@ def test_member_ballot_link(app, ctx, client, login_as, captured_templates):
 
 
 def test_member_ballot_link_included_with_meeting_only(app, ctx):
-    """The partial renders from `meeting` alone (as the meetings page includes it)."""
+    """The partial renders from `meeting` alone; visitors not signed in get nothing."""
     from flask import render_template
+    from flask_login import login_user
 
     body, convener, meeting, item = sitting()
+    member = seats_of(body, "street")[0].holder
     _open(meeting, item)
+    template = "voting/partials/member_ballot_link.html"
     with app.test_request_context():
-        html = render_template("voting/partials/member_ballot_link.html", meeting=meeting)
+        assert render_template(template, meeting=meeting).strip() == ""
+        login_user(member)
+        html = render_template(template, meeting=meeting)
     assert "去投票" in html and 'hx-trigger="load, every 5s"' in html
     assert db.session.get(Motion, item.motions[0].id).status == "open"

@@ -229,3 +229,15 @@ def test_show_of_hands_prefilled_from_check_ins(app, ctx, client, login_as):
     response = client.get(f"/motions/{motion.id}")
     assert f'id="c{street.id}-present"' in response.text
     assert f'name="c{street.id}-present" type="number" value="3"' in response.text
+
+
+def test_close_refused_when_rule_no_longer_counts(app, ctx, client, login_as):
+    """If the body's shares changed so the quota rule cannot count, closing says so in words."""
+    body, convener, meeting, item = sitting()
+    motion = add_motion(meeting, item, status="open")
+    body.constituencies[0].share = "1/5"  # shares now add up to 4/5
+    db.session.commit()
+    login_as(convener)
+    response = client.post(f"/motions/{motion.id}/close")
+    assert response.status_code == 409 and "请撤销这项动议后重新发起" in response.text
+    assert db.session.get(Motion, motion.id).status == "open"

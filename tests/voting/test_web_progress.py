@@ -121,7 +121,7 @@ def test_progress_query_count_does_not_grow(app, ctx, client, login_as):
     login_as(convener)
     with counted_statements() as many:
         client.get(url, headers=HX)
-    assert len(many) == len(few) <= 12
+    assert len(many) == len(few) <= 13  # 13 with the ETag fingerprint (issue 9)
 
 
 def test_projector_panel_progress_then_result(app, ctx, client, login_as, captured_templates):
