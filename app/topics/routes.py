@@ -32,8 +32,8 @@ from app.topics.labels import STATUS_CLASSES, STATUS_LABELS, decline_label, stat
 
 bp = Blueprint("topics", __name__)
 
-#: Submissions allowed per visitor's address; only stored submissions count.
-SUBMIT_LIMIT = "5 per hour"
+#: Submissions allowed per visitor's address and hour; only stored submissions count.
+SUBMITS_PER_HOUR = 5
 PER_PAGE = 20
 #: The queue's status filter: "open" means waiting for the convener.
 TRIAGE_FILTERS = {"open": ("submitted", "needs_info"), "all": ()} | {s: (s,) for s in STATUS_LABELS}
@@ -68,7 +68,7 @@ def _stored(response) -> bool:
 
 
 @bp.route("/b/<slug>/topics/new", methods=["GET", "POST"])
-@limiter.limit(lambda: SUBMIT_LIMIT, methods=["POST"], deduct_when=_stored)
+@limiter.limit(f"{SUBMITS_PER_HOUR} per hour", methods=["POST"], deduct_when=_stored)
 def new(slug: str):
     """The public submission form: anyone, with or without an account, raises a topic."""
     body = policy.body_or_404(slug)
@@ -102,19 +102,7 @@ def _decoy(body: Body, form: TopicForm):
         status="submitted",
         seconds_count=0,
     )
-    url = url_for("topics.follow", token=token, _external=True)
-    return render_template(
-        "topics/follow.html",
-        topic=fake,
-        body=body,
-        new=True,
-        decoy=True,
-        follow_url=url,
-        qr=qr_svg(url),
-        events=[],
-        actors={},
-        form=None,
-    )
+    return _follow_page(fake, token, body=body, new=True, decoy=True)
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -124,7 +112,9 @@ def too_many_submissions(error):
     form = TopicForm(body.topic_categories)
     reset_at = getattr(limiter.current_limit, "reset_at", None) or time.time() + 3600
     minutes = max(1, math.ceil((reset_at - time.time()) / 60))
-    return render_template("topics/new.html", body=body, form=form, limited=minutes), 429
+    return render_template(
+        "topics/new.html", body=body, form=form, limited=minutes, per_hour=SUBMITS_PER_HOUR
+    ), 429
 
 
 def _actors(topic: Topic) -> dict[int, str]:
@@ -142,24 +132,30 @@ def _topic_for_token_or_404(token: str) -> Topic:
     return topic
 
 
+def _follow_page(topic: Topic, token: str, form=None, status=200, **context):
+    """The follow page of ``topic`` (its receipt when ``new``), reached with ``token``."""
+    url = url_for("topics.follow", token=token, _external=True)
+    context.setdefault("body", db.session.get(Body, topic.body_id))
+    survivor = rules.survivor(topic) if topic.merged_into_id else None
+    return render_template(
+        "topics/follow.html",
+        **{"new": False, "decoy": False} | context,
+        topic=topic,
+        survivor=survivor,
+        follow_url=url,
+        qr=qr_svg(url),
+        events=list(topic.events),
+        actors=_actors(topic),
+        form=form or AddInfoForm(formdata=None),
+        token=token,
+    ), status
+
+
 @bp.get("/t/<token>")
 def follow(token: str):
     """The submitter's private follow page (and receipt): status and history of their topic."""
     topic = _topic_for_token_or_404(token)
-    url = url_for("topics.follow", token=token, _external=True)
-    return render_template(
-        "topics/follow.html",
-        topic=topic,
-        body=db.session.get(Body, topic.body_id),
-        new=request.args.get("new") == "1",
-        decoy=False,
-        follow_url=url,
-        qr=qr_svg(url),
-        events=topic.events,
-        actors=_actors(topic),
-        form=AddInfoForm(),
-        token=token,
-    )
+    return _follow_page(topic, token, new=request.args.get("new") == "1")
 
 
 @bp.post("/t/<token>/info")
@@ -179,20 +175,7 @@ def add_info(token: str):
         )
         db.session.commit()
         return redirect(url_for("topics.follow", token=token), 303)
-    url = url_for("topics.follow", token=token, _external=True)
-    return render_template(
-        "topics/follow.html",
-        topic=topic,
-        body=db.session.get(Body, topic.body_id),
-        new=False,
-        decoy=False,
-        follow_url=url,
-        qr=qr_svg(url),
-        events=topic.events,
-        actors=_actors(topic),
-        form=form,
-        token=token,
-    ), 422
+    return _follow_page(topic, token, form=form, status=422)
 
 
 def _list_filters(body: Body) -> dict:
@@ -241,21 +224,12 @@ def index(slug: str):
     )
 
 
-def _survivor(topic: Topic) -> Topic:
-    """The topic a merged topic ended up in (following merges of merges)."""
-    seen = set()
-    while topic.merged_into_id and topic.id not in seen:
-        seen.add(topic.id)
-        topic = db.session.get(Topic, topic.merged_into_id)
-    return topic
-
-
 @bp.get("/topics/<int:topic_id>")
 def show(topic_id: int):
     """A topic's public page: what was raised, its status, seconds and history."""
     topic = db.get_or_404(Topic, topic_id)
     if topic.status == "merged":
-        return redirect(url_for("topics.show", topic_id=_survivor(topic).id, merged=topic.id))
+        return redirect(url_for("topics.show", topic_id=rules.survivor(topic).id, merged=topic.id))
     body = db.session.get(Body, topic.body_id)
     merged_from = db.session.get(Topic, request.args.get("merged", type=int) or 0)
     merged_in = db.session.scalars(sa.select(Topic).where(Topic.merged_into_id == topic.id)).all()

@@ -185,3 +185,16 @@ def has_seconded(topic: Topic, user) -> bool:
     """Whether ``user`` already seconded ``topic``."""
     session = object_session(topic)
     return session is not None and session.get(Second, (topic.id, user.id)) is not None
+
+
+def survivor(topic: Topic) -> Topic:
+    """The topic a merged topic lives on in, following merges of merges; itself if not merged.
+
+    Its submitter follows the survivor's fate: its status, history and, later, its tasks.
+    """
+    session = object_session(topic)
+    seen = set()
+    while topic.merged_into_id and topic.id not in seen:
+        seen.add(topic.id)
+        topic = topic.merged_into or session.get(Topic, topic.merged_into_id)
+    return topic

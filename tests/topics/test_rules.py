@@ -117,3 +117,13 @@ def test_is_ready_needs_enough_seconds():
     assert rules.is_ready(topic, 3)
     assert not rules.is_ready(topic, 4)
     assert not rules.is_ready(topic, 0)
+
+
+def test_survivor_follows_merges_of_merges(ctx):
+    """A topic merged into a topic that was merged in turn lives on in the last one."""
+    body = make_body(holders=False)
+    a, b, c = _topic(body, 1), _topic(body, 2), _topic(body, 3)
+    rules.merge(a, b)
+    rules.merge(b, c)
+    db.session.flush()
+    assert rules.survivor(a) is c and rules.survivor(c) is c

@@ -330,3 +330,22 @@ def test_phone_never_on_a_public_page(client, login_as, body):
     # The convener does see it, so the test would notice if it leaked into a shared partial.
     login_as(make_convener(body))
     assert PHONE in client.get("/b/huaxing/triage").get_data(as_text=True)
+
+
+def test_merged_submitter_follows_the_survivor(client, login_as, body):
+    """After a merge the submitter's follow link names the survivor and its status in words."""
+    fields = {
+        "title": "路灯不亮",
+        "description": "黑",
+        "category": "设施",
+        "location": "",
+        "submitter_name": "",
+        "submitter_phone": "",
+    }
+    loser, token = submission.submit(db.session, body, fields, year=2026)
+    survivor = topic(body, "路灯坏了好几天", status="accepted")
+    rules.merge(loser, survivor)
+    db.session.commit()
+    html = client.get(f"/t/{token}").get_data(as_text=True)
+    assert "已合并" in html and "路灯坏了好几天" in html
+    assert "合并后的议题现在的状态：" in html and "已受理" in html
