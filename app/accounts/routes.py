@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app import audit, database, policy, ratelimits
+from app.accounts import home
 from app.accounts.forms import EmptyForm, SignInForm
 from app.accounts.signin import user_for_link, user_for_password
 from app.extensions import db, login_manager
@@ -70,12 +71,21 @@ def link_sign_in(token: str):
 @bp.get("/me")
 @policy.login_required
 def me():
-    """A member's own page: their seats and bodies."""
+    """A person's own page: meetings to attend, seats, bodies they run, units, topics raised."""
+    bodies = home.member_bodies(db.session, current_user)
+    convened = policy.convened_bodies(current_user)
     seats = db.session.scalars(
         sa.select(Seat).join(Constituency).where(Seat.holder_id == current_user.id)
     ).all()
     return render_template(
-        "accounts/me.html", seats=seats, convened=policy.convened_bodies(current_user)
+        "accounts/me.html",
+        meetings=home.meetings_to_attend(db.session, bodies, current_user),
+        seats=seats,
+        bodies=bodies,
+        convened=convened,
+        waiting=home.waiting_topics(db.session, convened),
+        units=home.units_worked_for(db.session, current_user),
+        topics=home.topics_raised(db.session, current_user),
     )
 
 

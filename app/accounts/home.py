@@ -1,0 +1,116 @@
+"""What a signed-in person's own page (我的) gathers: meetings, seats, bodies run, units, topics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from app.followup.rules import FINISHED
+from app.models import (
+    Attendance,
+    Body,
+    Constituency,
+    Meeting,
+    Motion,
+    ResponsibleUnit,
+    Seat,
+    Task,
+    Topic,
+    UnitStaff,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class MeetingToAttend:
+    """A published or running meeting of a body where the person holds a seat."""
+
+    meeting: Meeting
+    checked_in: bool
+    voting_open: bool
+
+
+@dataclass(frozen=True)
+class UnitWork:
+    """A responsible unit the person works for, with its unfinished tasks."""
+
+    unit: ResponsibleUnit
+    open_tasks: int
+
+
+def member_bodies(session: Session, user: User) -> list[Body]:
+    """Bodies where the person holds a seat."""
+    query = (
+        sa.select(Body)
+        .join(Constituency, Constituency.body_id == Body.id)
+        .join(Seat, Seat.constituency_id == Constituency.id)
+        .where(Seat.holder_id == user.id)
+        .distinct()
+        .order_by(Body.id)
+    )
+    return list(session.scalars(query))
+
+
+def meetings_to_attend(session: Session, bodies: list[Body], user: User) -> list[MeetingToAttend]:
+    """Running meetings first, then published ones by date, with check-in and voting state."""
+    if not bodies:
+        return []
+    meetings = session.scalars(
+        sa.select(Meeting)
+        .where(
+            Meeting.body_id.in_([b.id for b in bodies]),
+            Meeting.status.in_(("published", "in_session")),
+        )
+        .options(selectinload(Meeting.body))
+        .order_by((Meeting.status == "in_session").desc(), Meeting.starts_at)
+    ).all()
+    ids = [m.id for m in meetings]
+    checked_in = set(
+        session.scalars(
+            sa.select(Attendance.meeting_id).where(
+                Attendance.meeting_id.in_(ids), Attendance.user_id == user.id
+            )
+        )
+    )
+    voting = set(
+        session.scalars(
+            sa.select(Motion.meeting_id).where(Motion.meeting_id.in_(ids), Motion.status == "open")
+        )
+    )
+    return [MeetingToAttend(m, m.id in checked_in, m.id in voting) for m in meetings]
+
+
+def units_worked_for(session: Session, user: User) -> list[UnitWork]:
+    """Units whose tasks the person handles, with how many are not finished yet."""
+    rows = session.execute(
+        sa.select(ResponsibleUnit, sa.func.count(Task.id))
+        .join(UnitStaff, UnitStaff.unit_id == ResponsibleUnit.id)
+        .outerjoin(Task, sa.and_(Task.unit_id == ResponsibleUnit.id, Task.status.not_in(FINISHED)))
+        .where(UnitStaff.user_id == user.id)
+        .group_by(ResponsibleUnit.id)
+        .order_by(ResponsibleUnit.id)
+    ).all()
+    return [UnitWork(unit, count) for unit, count in rows]
+
+
+def topics_raised(session: Session, user: User) -> list[Topic]:
+    """Topics the person raised while signed in, newest first."""
+    return list(
+        session.scalars(
+            sa.select(Topic).where(Topic.submitter_id == user.id).order_by(Topic.id.desc())
+        )
+    )
+
+
+def waiting_topics(session: Session, bodies: list[Body]) -> dict[int, int]:
+    """For each body a convener runs, how many topics wait for triage."""
+    if not bodies:
+        return {}
+    rows = session.execute(
+        sa.select(Topic.body_id, sa.func.count())
+        .where(Topic.body_id.in_([b.id for b in bodies]), Topic.status == "submitted")
+        .group_by(Topic.body_id)
+    ).all()
+    return dict(rows)
