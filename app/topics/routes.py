@@ -94,10 +94,14 @@ def _decoy(body: Body, form: TopicForm):
     current_app.logger.warning(
         "topic submission refused by honeypot: body=%s ip=%s", body.slug, request.remote_addr
     )
-    token = submission.new_follow_token()
+    token, year = submission.new_follow_token(), _local_year()
     fake = Topic(
         body_id=body.id,
-        receipt_no=submission.receipt_number(body.slug, _local_year(), 1 + len(token) % 97),
+        receipt_no=submission.receipt_number(
+            body.slug,
+            year,
+            submission.last_number(db.session, submission.receipt_prefix(body.slug, year)) + 1,
+        ),
         title=form.title.data or "",
         status="submitted",
         seconds_count=0,
@@ -189,14 +193,10 @@ def _list_filters(body: Body) -> dict:
     }
 
 
-@bp.get("/b/<slug>/topics")
-def index(slug: str):
-    """The public list of a body's topics: search, filter, each topic's fate in words."""
-    body = policy.body_or_404(slug)
-    filters = _list_filters(body)
+def _public_query(body: Body, filters: dict):
+    """The body's topics matching the search words, status and category, newest first."""
     query = sa.select(Topic).where(Topic.body_id == body.id)
-    if filters["q"]:
-        words = filters["q"]
+    if words := filters["q"]:
         query = query.where(
             sa.or_(
                 Topic.title.icontains(words, autoescape=True),
@@ -208,11 +208,15 @@ def index(slug: str):
         query = query.where(Topic.status == filters["status"])
     if filters["category"]:
         query = query.where(Topic.category == filters["category"])
-    page = db.paginate(
-        query.order_by(Topic.created_at.desc(), Topic.id.desc()),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
+    return query.order_by(Topic.created_at.desc(), Topic.id.desc())
+
+
+@bp.get("/b/<slug>/topics")
+def index(slug: str):
+    """The public list of a body's topics: search, filter, each topic's fate in words."""
+    body = policy.body_or_404(slug)
+    filters = _list_filters(body)
+    page = db.paginate(_public_query(body, filters), per_page=PER_PAGE, error_out=False)
     return render(
         "topics/index.html",
         "topics/partials/list.html",
@@ -356,7 +360,6 @@ def triage(slug: str):
         filters=filters,
         rows=[_row(t, body, candidates) for t in topics],
         statuses=STATUS_LABELS,
-        queue_filters=TRIAGE_FILTERS,
     )
 
 

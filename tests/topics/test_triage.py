@@ -295,7 +295,7 @@ def test_public_list_search_and_filters(client, body, captured_templates):
 
 
 def test_phone_never_on_a_public_page(client, login_as, body):
-    """The submitter's phone appears on no public page: list, topic page, follow link, board."""
+    """The submitter's phone appears on no public page: board, list, topic page, follow link."""
     item = topic(body)
     declined = topic(body, "另一个")
     rules.decline(declined, "duplicate", "")
@@ -316,6 +316,7 @@ def test_phone_never_on_a_public_page(client, login_as, body):
     db.session.commit()
     urls = [
         "/",
+        "/b/huaxing",
         "/b/huaxing/topics",
         "/b/huaxing/topics?status=declined",
         f"/topics/{item.id}",
