@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from app import create_app
 from app.extensions import db, limiter
@@ -60,6 +61,13 @@ def test_receipt_numbers_count_up_per_body(client, body):
     assert [n.split("-")[0] for n in numbers] == ["HUAXING", "HUAXING", "XIETANG"]
     assert [n[-4:] for n in numbers] == ["0001", "0002", "0001"]
     assert other.id
+
+
+def test_receipt_year_is_the_communitys_year(client, body):
+    """Just after midnight on New Year's Day in Chengdu (still 31 December in UTC) it is 2027."""
+    with time_machine.travel("2026-12-31 16:30:00+00:00", tick=False):
+        client.post("/b/huaxing/topics/new", data=GOOD)
+    assert db.session.scalar(sa.select(Topic.receipt_no)) == "HUAXING-2027-0001"
 
 
 def test_receipt_number_retries_after_a_collision(ctx, body):

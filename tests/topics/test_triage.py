@@ -177,7 +177,7 @@ def test_decline_requires_a_reason_and_shows_it_publicly(client, login_as, body)
     )
     db.session.expire_all()
     assert item.status == "declined"
-    client.get("/sign-out")
+    assert client.post("/sign-out").status_code == 302
     for url in (f"/topics/{item.id}", "/b/huaxing/topics"):
         html = client.get(url).get_data(as_text=True)
         assert "不属于本联席会议的职责范围" in html and "请找街道城管" in html, url
@@ -254,7 +254,9 @@ def test_needs_info_then_submitter_answers(client, login_as, body):
     empty = client.post(f"/topics/{item.id}/needs-info", data={prefix + "note": ""})
     assert "请写明需要补充什么" in empty.get_data(as_text=True)
     client.post(f"/topics/{item.id}/needs-info", data={prefix + "note": "请问是哪栋楼？"})
-    client.get("/sign-out")
+    queue = client.get("/b/huaxing/triage").get_data(as_text=True)
+    assert "已请提交人补充：请问是哪栋楼？" in queue
+    assert client.post("/sign-out").status_code == 302
     html = client.get(f"/t/{token}").get_data(as_text=True)
     assert "待补充信息" in html and "请问是哪栋楼？" in html
     response = client.post(f"/t/{token}/info", data={"info": "3 栋楼下"})
