@@ -327,12 +327,14 @@ def _row(topic: Topic, body: Body, candidates: list[Topic], bound=None, name="",
         "merge_into": db.session.get(Topic, topic.merged_into_id) if topic.merged_into_id else None,
         "error": error,
         "open_form": name if bound is not None and bound.errors else "",
+        "back": _queue_filters(body),
     }
 
 
 def _queue_filters(body: Body) -> dict:
-    status = request.args.get("status", "open")
-    category = request.args.get("category", "")
+    """The queue's filters: from the address, or (after an action) from the row's form."""
+    status = request.values.get("back_status") or request.args.get("status", "open")
+    category = request.values.get("back_category") or request.args.get("category", "")
     return {
         "status": status if status in TRIAGE_FILTERS else "open",
         "category": category if category in body.topic_categories else "",
@@ -385,7 +387,7 @@ def _act(topic: Topic, body: Body, name: str, form, change):
             )
             db.session.commit()
             if not request.headers.get("HX-Request"):
-                url = url_for("topics.triage", slug=body.slug, status="all")
+                url = url_for("topics.triage", slug=body.slug, **_queue_filters(body))
                 return redirect(f"{url}#topic-{topic.id}", 303)
             return _fragment(
                 "topics/partials/triage_row.html", row=_row(topic, body, _open_topics(body))

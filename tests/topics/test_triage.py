@@ -143,12 +143,18 @@ def test_accept_returns_the_row_for_htmx(client, login_as, body, captured_templa
 
 
 def test_accept_without_js_redirects_back(client, login_as, body):
-    """Without htmx an action redirects back to the queue (Post/Redirect/Get)."""
+    """Without htmx an action redirects back to the queue and its filters (Post/Redirect/Get)."""
     item = topic(body)
     login_as(make_convener(body))
     response = client.post(f"/topics/{item.id}/accept")
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"#topic-{item.id}")
+    kept = client.post(
+        f"/topics/{topic(body, '另一个').id}/accept",
+        data={"back_status": "submitted", "back_category": "设施"},
+    )
+    assert "status=submitted" in kept.headers["Location"]
+    assert "category=" in kept.headers["Location"]
 
 
 def test_stale_action_says_why_in_the_row(client, login_as, body):
