@@ -112,8 +112,12 @@ class SubstituteForm(FlaskForm):
 class ProxyForm(FlaskForm):
     """A seat hands its vote to a present member for this meeting (委托)."""
 
+    # Its own id: the substitute form on the same page has a field named seat_id too.
     seat_id = SelectField(
-        _l("委托的席位"), coerce=str, validators=[InputRequired(_l("请选择席位"))]
+        _l("委托的席位"),
+        coerce=str,
+        validators=[InputRequired(_l("请选择席位"))],
+        id="proxy_seat_id",
     )
     holder_id = SelectField(
         _l("受托人（须已签到）"), coerce=str, validators=[InputRequired(_l("请选择受托人"))]

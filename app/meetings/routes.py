@@ -214,7 +214,9 @@ def _manage_page(meeting: Meeting, status: int = 200, **forms):
     )
 
 
-def _agenda_response(meeting: Meeting, item_form: ItemForm | None = None, status: int = 200):
+def _agenda_response(
+    meeting: Meeting, item_form: ItemForm | None = None, status: int = 200, add_open=False
+):
     """The agenda builder: its partial for htmx, else back to the room (Post/Redirect/Get).
 
     htmx gets 200 even for a refused form: htmx 2 does not swap 4xx answers, and the errors
@@ -222,7 +224,7 @@ def _agenda_response(meeting: Meeting, item_form: ItemForm | None = None, status
     """
     if htmx_request.htmx:
         form = item_form or ItemForm(_accepted_topics(meeting), formdata=None)
-        return render(AGENDA, AGENDA, meeting=meeting, item_form=form)
+        return render(AGENDA, AGENDA, meeting=meeting, item_form=form, add_open=add_open)
     if item_form is not None and status != 200:
         return _manage_page(meeting, status, item_form=item_form)
     return _back(meeting, "#agenda")
@@ -498,7 +500,7 @@ def add_item(meeting_id: int):
         topic_rules.move(topic, "on_agenda", actor=current_user, note=meeting.title)
     _record_agenda("agenda.item_added", meeting, item)
     db.session.commit()
-    return _agenda_response(meeting)
+    return _agenda_response(meeting, add_open=True)
 
 
 @bp.post("/meetings/<int:meeting_id>/items/<int:item_id>/move")
