@@ -204,6 +204,7 @@ def _manage_page(meeting: Meeting, status: int = 200, **forms):
         render_template(
             "meetings/manage.html",
             meeting=meeting,
+            actions=[(a, labels.ACTION_LABELS[a]) for a in rules.allowed_actions(meeting)],
             roster=presence.roster(db.session, meeting),
             rows=rows,
             quorum=quorum,

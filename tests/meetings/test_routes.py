@@ -552,3 +552,26 @@ def test_substitute_checks_in_for_the_seat(room, client, login_as):
     login_as(stand_in).post(f"/checkin/{meeting.checkin_token}")
     attendance = db.session.scalar(sa.select(Attendance))
     assert (attendance.seat_id, attendance.user_id) == (seat.id, stand_in.id)
+
+
+def test_withdrawing_a_proxy(room, login_as):
+    """The convener withdraws a proxy; the seat is then free for another one."""
+    body, convener, meeting = room
+    meeting.status = "in_session"
+    db.session.commit()
+    seats = _seats(body)
+    _check_in(meeting, [seats[1]])
+    db.session.add(
+        Proxy(
+            meeting_id=meeting.id,
+            seat_id=seats[0].id,
+            holder_id=seats[1].holder_id,
+            set_by_id=convener.id,
+        )
+    )
+    db.session.commit()
+    client = login_as(convener)
+    page = client.get(f"/meetings/{meeting.id}/manage").text
+    assert "撤销委托" in page and "结束会议" in page and "发布议程" not in page
+    client.post(f"/meetings/{meeting.id}/seats/{seats[0].id}/release", data={"what": "proxy"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Proxy)) == 0
