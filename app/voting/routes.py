@@ -241,6 +241,21 @@ def ballot_link(id: int):
     )
 
 
+@bp.get("/meetings/<int:id>/vote/changes")
+@policy.login_required
+def ballot_changes(id: int):
+    """Polled from a ballot page with buttons: says so when the open votes are no longer those."""
+    meeting = db.get_or_404(Meeting, id)
+    shown = request.args.get("shown", "")
+    now_open = "-".join(str(m.id) for m in _open_motions(meeting))
+    return _conditional(
+        "voting/partials/ballot_changes.html",
+        meeting=meeting,
+        shown=shown,
+        changed=shown != now_open,
+    )
+
+
 @bp.post("/motions/<int:id>/seats/<int:seat_id>/ballot")
 @policy.login_required
 def cast(id: int, seat_id: int):

@@ -264,3 +264,20 @@ def test_member_ballot_link_included_with_meeting_only(app, ctx):
         html = render_template(template, meeting=meeting)
     assert "去投票" in html and 'hx-trigger="load, every 5s"' in html
     assert db.session.get(Motion, item.motions[0].id).status == "open"
+
+
+def test_ballot_page_offers_refresh_when_votes_change(app, ctx, client, login_as):
+    """While buttons are shown the page polls a small panel that offers a refresh on a new vote."""
+    body, convener, meeting, item = sitting()
+    seat = seats_of(body, "street")[0]
+    check_in(meeting, [seat])
+    first = _open(meeting, item)
+    login_as(seat.holder)
+    page = client.get(f"/meetings/{meeting.id}/vote").text
+    url = f"/meetings/{meeting.id}/vote/changes?shown={first.id}"
+    assert url in page
+    assert "表决有更新" not in client.get(url, headers={"HX-Request": "true"}).text
+    second = _open(meeting, item)
+    answer = client.get(url, headers={"HX-Request": "true"}).text
+    assert "表决有更新" in answer and f"shown={first.id}" in answer
+    assert f"shown={first.id}-{second.id}" in client.get(f"/meetings/{meeting.id}/vote").text
