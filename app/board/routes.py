@@ -168,6 +168,7 @@ def resolution(resolution_id: int):
         resolution=resolution,
         corrections=corrections,
         rating_counts=by_task,
+        tasks=rules.overdue_first(list(resolution.tasks), today()),
     )
 
 

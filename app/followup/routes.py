@@ -1,7 +1,16 @@
 """Follow-up pages (督办): resolutions from passed motions, tasks, progress, ratings, units."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import request
@@ -52,6 +61,12 @@ def endpoint_exists(name: str) -> bool:
 def followup_is_convener(body) -> bool:
     """Whether the current person convenes ``body`` (for showing buttons; routes check again)."""
     return policy.is_convener(current_user, body)
+
+
+@bp.app_template_global()
+def followup_is_member(body) -> bool:
+    """Whether the current person holds a seat of ``body`` (members rate completed tasks)."""
+    return policy.is_member(current_user, body)
 
 
 @bp.app_template_global()
@@ -496,7 +511,9 @@ def _add_rating(task: Task, form: RatingForm, **rater) -> bool:
         with db.session.begin_nested():
             db.session.add(rating)
     except IntegrityError:
+        flash(_("您这一轮已经评价过了，每轮只能评一次。"), "bad")
         return False
+    flash(_("谢谢您的评价！"), "ok")
     audit.record(
         "task.rated",
         rating,

@@ -1,6 +1,7 @@
 """The public board: no sign-in, nothing private, no drafts, a constant number of queries."""
 
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -138,3 +139,33 @@ def test_footer_links_open_data(client):
         "resolutions.atom",
     ):
         assert f"/open-data/{name}" in html
+
+
+def test_conveners_find_their_dashboard_from_the_public_pages(board, client, login_as):
+    """Only a convener sees the links to the dashboard and to managing the resolution."""
+    resolution_url = f"/resolutions/{board['published'].id}"
+    assert "/b/huaxing/followup" not in client.get("/b/huaxing").get_data(as_text=True)
+    assert "/manage" not in client.get(resolution_url).get_data(as_text=True)
+    login_as(board["convener"])
+    assert "/b/huaxing/followup" in client.get("/b/huaxing").get_data(as_text=True)
+    assert f"{resolution_url}/manage" in client.get(resolution_url).get_data(as_text=True)
+
+
+@time_machine.travel("2026-11-01 10:00 +0800", tick=False)
+def test_resolution_page_lists_overdue_tasks_first(board, client):
+    """On the public resolution page an overdue task comes before one that is on time."""
+    make_task(board["published"], board["unit"], title="按时的新事项", deadline=date(2026, 12, 1))
+    make_task(board["published"], board["unit"], title="早该办完的事", deadline=date(2026, 10, 2))
+    html = client.get(f"/resolutions/{board['published'].id}").get_data(as_text=True)
+    tasks_part = html[html.index('id="tasks-title"') :]
+    assert tasks_part.index("早该办完的事") < tasks_part.index("按时的新事项")
+    assert "已逾期 30 天" in tasks_part
+
+
+def test_members_are_led_to_rate_completed_tasks(board, client, login_as):
+    """A signed-in member sees 我来评单 on a completed task; the public does not."""
+    task = make_task(board["published"], board["unit"], status="completed", title="已办完的事")
+    url = f"/resolutions/{board['published'].id}"
+    assert "我来评单" not in client.get(url).get_data(as_text=True)
+    login_as(board["members"][0])
+    assert f"/tasks/{task.id}#ratings" in client.get(url).get_data(as_text=True)

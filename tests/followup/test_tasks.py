@@ -161,8 +161,14 @@ def test_rating_twice_counts_once(world, login_as, client):
     """A member's second rating in the same round is not stored; the first one stands."""
     task = make_task(world["resolution"], world["unit"], status="completed")
     login_as(world["members"][0])
-    client.post(f"/tasks/{task.id}/rating", data={"value": "satisfied"})
-    client.post(f"/tasks/{task.id}/rating", data={"value": "unsatisfied"})
+    first = client.post(
+        f"/tasks/{task.id}/rating", data={"value": "satisfied"}, follow_redirects=True
+    )
+    assert "谢谢您的评价" in first.get_data(as_text=True)
+    second = client.post(
+        f"/tasks/{task.id}/rating", data={"value": "unsatisfied"}, follow_redirects=True
+    )
+    assert "您已评价：满意" in second.get_data(as_text=True)
     values = db.session.scalars(sa.select(Rating.value).where(Rating.task_id == task.id)).all()
     assert values == ["satisfied"]
     assert "您已评价" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
