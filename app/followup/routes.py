@@ -70,6 +70,15 @@ def followup_is_member(body) -> bool:
 
 
 @bp.app_template_global()
+def task_assignee_name(task: Task) -> str:
+    """The name of the person in charge of ``task`` (never their phone number)."""
+    from app.models import User
+
+    person = db.session.get(User, task.assignee_id) if task.assignee_id else None
+    return person.name if person else ""
+
+
+@bp.app_template_global()
 def followup_rating_tasks(topic: Topic) -> list[tuple[Task, bool]]:
     """Completed tasks of published resolutions answering ``topic``, with "already rated"."""
     tasks = db.session.scalars(

@@ -58,10 +58,11 @@ def test_unit_routes_refuse_others(world, login_as, client, action, status, data
 @time_machine.travel(TODAY, tick=False)
 @pytest.mark.parametrize(("action", "status", "data"), CONVENER_ROUTES)
 def test_convener_routes_refuse_others(world, login_as, client, action, status, data):
-    """The unit's staff and members get 403 for the convener's moves; the convener may."""
+    """Anonymous visitors sign in; unit staff and members get 403; the convener may."""
     task = make_task(world["resolution"], world["unit"], status=status)
     url = f"/tasks/{task.id}/{action}"
     data = {**data, "unit": world["other_unit"].id}
+    assert "/sign-in" in client.post(url, data=data).headers["Location"]
     for person in (world["staff"], world["members"][0], world["outsider"]):
         login_as(person)
         assert client.post(url, data=data).status_code == 403
@@ -318,6 +319,8 @@ def test_convener_assigns_a_task_and_wrong_roles_cannot(world, login_as, client)
         == 302
     )
     task = db.session.scalar(sa.select(Task))
+    login_as(world["staff"])
+    assert "具体负责人：物业小周" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert (task.unit_id, task.assignee_id, task.status) == (
         world["unit"].id,
         world["staff"].id,
