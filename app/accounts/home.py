@@ -42,14 +42,13 @@ class UnitWork:
 
 def member_bodies(session: Session, user: User) -> list[Body]:
     """Bodies where the person holds a seat."""
-    query = (
-        sa.select(Body)
-        .join(Constituency, Constituency.body_id == Body.id)
+    # DISTINCT over the whole row fails on PostgreSQL (bodies has JSON columns): pick ids first.
+    held = (
+        sa.select(Constituency.body_id)
         .join(Seat, Seat.constituency_id == Constituency.id)
         .where(Seat.holder_id == user.id)
-        .distinct()
-        .order_by(Body.id)
     )
+    query = sa.select(Body).where(Body.id.in_(held)).order_by(Body.id)
     return list(session.scalars(query))
 
 
