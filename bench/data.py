@@ -204,8 +204,10 @@ def load_board_owners(session: Session) -> None:
 def load_board(session: Session, resolutions: int, tasks_each: int = 3) -> tuple[int, int]:
     """Published resolutions spread over the bodies and years, and ``tasks_each`` tasks apiece.
 
-    Tasks go round the units and through every state, with deadlines before and after today
-    (so some are overdue). Returns (resolutions, tasks) now in the tables.
+    Numbers are given out body by body and year by year in turn, so even a small board has
+    resolutions in every body and year (a filtered page finds some). Tasks go round the units
+    and through every state, with deadlines before and after today (so some are overdue).
+    Returns (resolutions, tasks) now in the tables.
     """
     session.execute(sa.text("TRUNCATE tasks, resolutions RESTART IDENTITY CASCADE"))
     bodies = session.scalars(
@@ -225,7 +227,7 @@ def load_board(session: Session, resolutions: int, tasks_each: int = 3) -> tuple
             "make_date(y, 1, 1) + (n % 360) + 1 + (n % 3) * interval '1 hour', :now "
             "FROM bodies AS b CROSS JOIN unnest(CAST(:years AS int[])) AS y "
             "CROSS JOIN generate_series(1, :per) AS n WHERE b.id = ANY(:bodies) "
-            "ORDER BY y, n, b.id LIMIT :total"
+            "ORDER BY n, y, b.id LIMIT :total"
         ),
         {
             "years": list(YEARS),
