@@ -231,7 +231,9 @@ def settings(slug: str):
     if not form.validate_on_submit():
         return _setup_page(body, 422, settings_form=form)
     before = _settings(body)
-    form.populate_obj(body)
+    for name in ("seconds_needed", "allow_multiple_proxies", "resolution_number_format"):
+        setattr(body, name, getattr(form, name).data)
+    body.rating_rule = form.rating_rule.data
     body.topic_categories = setup.parse_categories(form.topic_categories.data)
     audit.record(
         "body.settings_changed", body, actor=current_user, before=before, after=_settings(body)
