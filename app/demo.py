@@ -6,11 +6,13 @@ missing, so running ``flask seed-demo`` twice duplicates nothing.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from app.models import (
     AgendaItem,
@@ -241,12 +243,18 @@ def _get_or_add(session: Session, model, defaults: dict | None = None, **key):
     return row, True
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """One hash of the shared demo password: hashing is slow on purpose, sixty times is slow."""
+    return generate_password_hash(DEMO_PASSWORD)
+
+
 def _person(session: Session, username: str | None, name: str, phone: str | None) -> User:
     key = {"username": username} if username else {"phone": phone}
     user, created = _get_or_add(session, User, {"name": name}, **key)
     if created:
         user.phone = phone
-        user.set_password(DEMO_PASSWORD)
+        user.password_hash = _demo_password_hash()
     return user
 
 

@@ -8,11 +8,15 @@ import itertools
 import secrets
 from datetime import datetime
 
+from werkzeug.security import generate_password_hash
+
 from app.extensions import db
 from app.models import Body, Constituency, Convener, Meeting, ResponsibleUnit, Seat, UnitStaff, User
 
 _numbers = itertools.count(1)
 PASSWORD = "correct horse 12"
+#: Hashing is deliberately slow; hash the shared test password once, not for every member.
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
 def make_user(
@@ -32,7 +36,10 @@ def make_user(
         is_admin=is_admin,
     )
     if password:
-        user.set_password(password)
+        if password == PASSWORD:
+            user.password_hash = _PASSWORD_HASH
+        else:
+            user.set_password(password)
     db.session.add(user)
     db.session.commit()
     return user

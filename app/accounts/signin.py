@@ -1,7 +1,11 @@
 """Finding the person behind a sign-in attempt (no Flask here)."""
 
+import functools
+import secrets
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.models import SignInLink, User
@@ -19,9 +23,19 @@ def user_for_password(session: Session, login: str, password: str) -> User | Non
     user = session.scalar(
         sa.select(User).where(sa.or_(User.phone == login, User.username == login))
     )
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # Spend the time of a real check, so the answer's speed does not tell who has an account.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, computed once, to check unknown accounts against."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def user_for_link(session: Session, token: str) -> User | None:
