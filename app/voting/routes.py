@@ -276,8 +276,10 @@ def cast(id: int, seat_id: int):
     after = {"motion_id": motion.id, "seat_id": seat.id}
     if motion.kind == "roll_call":
         after["choice"] = ballot.choice
+    # Rendered while the rows are fresh (no reloads after the commit) and before the audit
+    # event, whose chain lock every ballot waits for until this one commits.
+    answer = _ballot_answer(motion, seat, notice="recorded", ballot=ballot)
     audit.record("ballot.cast", ballot, actor=current_user, after=after)
-    answer = _ballot_answer(motion, seat, notice="recorded", ballot=ballot)  # rows still fresh
     db.session.commit()
     return answer
 
