@@ -81,7 +81,7 @@ def _settings_form(body: Body, formdata=None) -> SettingsForm:
     return form
 
 
-@bp.get("/setup")
+@bp.get("/setup", endpoint="setup")
 @policy.login_required
 def setup_page(slug: str):
     """The body's set-up page: constituencies, seat suggestion, settings and the rule."""
@@ -113,7 +113,7 @@ def add_constituency(slug: str):
             )
             db.session.commit()
             flash(_("已添加界别“%(name)s”。", name=constituency.name))
-            return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+            return redirect(url_for("bodies.setup", slug=slug) + "#constituencies")
     return _setup_page(body, 422, new_form=form)
 
 
@@ -143,7 +143,7 @@ def edit_constituency(slug: str, constituency_id: int):
                 after=_state(constituency),
             )
             db.session.commit()
-            return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+            return redirect(url_for("bodies.setup", slug=slug) + "#constituencies")
     return render_template(
         "bodies/constituency_edit.html", body=body, constituency=constituency, form=form
     )
@@ -171,7 +171,7 @@ def remove_constituency(slug: str, constituency_id: int):
             )
             db.session.commit()
             flash(_("已删除界别“%(name)s”。", name=before["name"]))
-    return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+    return redirect(url_for("bodies.setup", slug=slug) + "#constituencies")
 
 
 @bp.get("/apportion")
@@ -202,14 +202,14 @@ def apply_apportion(slug: str):
     body = policy.convened_body_or_403(slug)
     form = ApplyApportionForm()
     if not form.validate_on_submit():
-        return redirect(url_for("bodies.setup_page", slug=slug))
+        return redirect(url_for("bodies.setup", slug=slug))
     try:
         suggestion = setup.suggest_seats(body.constituencies, form.total.data)
         changed = setup.apply_suggestion(db.session, suggestion)
     except SetupError as error:
         db.session.rollback()
         flash(error.say(_), "bad")
-        return redirect(url_for("bodies.setup_page", slug=slug) + "#apportion")
+        return redirect(url_for("bodies.setup", slug=slug) + "#apportion")
     audit.record(
         "body.seats_apportioned",
         body,
@@ -219,7 +219,7 @@ def apply_apportion(slug: str):
     )
     db.session.commit()
     flash(_("已按建议调整席位，共 %(total)s 席。", total=form.total.data))
-    return redirect(url_for("bodies.setup_page", slug=slug) + "#constituencies")
+    return redirect(url_for("bodies.setup", slug=slug) + "#constituencies")
 
 
 @bp.post("/settings")
@@ -240,7 +240,7 @@ def settings(slug: str):
     )
     db.session.commit()
     flash(_("设置已保存。"))
-    return redirect(url_for("bodies.setup_page", slug=slug) + "#settings")
+    return redirect(url_for("bodies.setup", slug=slug) + "#settings")
 
 
 @bp.route("/rule", methods=["GET", "POST"])
@@ -256,7 +256,7 @@ def rule(slug: str):
         audit.record("body.rule_changed", body, actor=current_user, before=before, after=new_rule)
         db.session.commit()
         flash(_("表决规则已保存：%(text)s", text=rules.describe_rule(new_rule, body, _)))
-        return redirect(url_for("bodies.setup_page", slug=slug) + "#rule")
+        return redirect(url_for("bodies.setup", slug=slug) + "#rule")
     return render_template(
         "bodies/rule.html",
         body=body,
