@@ -114,10 +114,16 @@ def _words(state) -> None:
 # --- resolutions ------------------------------------------------------------------------------
 
 
-def _topic_choices(body_id: int) -> list[tuple[int, str]]:
+def _topic_choices(motion) -> list[tuple[int, str]]:
+    """Topics a resolution may answer: the body's open or decided ones, and the motion's own."""
+    open_ids = sa.select(Topic.id).where(
+        Topic.body_id == motion.meeting.body_id,
+        Topic.status.in_(("accepted", "on_agenda", "decided")),
+    )
+    own = [t.id for t in resolving.default_topics(motion)]
     topics = db.session.scalars(
         sa.select(Topic)
-        .where(Topic.body_id == body_id, Topic.status.in_(("accepted", "on_agenda", "decided")))
+        .where(sa.or_(Topic.id.in_(open_ids), Topic.id.in_(own)))
         .order_by(Topic.id.desc())
     ).all()
     return [(t.id, f"{t.receipt_no} {t.title}") for t in topics]
@@ -133,7 +139,7 @@ def new_resolution(motion_id: int):
     if not resolving.can_resolve(motion):
         abort(404)
     form = ResolutionForm()
-    form.topics.choices = _topic_choices(motion.meeting.body_id)
+    form.topics.choices = _topic_choices(motion)
     if request.method == "GET":
         form.text.data = motion.text
         form.title.data = motion.agenda_item.title if motion.agenda_item else ""

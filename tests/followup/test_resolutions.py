@@ -124,3 +124,15 @@ def test_motion_resolution_partial(world, login_as, client, app):
     with app.test_request_context("/"):
         html = render_template("followup/partials/motion_resolution.html", motion=motion)
     assert resolution.number_text in html and f"/resolutions/{resolution.id}" in html
+
+
+def test_motion_topic_in_another_status_can_still_be_chosen(world, login_as, client):
+    """The motion's own topic is offered even when not yet accepted; it keeps its status."""
+    topic, _ = make_topic(world["body"], status="submitted")
+    motion = make_passed_motion(world["body"], topic)
+    login_as(world["convener"])
+    response = client.post(f"/motions/{motion.id}/resolution", data=_data(topics=[topic.id]))
+    assert response.status_code == 302
+    resolution = db.session.scalar(sa.select(Resolution).where(Resolution.motion_id == motion.id))
+    assert [t.id for t in resolution.topics] == [topic.id]
+    assert db.session.get(Topic, topic.id).status == "submitted"
