@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from app import clock
 from app.models import (
     AgendaItem,
     Attendance,
@@ -36,6 +37,7 @@ from app.models import (
     User,
 )
 from app.models.accounts import hash_token
+from app.topics import rules as topic_rules
 from app.topics.submission import new_follow_token, receipt_number
 from app.voting.tally import tally_case
 
@@ -275,6 +277,7 @@ def seed(session: Session) -> bool:
         units[slug] = unit
     topics = {(t[0], t[1]): _topic(session, bodies[t[0]], t) for t in TOPICS}
     _past_meeting(session, bodies["huaxing"], topics, units)
+    _meeting_in_session(session, bodies["huaxing"], topics)
     return True
 
 
@@ -486,6 +489,70 @@ def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> No
         resolution.topics.append(item.topic)
         resolutions.append(resolution)
     _tasks(session, resolutions, units, body, convener)
+
+
+def _meeting_in_session(session: Session, body: Body, topics: dict) -> None:
+    """Today's meeting of 华兴街, already in session, so a newcomer can check in and vote.
+
+    Its decision item takes up the accepted topic about night-time rubbish; the motion waits
+    as a draft for the convener to open it.
+    """
+    convener = session.scalar(sa.select(User).where(User.username == "zhaojun"))
+    now = clock.now().replace(second=0, microsecond=0)
+    meeting, created = _get_or_add(
+        session,
+        Meeting,
+        {
+            "body_id": body.id,
+            "starts_at": now,
+            "ends_at": now + timedelta(hours=2),
+            "place": "华兴街党群服务中心二楼会议室",
+            "status": "in_session",
+            "published_at": now - timedelta(days=5),
+            "opened_at": now,
+            "checkin_token": secrets.token_urlsafe(16),
+        },
+        title="2026年第四季度联席会议",
+    )
+    if not created:
+        return
+    rubbish = topics[("huaxing", 3)]
+    topic_rules.move(rubbish, "on_agenda", actor=convener, note="列入第四季度联席会议议程")
+    report = AgendaItem(
+        meeting_id=meeting.id,
+        position=1,
+        kind="information",
+        title="第三季度决议办理情况通报",
+        presenter="赵军",
+        minutes_allotted=15,
+    )
+    decision = AgendaItem(
+        meeting_id=meeting.id,
+        position=2,
+        kind="decision",
+        title="夜间垃圾清运",
+        presenter="锦华物业",
+        minutes_allotted=30,
+        topic_id=rubbish.id,
+        description="餐饮店夜间垃圾堆放路边，居民反映强烈。",
+    )
+    session.add_all([report, decision])
+    session.flush()
+    meeting.current_item_id = decision.id
+    session.add(
+        Motion(
+            meeting_id=meeting.id,
+            agenda_item_id=decision.id,
+            text=(
+                "餐饮店垃圾每晚 21:00 和 23:00 各清运一次，由锦华物业负责，"
+                "商户按时把垃圾放到指定点位。"
+            ),
+            kind="roll_call",
+            rule=body.default_rule,
+            status="draft",
+            created_by_id=convener.id,
+        )
+    )
 
 
 def _closed_motion(session, body, meeting, item, present_seats, choices, convener) -> Motion:

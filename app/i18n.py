@@ -1,7 +1,7 @@
 """Language and the 长辈版 (large-text) switch: Chinese first, English second; both stay on."""
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_time
 
 LANGUAGES = {"zh": "中文", "en": "English"}
 LANGUAGE_COOKIE = "lianxi_lang"
@@ -36,6 +36,11 @@ def init_app(app: Flask) -> None:
         return {"large_text": large_text_on(), "locale": select_locale(), "languages": LANGUAGES}
 
     app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""
-    app.jinja_env.filters["datetime"] = lambda value: (
-        format_datetime(value, "medium") if value else ""
-    )
+    app.jinja_env.filters["datetime"] = date_and_time
+
+
+def date_and_time(value) -> str:
+    """A stored UTC time as the community reads it: date and hour:minute, no seconds."""
+    if not value:
+        return ""
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"

@@ -40,7 +40,7 @@ def test_seed_demo_matches_the_huaxing_case(app, ctx):
 def test_demo_votes_are_frozen_by_the_engine(app, ctx):
     """The demo's closed motions carry the engine's frozen result, consistent with the ballots."""
     app.test_cli_runner().invoke(args=["seed-demo"])
-    for motion in db.session.scalars(sa.select(Motion)):
+    for motion in db.session.scalars(sa.select(Motion).where(Motion.status == "closed")):
         ballots = db.session.scalars(sa.select(Ballot).where(Ballot.motion_id == motion.id)).all()
         result = motion.frozen["result"]
         yes = sum(1 for b in ballots if b.choice == "yes")
@@ -54,3 +54,14 @@ def test_seed_if_empty_skips_a_used_database(app, ctx):
     runner.invoke(args=["seed-demo"])
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "nothing to do" in result.output
+
+
+def test_demo_has_a_meeting_in_session_to_try(app, ctx):
+    """A newcomer finds today's meeting in session, its decision item current, a draft motion."""
+    from app.models import Meeting
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    meeting = db.session.scalar(sa.select(Meeting).where(Meeting.status == "in_session"))
+    assert meeting.current_item.kind == "decision"
+    assert meeting.current_item.topic.status == "on_agenda"
+    assert [m.status for m in meeting.current_item.motions] == ["draft"]
