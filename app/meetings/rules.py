@@ -56,7 +56,9 @@ def transition(meeting: Meeting, action: str, now: datetime) -> list[str]:
     """Apply ``action`` (publish, start, close) and return warning codes (e.g. "short_notice").
 
     Raises ``MeetingError("wrong_state")`` when the meeting is not in the action's source state
-    and ``MeetingError("empty_agenda")`` when publishing a meeting with no agenda item.
+    and ``MeetingError("empty_agenda")`` when publishing a meeting with no agenda item. A
+    meeting cannot close while one of its votes is still open (``MeetingError("vote_open")``):
+    a vote left open would never be counted, since votes are only closed during the session.
     """
     if action not in TRANSITIONS:
         raise MeetingError("unknown_action")
@@ -73,6 +75,8 @@ def transition(meeting: Meeting, action: str, now: datetime) -> list[str]:
     elif action == "start":
         meeting.opened_at = now
     else:
+        if any(motion.status == "open" for item in meeting.items for motion in item.motions):
+            raise MeetingError("vote_open")
         meeting.closed_at = now
         meeting.current_item_id = None
     meeting.status = target

@@ -158,3 +158,18 @@ def test_attendance_rate_rounds_half_up_exactly():
     assert rules.attendance_rate(2, 3) == "66.7%"
     assert rules.attendance_rate(1, 8) == "12.5%"
     assert rules.attendance_rate(0, 0) == "—"
+
+
+def test_meeting_cannot_close_while_a_vote_is_open():
+    """An open vote blocks closing the meeting; once it is closed or cancelled, closing works."""
+    from app.models import Motion
+
+    meeting = _meeting(status="in_session", items=1)
+    motion = Motion(text="动议", rule={}, status="open")
+    meeting.items[0].motions.append(motion)
+    with pytest.raises(MeetingError) as refused:
+        rules.transition(meeting, "close", NOW)
+    assert refused.value.code == "vote_open" and meeting.status == "in_session"
+    motion.status = "cancelled"
+    rules.transition(meeting, "close", NOW)
+    assert meeting.status == "closed"
