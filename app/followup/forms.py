@@ -48,11 +48,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+#: The longest resolution text (or corrected wording) accepted: ample, yet not unbounded.
+TEXT_MAX = 20000
+
+
 class ResolutionForm(FlaskForm):
     """The decided text of a resolution, its date and the topics it answers."""
 
     title = StringField(_l("决议标题"), validators=[InputRequired(REQUIRED), Length(max=160)])
-    text = TextAreaField(_l("决议内容"), validators=[InputRequired(REQUIRED)])
+    text = TextAreaField(_l("决议内容"), validators=[InputRequired(REQUIRED), Length(max=TEXT_MAX)])
     decided_on = DateField(_l("决议日期"), validators=[InputRequired(REQUIRED)])
     topics = MultiCheckboxField(_l("这项决议回应的议题"), coerce=int, validators=[Optional()])
 
@@ -61,7 +65,9 @@ class CorrectionForm(FlaskForm):
     """A correction of a published resolution: which part, the new wording and why."""
 
     field = SelectField(_l("要更正的内容"), choices=list(labels.FIELD.items()))
-    value = TextAreaField(_l("更正后的内容"), validators=[InputRequired(REQUIRED)])
+    value = TextAreaField(
+        _l("更正后的内容"), validators=[InputRequired(REQUIRED), Length(max=TEXT_MAX)]
+    )
     reason = TextAreaField(
         _l("更正理由（会公开显示）"), validators=[InputRequired(REQUIRED), Length(max=2000)]
     )
@@ -73,7 +79,7 @@ class TaskForm(FlaskForm):
     title = StringField(_l("事项名称"), validators=[InputRequired(REQUIRED), Length(max=160)])
     unit = SelectField(_l("承办单位"), coerce=int, validators=[InputRequired(REQUIRED)])
     assignee = SelectField(_l("具体负责人（可不选）"), coerce=int, validators=[Optional()])
-    description = TextAreaField(_l("要做什么"), validators=[Optional()])
+    description = TextAreaField(_l("要做什么"), validators=[Optional(), Length(max=4000)])
     done_definition = TextAreaField(
         _l("怎样算办完"), validators=[InputRequired(REQUIRED), Length(max=2000)]
     )
