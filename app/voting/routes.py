@@ -198,7 +198,7 @@ def progress(id: int):
 @bp.get("/meetings/<int:id>/vote-panel")
 def panel(id: int):
     """The projector's vote panel (public: counts per constituency and frozen results only)."""
-    meeting = db.get_or_404(Meeting, id)
+    meeting = policy.meeting_visible_or_404(id)
     motion = _projected_motion(meeting)
     context = {"meeting": meeting, "motion": motion, "live": True}
     if motion and motion.status == "open" and motion.kind != "hands":
@@ -215,7 +215,7 @@ def panel(id: int):
 @policy.login_required
 def ballot(id: int):
     """The member's ballot: big 赞成 / 反对 / 弃权 buttons per seat they vote, per open motion."""
-    meeting = db.get_or_404(Meeting, id)
+    meeting = policy.meeting_visible_or_404(id)
     seats = seats_voted_by(db.session, meeting, current_user.id)
     if not seats and not _is_voter(meeting, set()):
         abort(403)
@@ -229,7 +229,7 @@ def ballot(id: int):
 @policy.login_required
 def ballot_link(id: int):
     """The "去投票" button of the member's meeting page, when they have a vote to cast."""
-    meeting = db.get_or_404(Meeting, id)
+    meeting = policy.meeting_visible_or_404(id)
     open_motions = _open_motions(meeting)
     seats = seats_voted_by(db.session, meeting, current_user.id) if open_motions else []
     return _conditional(
@@ -245,7 +245,7 @@ def ballot_link(id: int):
 @policy.login_required
 def ballot_changes(id: int):
     """Polled from a ballot page with buttons: says so when the open votes are no longer those."""
-    meeting = db.get_or_404(Meeting, id)
+    meeting = policy.meeting_visible_or_404(id)
     shown = request.args.get("shown", "")
     now_open = "-".join(str(m.id) for m in _open_motions(meeting))
     return _conditional(

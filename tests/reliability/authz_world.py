@@ -1,0 +1,171 @@
+"""The world the authorization matrix requests every route in, and how URLs are filled from it.
+
+One body A (the one every object belongs to) and one body B (whose member is the "outsider"),
+a convener and a member of A, a responsible unit with staff and a task of a published resolution
+of A, an administrator, topics, a meeting in session with a decision item and an open motion.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from app import clock
+from app.extensions import db
+from app.models import AgendaItem, Convener, SignInLink, TaskUpdate
+from app.models.accounts import hash_token
+from tests.factories import make_body, make_meeting, make_unit, make_user
+from tests.followup.helpers import make_passed_motion, make_resolution, make_task, make_topic
+from tests.voting.helpers import add_motion
+
+#: The roles every route is requested as, in the order they are tried. ``outsider`` is a member
+#: of another body; ``other_convener`` convenes that other body; ``other_staff`` works for
+#: another unit (a right held elsewhere must not open this body's or unit's doors).
+ROLES = (
+    "anonymous",
+    "outsider",
+    "other_convener",
+    "other_staff",
+    "member",
+    "unit_staff",
+    "convener",
+    "admin",
+)
+
+#: A 1×1 PNG, so the progress photo route has a real file to serve.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
+
+
+def _seat_of(body):
+    return body.constituencies[0].seat_list[0]
+
+
+def build_world(upload_folder: str) -> dict:
+    """Make every object a URL of the app can point at; return ids, slugs, tokens and people."""
+    small = [("community", 2, "1/1", False)]
+    body = make_body(constituencies=small, holders=False)
+    other = make_body(constituencies=small, holders=False)
+    member, outsider = make_user("成员", password=None), make_user("别家成员", password=None)
+    convener = make_user("召集人", password=None)
+    staff = make_user("承办人", password=None)
+    admin = make_user("管理员", password=None, is_admin=True)
+    other_convener = make_user("别家召集人", password=None)
+    other_staff = make_user("别家承办人", password=None)
+    seat = _seat_of(body)
+    seat.holder = member
+    _seat_of(other).holder = outsider
+    db.session.add(Convener(body_id=body.id, user_id=convener.id))
+    db.session.add(Convener(body_id=other.id, user_id=other_convener.id))
+    unit = make_unit(staff)
+    make_unit(other_staff)
+
+    topic, follow_token = make_topic(body, status="submitted")
+    meeting = make_meeting(body, status="in_session")
+    item = AgendaItem(meeting_id=meeting.id, position=1, kind="decision", title="共享厕所")
+    db.session.add(item)
+    db.session.commit()
+    motion = add_motion(meeting, item, status="open", opened_at=clock.now())
+    passed = make_passed_motion(body)
+    resolution = make_resolution(body)
+    resolution.topics.append(topic)  # so the topic's follow link may rate the task
+    task = make_task(resolution, unit, status="completed", completed_at=datetime(2026, 10, 1))
+
+    folder = Path(upload_folder) / "tasks"
+    folder.mkdir(parents=True, exist_ok=True)
+    photo_name = secrets.token_hex(16) + ".png"
+    (folder / photo_name).write_bytes(PNG)
+    update = TaskUpdate(
+        task_id=task.id,
+        author_id=staff.id,
+        note="已挂牌",
+        photo_path=photo_name,
+        photo_type="image/png",
+    )
+    link_token = secrets.token_urlsafe(16)
+    link = SignInLink(
+        user_id=member.id,
+        token_hash=hash_token(link_token),
+        created_by_id=convener.id,
+        expires_at=clock.now() + timedelta(days=30),
+    )
+    db.session.add_all([update, link])
+    db.session.commit()
+    return {
+        "people": {
+            "outsider": outsider.id,
+            "other_convener": other_convener.id,
+            "other_staff": other_staff.id,
+            "member": member.id,
+            "unit_staff": staff.id,
+            "convener": convener.id,
+            "admin": admin.id,
+        },
+        "body": body.slug,
+        "unit": unit.slug,
+        "constituency": body.constituencies[0].id,
+        "seat": seat.id,
+        "topic": topic.id,
+        "follow_token": follow_token,
+        "meeting": meeting.id,
+        "checkin_token": meeting.checkin_token,
+        "item": item.id,
+        "motion": motion.id,
+        "passed_motion": passed.id,
+        "resolution": resolution.id,
+        "task": task.id,
+        "update": update.id,
+        "link": link.id,
+        "link_token": link_token,
+    }
+
+
+def fill(rule, world: dict) -> dict:
+    """The URL variables of ``rule`` from ``world`` (by name, by prefix where ambiguous)."""
+    path = rule.rule
+    values = {}
+    for name in rule.arguments:
+        if name == "slug":
+            values[name] = world["unit"] if "/units/" in path else world["body"]
+        elif name == "id":
+            values[name] = (
+                world["meeting"]
+                if path.startswith("/meetings/")
+                else world["item"]
+                if path.startswith("/items/")
+                else world["motion"]
+            )
+        elif name == "token":
+            values[name] = (
+                world["link_token"]
+                if path.startswith("/l/")
+                else world["checkin_token"]
+                if path.startswith("/checkin/")
+                else world["follow_token"]
+            )
+        elif name == "user_id":
+            people = world["people"]
+            values[name] = (
+                people["convener"]
+                if "/conveners/" in path
+                else people["unit_staff"]
+                if "/staff/" in path
+                else people["member"]
+            )
+        elif name == "motion_id":
+            values[name] = world["passed_motion"]
+        else:
+            key = {
+                "meeting_id": "meeting",
+                "item_id": "item",
+                "topic_id": "topic",
+                "seat_id": "seat",
+                "task_id": "task",
+                "resolution_id": "resolution",
+                "link_id": "link",
+                "constituency_id": "constituency",
+                "update_id": "update",
+            }[name]
+            values[name] = world[key]
+    return values
