@@ -8,6 +8,7 @@ that is a dozen lines we can read and test, with no dependency to keep alive.
 
 from flask import Flask, request
 from flask.wrappers import Response
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 #: Everything from our own origin only; no inline script or style, no plugins, no framing.
@@ -26,10 +27,24 @@ STRICT_TRANSPORT_SECURITY = "max-age=63072000"
 def init_app(app: Flask) -> None:
     """Add the headers to every response; trust one proxy's X-Forwarded-* when LIANXI_PROXY=1."""
     app.after_request(add_security_headers)
+    app.before_request(drop_nul_characters)
     if app.config.get("LIANXI_PROXY"):
         # nginx sets X-Forwarded-For/-Proto/-Host: the client's address (for rate limits) and
         # https (for Secure cookies and external links) come from there, from one hop only.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def drop_nul_characters() -> None:
+    """Remove NUL characters from submitted fields and query strings, before any form sees them.
+
+    PostgreSQL cannot store a NUL in text, so one in any field was a 500 (and the typed text was
+    lost). Nobody types a NUL and it shows as nothing: dropping it keeps all a person can see.
+    """
+    for name in ("form", "args"):
+        data = getattr(request, name)
+        if any("\x00" in value for _, values in data.lists() for value in values):
+            cleaned = [(k, v.replace("\x00", "")) for k, values in data.lists() for v in values]
+            setattr(request, name, ImmutableMultiDict(cleaned))
 
 
 def content_security_policy(endpoint: str | None) -> str:

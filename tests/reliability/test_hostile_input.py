@@ -470,3 +470,14 @@ def test_one_character_over_the_limit_is_refused_next_to_the_field(env, field):
     )
     assert "𠀀" * (field.limit + 1) in html, "what was typed is not kept"
     assert field.count(env) == before, "oversize value was stored"
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=[f.name for f in FIELDS])
+def test_nul_character_is_dropped_not_a_server_error(env, field):
+    """A NUL (which PostgreSQL cannot store) is dropped from the value; the rest is kept."""
+    response = field.submit(env, "路灯\x00不亮")
+    assert response.status_code < 500
+    if field.name == "sign_in.login":
+        assert "路灯不亮" in response.get_data(as_text=True)
+    else:
+        assert response.status_code in (302, 303) and field.stored(env) == "路灯不亮"
