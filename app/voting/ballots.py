@@ -28,7 +28,6 @@ from app.models import (
     Ballot,
     Constituency,
     HandCount,
-    Meeting,
     Motion,
     Proxy,
     Seat,
@@ -131,36 +130,6 @@ def voted_seat_ids(session: Session, motion_id: int, seat_ids) -> set[int]:
             )
         )
     )
-
-
-def seats_of_person(session: Session, meeting: Meeting, user_id: int) -> set[int]:
-    """Seats whose vote this person would cast if present (the rules of ``seats_voted_by``).
-
-    Their own seats unless handed to a substitute or a proxy for this meeting, the seats they
-    substitute, and the seats handed to them by proxy.
-    """
-    handed_away = sa.union(
-        sa.select(Proxy.seat_id).where(Proxy.meeting_id == meeting.id),
-        sa.select(Substitute.seat_id).where(Substitute.meeting_id == meeting.id),
-    )
-    own = (
-        sa.select(Seat.id)
-        .join(Constituency)
-        .where(
-            Constituency.body_id == meeting.body_id,
-            Seat.holder_id == user_id,
-            Seat.id.not_in(handed_away.scalar_subquery()),
-        )
-    )
-    stand_in = sa.select(Substitute.seat_id).where(
-        Substitute.meeting_id == meeting.id,
-        Substitute.user_id == user_id,
-        Substitute.seat_id.not_in(sa.select(Proxy.seat_id).where(Proxy.meeting_id == meeting.id)),
-    )
-    proxied = sa.select(Proxy.seat_id).where(
-        Proxy.meeting_id == meeting.id, Proxy.holder_id == user_id
-    )
-    return set(session.scalars(sa.union(own, stand_in, proxied)))
 
 
 # --- progress while open ---------------------------------------------------------------------

@@ -31,7 +31,7 @@ from app.accounts.forms import EmptyForm
 from app.bodies.rules import describe_rule
 from app.extensions import db
 from app.htmx import render
-from app.meetings.presence import presence_by_constituency, seats_voted_by
+from app.meetings.presence import presence_by_constituency, seats_of_person, seats_voted_by
 from app.models import AgendaItem, Ballot, Meeting, Motion, Seat
 from app.voting import ballots, rules
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
@@ -443,14 +443,16 @@ def _is_voter(meeting: Meeting, seats: set[int]) -> bool:
     """Members of the body, and whoever stands in for a seat at this meeting, may vote."""
     if seats or policy.is_member(current_user, meeting.body):
         return True
-    return bool(ballots.seats_of_person(db.session, meeting, current_user.id))
+    return any(seats_of_person(db.session, meeting, current_user.id))
 
 
 def _ballot_refusal(motion: Motion, seat: Seat) -> str | None:
     meeting = motion.meeting
     voted = {s.id for s in seats_voted_by(db.session, meeting, current_user.id)}
     mine = (
-        voted if seat.id in voted else ballots.seats_of_person(db.session, meeting, current_user.id)
+        voted
+        if seat.id in voted
+        else set().union(*seats_of_person(db.session, meeting, current_user.id))
     )
     return rules.ballot_refusal(
         motion_status=motion.status,

@@ -21,7 +21,7 @@ QUOTA_MAJORITY = {"weighting": "quota", "base": "cast", "threshold": {"op": ">",
 #: Statements per request, by engine.
 BOARD_FIRST_PAGE = {"sqlite": 6, "postgresql": 6}
 BOARD_LIST = {"sqlite": 7, "postgresql": 7}
-BALLOT_POST = {"sqlite": 14, "postgresql": 14}
+BALLOT_POST = {"sqlite": 12, "postgresql": 12}
 PROGRESS_FRAGMENT = {"sqlite": 12, "postgresql": 12}
 #: Answering 304 to an unchanged panel: the person, the motion and its fingerprint only.
 PROGRESS_UNCHANGED = {"sqlite": 6, "postgresql": 6}

@@ -181,5 +181,5 @@ def test_ballot_post_query_count(app, ctx, client, login_as):
     # sign-in user, motion (locked), seat, meeting, 5 for who votes which seat, savepoint +
     # insert + release, the one counter UPDATE, 3 for the audit chain, the card's constituency;
     # SQLite also sends its BEGIN IMMEDIATE.
-    expected = 17 if db.engine.dialect.name == "postgresql" else 18
+    expected = 15 if db.engine.dialect.name == "postgresql" else 16
     assert len(statements) == expected, "\n".join(statements)
