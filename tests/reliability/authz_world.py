@@ -55,7 +55,8 @@ def build_world(upload_folder: str) -> dict:
     other_staff = make_user("别家承办人", password=None)
     seat = _seat_of(body)
     seat.holder = member
-    _seat_of(other).holder = outsider
+    other_seat = _seat_of(other)
+    other_seat.holder = outsider
     db.session.add(Convener(body_id=body.id, user_id=convener.id))
     db.session.add(Convener(body_id=other.id, user_id=other_convener.id))
     unit = make_unit(staff)
@@ -63,6 +64,7 @@ def build_world(upload_folder: str) -> dict:
 
     topic, follow_token = make_topic(body, status="submitted")
     meeting = make_meeting(body, status="in_session")
+    other_meeting = make_meeting(other, status="in_session")
     item = AgendaItem(meeting_id=meeting.id, position=1, kind="decision", title="共享厕所")
     db.session.add(item)
     db.session.commit()
@@ -103,6 +105,10 @@ def build_world(upload_folder: str) -> dict:
             "admin": admin.id,
         },
         "body": body.slug,
+        "other_body": other.slug,
+        "other_meeting": other_meeting.id,
+        "other_seat": other_seat.id,
+        "other_constituency": other.constituencies[0].id,
         "unit": unit.slug,
         "constituency": body.constituencies[0].id,
         "seat": seat.id,

@@ -3,7 +3,8 @@
 The routes come from ``app.url_map`` (``static`` aside); who may use each is in
 ``policy_table.POLICY``. Each (endpoint, method) is one test, which builds the world of
 ``authz_world``, requests the route as each refused role first (a refusal changes nothing), then
-as each allowed role on a freshly built world (an allowed POST changes state).
+as each allowed role, building the world again after an allowed POST that may have changed it.
+Further tests: CSRF on every POST, drafts hidden, wrong tokens, objects of another body.
 """
 
 import pytest
@@ -204,3 +205,56 @@ def test_every_post_without_a_csrf_token_is_refused(app, monkeypatch, htmx):
             wrong.append(f"{endpoint} as {role}: {response.status_code}")
     assert not wrong, "POST accepted without a CSRF token: " + "; ".join(wrong)
     assert set(CSRF_EXEMPT) <= set(POSTS)
+
+
+def _arguments(endpoint: str) -> set[str]:
+    return set(next(r for r in _RULES if r.endpoint == endpoint).arguments)
+
+
+#: Routes naming a parent (a body by slug, a meeting) and a child object of it.
+PARENT_AND_CHILD = [
+    (e, m)
+    for e, m in ROUTES
+    if not e.startswith("admin.")
+    and _arguments(e) & {"slug", "meeting_id"}
+    and _arguments(e) - {"slug", "meeting_id"}
+]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method"), PARENT_AND_CHILD, ids=[e for e, _ in PARENT_AND_CHILD]
+)
+def test_a_child_of_another_body_is_not_reached_through_ones_own(app, endpoint, method):
+    """Another body's convener cannot reach this body's seat, item or constituency via their own."""
+    world = _world(app)
+    rule = next(r for r in _RULES if r.endpoint == endpoint)
+    values = fill(rule, world)
+    if "slug" in rule.arguments:
+        values["slug"] = world["other_body"]
+    if "meeting_id" in rule.arguments:
+        values["meeting_id"] = world["other_meeting"]
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world["people"]["other_convener"])
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    response = client.open(url, method=method, data=MINIMAL_FORMS.get(endpoint, {}))
+    assert response.status_code in (403, 404), f"{url}: {response.status_code}"
+
+
+SEAT_ROUTES = [(e, m) for e, m in PARENT_AND_CHILD if "seat_id" in _arguments(e)]
+
+
+@pytest.mark.parametrize(("endpoint", "method"), SEAT_ROUTES, ids=[e for e, _ in SEAT_ROUTES])
+def test_a_seat_of_another_body_is_not_reached_through_this_one(app, endpoint, method):
+    """The body's own convener cannot reach another body's seat through this body (404/403)."""
+    world = _world(app)
+    rule = next(r for r in _RULES if r.endpoint == endpoint)
+    values = {**fill(rule, world), "seat_id": world["other_seat"]}
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(world["people"]["convener"])
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    response = client.open(url, method=method, data=MINIMAL_FORMS.get(endpoint, {}))
+    assert response.status_code in (403, 404), f"{url}: {response.status_code}"
