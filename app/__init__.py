@@ -43,8 +43,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.routes import bp as accounts
     from app.admin.routes import bp as admin
-    from app.bodies.routes import bp as bodies
     from app.board.routes import bp as board
+    from app.bodies.routes import bp as bodies
     from app.errors import init_app as init_errors
     from app.followup.routes import bp as followup
     from app.meetings.routes import bp as meetings
