@@ -142,3 +142,11 @@ def meeting_to_manage_or_403(meeting_id: int):
     if not is_convener(current_user, meeting.body):
         abort(403)
     return meeting
+
+
+def seat_of_body_or_404(body_id: int, seat_id: int) -> Seat:
+    """Load a seat of this body, or 404: a seat of another body is never reached through it."""
+    seat = db.get_or_404(Seat, seat_id)
+    if seat.constituency.body_id != body_id:
+        abort(404)
+    return seat

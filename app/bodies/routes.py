@@ -47,13 +47,6 @@ def _constituency_or_404(body: Body, constituency_id: int) -> Constituency:
     return constituency
 
 
-def _seat_or_404(body: Body, seat_id: int) -> Seat:
-    seat = db.get_or_404(Seat, seat_id)
-    if seat.constituency.body_id != body.id:
-        abort(404)
-    return seat
-
-
 def _setup_page(body: Body, status: int = 200, partial: str | None = None, **forms):
     """The set-up page with fresh forms, except the ones given (bound, with their errors)."""
     forms.setdefault("new_form", NewConstituencyForm(formdata=None))
@@ -286,7 +279,7 @@ def roster(slug: str):
 def seat(slug: str, seat_id: int):
     """Give a seat to a member: an existing person by phone, or a new person."""
     body = policy.convened_body_or_403(slug)
-    seat = _seat_or_404(body, seat_id)
+    seat = policy.seat_of_body_or_404(body.id, seat_id)
     form = SeatForm(obj=_holder_fields(seat))
     if form.validate_on_submit():
         before = _seat_state(seat)
@@ -315,7 +308,7 @@ def seat(slug: str, seat_id: int):
 def vacate_seat(slug: str, seat_id: int):
     """Leave a seat vacant (the person keeps their account and history)."""
     body = policy.convened_body_or_403(slug)
-    seat = _seat_or_404(body, seat_id)
+    seat = policy.seat_of_body_or_404(body.id, seat_id)
     if EmptyForm().validate_on_submit() and seat.holder_id is not None:
         before = _seat_state(seat)
         setup.vacate(seat)

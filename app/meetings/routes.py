@@ -83,13 +83,6 @@ def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def _seat_or_404(meeting: Meeting, seat_id: int) -> Seat:
-    seat = db.get_or_404(Seat, seat_id)
-    if seat.constituency.body_id != meeting.body_id:
-        abort(404)
-    return seat
-
-
 def _refuse(error: MeetingError) -> None:
     flash(labels.ERRORS.get(error.code, error.code), "bad")
 
@@ -617,7 +610,7 @@ def set_current(meeting_id: int):
 def tick_in(meeting_id: int, seat_id: int):
     """The convener ticks a seat in from the list (its substitute or holder attends)."""
     meeting = policy.meeting_to_manage_or_403(meeting_id)
-    seat = _seat_or_404(meeting, seat_id)
+    seat = policy.seat_of_body_or_404(meeting.body_id, seat_id)
     if meeting.status not in ("published", "in_session"):
         _refuse(MeetingError("not_checkin_time" if meeting.status != "closed" else "closed"))
     elif EmptyForm().validate_on_submit():
@@ -645,7 +638,7 @@ def set_substitute(meeting_id: int):
         abort(403)
     if not form.validate_on_submit():
         return _manage_page(meeting, 422, substitute_form=form)
-    seat = _seat_or_404(meeting, int(form.seat_id.data))
+    seat = policy.seat_of_body_or_404(meeting.body_id, int(form.seat_id.data))
     existing = db.session.scalar(
         sa.select(Substitute).filter_by(meeting_id=meeting.id, seat_id=seat.id)
     )
@@ -674,7 +667,7 @@ def set_proxy(meeting_id: int):
         abort(403)
     if not form.validate_on_submit():
         return _manage_page(meeting, 422, proxy_form=form)
-    seat = _seat_or_404(meeting, int(form.seat_id.data))
+    seat = policy.seat_of_body_or_404(meeting.body_id, int(form.seat_id.data))
     holder_id = int(form.holder_id.data)
     try:
         proxy = presence.add_proxy(db.session, meeting, seat, holder_id, current_user.id)
@@ -698,7 +691,7 @@ def set_proxy(meeting_id: int):
 def release(meeting_id: int, seat_id: int):
     """Withdraw a seat's substitute or proxy for this meeting (which one is in ``what``)."""
     meeting = policy.meeting_to_manage_or_403(meeting_id)
-    seat = _seat_or_404(meeting, seat_id)
+    seat = policy.seat_of_body_or_404(meeting.body_id, seat_id)
     what = request.form.get("what", "")
     model = {"substitute": Substitute, "proxy": Proxy}.get(what)
     if model is None or meeting.status == "closed":
