@@ -11,14 +11,25 @@ DEFAULT_LENGTH = timedelta(hours=2)
 
 
 def meeting_calendar(meeting: Meeting, *, url: str, host: str, kinds: dict[str, str]) -> bytes:
-    """One VEVENT for the meeting: times in UTC, the agenda in the description.
+    """A calendar with one VEVENT for the meeting (see ``meetings_calendar``)."""
+    return meetings_calendar([(meeting, url)], host=host, kinds=kinds)
 
-    ``url`` is the public agenda page, ``host`` makes the UID unique across sites, ``kinds``
-    gives the words for the item kinds (信息通报/讨论/表决).
+
+def meetings_calendar(meetings, *, host: str, kinds: dict[str, str]) -> bytes:
+    """One VEVENT per (meeting, url): times in UTC, the agenda in the description.
+
+    ``url`` is the meeting's public agenda page, ``host`` makes the UIDs unique across sites,
+    ``kinds`` gives the words for the item kinds (信息通报/讨论/表决).
     """
     calendar = Calendar()
     calendar.add("prodid", "-//Lianxi//联席//ZH")
     calendar.add("version", "2.0")
+    for meeting, url in meetings:
+        calendar.add_component(_event(meeting, url, host, kinds))
+    return calendar.to_ical()
+
+
+def _event(meeting: Meeting, url: str, host: str, kinds: dict[str, str]) -> Event:
     event = Event()
     starts = meeting.starts_at.replace(tzinfo=UTC)
     ends = (meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH).replace(tzinfo=UTC)
@@ -36,5 +47,4 @@ def meeting_calendar(meeting: Meeting, *, url: str, host: str, kinds: dict[str, 
     ]
     event.add("description", "\n".join(lines + ["", url]))
     event.add("url", url)
-    calendar.add_component(event)
-    return calendar.to_ical()
+    return event

@@ -101,3 +101,26 @@ def resolutions_atom():
         tz=current_app.config["LIANXI_TIMEZONE"],
     )
     return Response(feed, mimetype="application/atom+xml")
+
+
+@bp.get("/meetings.ics")
+def meetings_ics():
+    """Every published meeting (agenda public) as one calendar to subscribe to."""
+    from app.meetings import ics
+    from app.meetings.labels import KIND_LABELS
+    from app.models import Meeting
+
+    query = (
+        sa.select(Meeting)
+        .where(Meeting.status != "draft")
+        .options(selectinload(Meeting.items))
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    if slug := request.args.get("body"):
+        query = query.where(Meeting.body.has(Body.slug == slug))
+    meetings = [
+        (m, url_for("meetings.show", meeting_id=m.id, _external=True))
+        for m in db.session.scalars(query)
+    ]
+    body = ics.meetings_calendar(meetings, host=request.host.split(":")[0], kinds=KIND_LABELS)
+    return Response(body, mimetype="text/calendar")

@@ -103,3 +103,19 @@ def test_atom_feed_parses_with_elementtree(data, client):
     assert len(entries) == 2 and not any("别处" in t or "草稿" in t for t in entries)
     entry = next(e for t, e in entries.items() if "共享厕所行动" in t)
     assert entry.find(f"{ATOM}link").get("href").endswith(f"/resolutions/{data['published'].id}")
+
+
+def test_meetings_calendar_lists_published_meetings_only(client, ctx):
+    """/open-data/meetings.ics parses and holds published meetings, never drafts."""
+    from icalendar import Calendar
+
+    from tests.factories import make_body, make_meeting
+
+    body = make_body(constituencies=[("merchant", 1, None, False)])
+    make_meeting(body, status="published", title="公开的会议")
+    make_meeting(body, status="draft", title="草稿会议")
+    response = client.get(f"/open-data/meetings.ics?body={body.slug}")
+    assert response.mimetype == "text/calendar"
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["公开的会议"]
+    assert "/open-data/meetings.ics" in client.get("/").get_data(as_text=True)

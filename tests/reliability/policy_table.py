@@ -145,6 +145,7 @@ POLICY = {
     ("meetings.checkin", "POST"): "signed_in",
     ("meetings.check_in_self", "POST"): "signed_in",
     # open data
+    ("opendata.meetings_ics", "GET"): "public",
     ("opendata.resolutions_atom", "GET"): "public",
     ("opendata.resolutions_csv", "GET"): "public",
     ("opendata.resolutions_json", "GET"): "public",
