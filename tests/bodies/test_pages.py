@@ -500,8 +500,12 @@ def test_sign_in_cards_for_members_without_a_link(ctx, client, login_as):
     db.session.commit()
     login_as(make_convener(body))
     listing = client.get(f"/b/{body.slug}/sign-in-cards").text
-    assert seats[0].holder.name not in listing
-    assert seats[1].holder.name in listing and seats[2].holder.name in listing
+
+    def shown(name):  # as a whole word: short names like "m1" can turn up inside a CSRF token
+        return re.search(rf"\b{name}\b", listing) is not None
+
+    assert not shown(seats[0].holder.name)
+    assert shown(seats[1].holder.name) and shown(seats[2].holder.name)
     printed = client.post(f"/b/{body.slug}/sign-in-cards").text
     assert printed.count('class="sign-in-card"') == 2 and printed.count("<svg") >= 2
     assert "/l/" in printed
