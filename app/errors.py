@@ -1,6 +1,6 @@
 """Error pages in plain words: never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -29,4 +29,18 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(
         CSRFError, lambda e: page(400, _("页面已失效，请刷新页面后再提交一次。"))
     )
-    app.register_error_handler(OperationalError, lambda e: page(503))
+    app.register_error_handler(OperationalError, database_unavailable)
+
+
+def database_unavailable(error: OperationalError):
+    """503 while the database cannot be reached; the pool reconnects by itself afterwards.
+
+    The page is drawn for an anonymous visitor: loading the signed-in person would need the
+    database that just failed.
+    """
+    from app.extensions import db, login_manager
+
+    db.session.rollback()
+    g._login_user = login_manager.anonymous_user()
+    body = render_template("error.html", code=503, message=MESSAGES[503]())
+    return body, 503, {"Retry-After": "10"}
