@@ -4,10 +4,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
 from sqlalchemy.orm import selectinload
-from werkzeug.routing import BuildError
 
 from app import htmx
 from app.extensions import db
@@ -30,15 +29,6 @@ RECENT = 10
 PER_PAGE = 10
 #: Filter words for task progress on the list of resolutions.
 PROGRESS_FILTERS = ("open", "done", "overdue")
-
-
-@bp.app_template_global()
-def optional_url(endpoint: str, **values) -> str | None:
-    """The address of another area's page, or None while that page does not exist yet."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @bp.app_template_global()

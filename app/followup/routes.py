@@ -52,12 +52,6 @@ def overdue_days(task: Task) -> int:
 
 
 @bp.app_template_global()
-def endpoint_exists(name: str) -> bool:
-    """Whether another area's page exists yet, so a link to it never breaks the page."""
-    return name in current_app.view_functions
-
-
-@bp.app_template_global()
 def followup_is_convener(body) -> bool:
     """Whether the current person convenes ``body`` (for showing buttons; routes check again)."""
     return policy.is_convener(current_user, body)

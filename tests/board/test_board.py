@@ -121,11 +121,11 @@ def test_unit_record_page_states_period_and_rates(board, client):
     assert "百货开放厕所" not in other_year
 
 
-def test_body_page_links_to_existing_areas_only(board, client, app):
-    """The body page links to the topics list when that page exists, and to all resolutions."""
+def test_body_page_links_to_its_topics_meetings_and_resolutions(board, client):
+    """The body page links to the body's topics, meetings and all its resolutions."""
     html = client.get("/b/huaxing").get_data(as_text=True)
     assert "/board/resolutions?body=huaxing" in html
-    assert ("/b/huaxing/topics" in html) == ("topics.index" in app.view_functions)
+    assert "/b/huaxing/topics" in html and "/b/huaxing/meetings" in html
 
 
 def test_footer_links_open_data(client):
