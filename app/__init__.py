@@ -12,11 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: configuration from the environment, then ``test_config`` on top."""
-    app = Flask(
-        __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-    )
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
@@ -27,7 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    # Not a bare ``htmx``: importing the app.htmx module rebinds that name in this package.
+    # Not a bare ``htmx``: importing the app.web.htmx module rebinds that name in this package.
     extensions.htmx.init_app(app)
     ratelimits.init_app(app)
     security.init_app(app)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from app import clock
+from app.counting.tally import tally_case
 from app.models import (
     AgendaItem,
     Attendance,
@@ -39,7 +40,6 @@ from app.models import (
 from app.models.accounts import hash_token
 from app.topics import rules as topic_rules
 from app.topics.submission import new_follow_token, receipt_number
-from app.voting.tally import tally_case
 
 DEMO_PASSWORD = "lianxi2026"
 

@@ -10,7 +10,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
 
 
 def _extracted() -> set[str]:
-    method_map = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
     messages = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, keywords=KEYWORDS

@@ -16,7 +16,3 @@ class SignInForm(FlaskForm):
     password = PasswordField(
         _l("密码"), validators=[InputRequired(_l("请填写密码")), Length(max=128)]
     )
-
-
-class EmptyForm(FlaskForm):
-    """A form that only carries the CSRF token, for one-button actions."""

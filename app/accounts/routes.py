@@ -7,12 +7,13 @@ from flask_login import current_user, login_user, logout_user
 
 from app import audit, database, policy, ratelimits
 from app.accounts import home
-from app.accounts.forms import EmptyForm, SignInForm
+from app.accounts.forms import SignInForm
 from app.accounts.signin import user_for_link, user_for_password
 from app.extensions import db, login_manager
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES, LARGE_TEXT_COOKIE, PREFERENCE_MAX_AGE
 from app.models import Constituency, Seat, SignInLink, User
 from app.qr import qr_svg
+from app.web.forms import EmptyForm
 
 bp = Blueprint("accounts", __name__)
 

@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit, policy
-from app.accounts.forms import EmptyForm
 from app.admin.forms import BodyForm, PersonForm, UnitForm
 from app.extensions import db
 from app.models import Body, Convener, ResponsibleUnit, UnitStaff, User
+from app.web.forms import EmptyForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,7 +8,6 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
-from app import htmx
 from app.extensions import db
 from app.followup import labels, rules
 from app.followup.forms import today
@@ -22,6 +21,7 @@ from app.models import (
     Task,
     Topic,
 )
+from app.web import htmx
 
 bp = Blueprint("board", __name__)
 
@@ -34,7 +34,7 @@ PROGRESS_FILTERS = ("open", "done", "overdue")
 @bp.app_template_global()
 def describe_vote_rule(rule: dict | None, body=None) -> str:
     """A frozen voting rule in one plain sentence (empty when it cannot be said)."""
-    from app.bodies.rules import describe_rule
+    from app.counting.presets import describe_rule
 
     try:
         return describe_rule(rule, body, gettext) if rule else ""

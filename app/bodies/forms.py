@@ -24,8 +24,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.bodies import setup
-from app.bodies.rules import PRESETS
 from app.bodies.setup import SetupError
+from app.counting.presets import PRESETS
 
 KEY_PATTERN = r"^[a-z0-9_-]{1,40}$"
 

@@ -19,9 +19,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app import audit, clock, htmx, policy
-from app.accounts.forms import EmptyForm
-from app.bodies import rules, setup
+from app import audit, clock, policy
+from app.bodies import setup
 from app.bodies.forms import (
     ApplyApportionForm,
     ApportionForm,
@@ -31,11 +30,14 @@ from app.bodies.forms import (
     SeatForm,
     SettingsForm,
 )
-from app.bodies.rules import PRESETS, PresetError
 from app.bodies.setup import SetupError
+from app.counting import presets
+from app.counting.presets import PRESETS, PresetError
 from app.extensions import db
 from app.models import Body, Constituency, Seat, SignInLink
 from app.qr import qr_svg
+from app.web import htmx
+from app.web.forms import EmptyForm
 
 bp = Blueprint("bodies", __name__, url_prefix="/b/<slug>")
 
@@ -59,7 +61,7 @@ def _setup_page(body: Body, status: int = 200, partial: str | None = None, **for
         partial,
         body=body,
         warnings=setup.roster_warnings(body),
-        rule_text=rules.describe_rule(body.default_rule, body, _),
+        rule_text=presets.describe_rule(body.default_rule, body, _),
         action_form=EmptyForm(),
         **forms,
     )
@@ -248,7 +250,7 @@ def rule(slug: str):
         body.default_rule = new_rule
         audit.record("body.rule_changed", body, actor=current_user, before=before, after=new_rule)
         db.session.commit()
-        flash(_("表决规则已保存：%(text)s", text=rules.describe_rule(new_rule, body, _)))
+        flash(_("表决规则已保存：%(text)s", text=presets.describe_rule(new_rule, body, _)))
         return redirect(url_for("bodies.setup", slug=slug) + "#rule")
     return render_template(
         "bodies/rule.html",
@@ -256,7 +258,7 @@ def rule(slug: str):
         form=form,
         presets=PRESETS,
         preset_rules=_preset_texts(body),
-        rule_text=rules.describe_rule(body.default_rule, body, _),
+        rule_text=presets.describe_rule(body.default_rule, body, _),
     )
 
 
@@ -410,11 +412,11 @@ class _Fields:
 
 def _rule_form(body: Body) -> RuleForm:
     """The rule form filled from the body's current rule."""
-    current = rules.normalize_rule(body.default_rule or {})
+    current = presets.normalize_rule(body.default_rule or {})
     concurrent = current["concurrent"]
     form = RuleForm(
         formdata=None,
-        preset=rules.match_preset(current, body) or "advanced",
+        preset=presets.match_preset(current, body) or "advanced",
         weighting=current["weighting"],
         base=current["base"],
         threshold_op=current["threshold"]["op"],
@@ -434,13 +436,13 @@ def _rule_from(form: RuleForm, body: Body) -> dict | None:
     """The rule the form asks for, or None with the problem put next to its field."""
     if form.preset.data != "advanced":
         try:
-            new_rule = rules.rule_for_preset(form.preset.data, body)
+            new_rule = presets.rule_for_preset(form.preset.data, body)
         except PresetError as error:
             form.preset.errors.append(_(error.msgid))
             return None
     else:
         new_rule = _advanced_rule(form)
-    problem = rules.check_rule(new_rule, body.constituencies)
+    problem = presets.check_rule(new_rule, body.constituencies)
     if problem is not None:
         field = form.preset if form.preset.data != "advanced" else getattr(form, problem.field)
         field.errors.append(problem.say(_))
@@ -476,7 +478,7 @@ def _preset_texts(body: Body) -> dict[str, str | None]:
     texts = {}
     for key in PRESETS:
         try:
-            texts[key] = rules.describe_rule(rules.rule_for_preset(key, body), body, _)
+            texts[key] = presets.describe_rule(presets.rule_for_preset(key, body), body, _)
         except PresetError:
             texts[key] = None
     return texts

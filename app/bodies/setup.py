@@ -27,7 +27,8 @@ from fractions import Fraction
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.bodies.rules import N_
+from app.counting.apportion import BrokenMinimum, Quota, apportion, broken_minimums
+from app.counting.presets import N_
 from app.models import (
     Attendance,
     Ballot,
@@ -39,7 +40,6 @@ from app.models import (
     SignInLink,
     User,
 )
-from app.voting.apportion import BrokenMinimum, Quota, apportion, broken_minimums
 
 _DECIMAL = re.compile(r"\d+(\.\d+)?|\.\d+", re.ASCII)
 _RATIO = re.compile(r"(\d+)/(\d+)", re.ASCII)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 from wtforms.validators import Optional
 
 from app import audit, clock, policy
-from app.accounts.forms import EmptyForm
 from app.extensions import db
 from app.followup import access, labels, resolving, rules, uploads
 from app.followup.forms import (
@@ -37,6 +36,7 @@ from app.followup.forms import (
 )
 from app.models import Rating, Resolution, ResponsibleUnit, Task, Topic, UnitStaff
 from app.models.accounts import hash_token
+from app.web.forms import EmptyForm
 
 bp = Blueprint("followup", __name__)
 

@@ -28,9 +28,7 @@ from flask_login import current_user
 from htmx_flask import request as htmx_request
 
 from app import audit, clock, policy
-from app.accounts.forms import EmptyForm
 from app.extensions import db
-from app.htmx import render
 from app.meetings import ics, labels, minutes, presence, rules
 from app.meetings.forms import (
     ItemForm,
@@ -54,6 +52,8 @@ from app.models import (
 )
 from app.qr import qr_svg
 from app.topics import rules as topic_rules
+from app.web.forms import EmptyForm
+from app.web.htmx import render
 
 bp = Blueprint("meetings", __name__)
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
+from app.counting.tally import Test, parse_fraction
 from app.models import AgendaItem, Meeting
-from app.voting.tally import Test, parse_fraction
 
 #: Allowed transitions: action → (from state, to state).
 TRANSITIONS: dict[str, tuple[str, str]] = {

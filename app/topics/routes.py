@@ -21,14 +21,14 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 
 from app import audit, clock, policy
-from app.accounts.forms import EmptyForm
 from app.extensions import db, limiter
-from app.htmx import render
 from app.models import Body, Topic, User
 from app.qr import qr_svg
 from app.topics import rules, submission
 from app.topics.forms import AddInfoForm, DeclineForm, MergeForm, NeedsInfoForm, TopicForm
 from app.topics.labels import STATUS_CLASSES, STATUS_LABELS, decline_label, status_label
+from app.web.forms import EmptyForm
+from app.web.htmx import render
 
 bp = Blueprint("topics", __name__)
 

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.counting import tally
 from app.meetings.presence import present_seat_ids
 from app.models import (
     Attendance,
@@ -36,7 +37,6 @@ from app.models import (
     User,
 )
 from app.models.voting import CHOICES
-from app.voting import tally
 
 _TOUCH_ALL_COUNTERS = sa.text(
     "UPDATE secret_counts SET count = count + CASE WHEN constituency_id = :constituency "

@@ -13,9 +13,9 @@ from typing import NoReturn
 
 import click
 
-from app.voting.apportion import Quota
-from app.voting.apportion import apportion as suggest_seats
-from app.voting.tally import LOCALES, TallyInputError, parse_fraction, tally_case
+from app.counting.apportion import Quota
+from app.counting.apportion import apportion as suggest_seats
+from app.counting.tally import LOCALES, TallyInputError, parse_fraction, tally_case
 
 BAD_INPUT = 2
 _QUOTA = re.compile(r"(?P<id>[^=]+)=(?P<share>[^:]+)(?P<minimum>:min)?")

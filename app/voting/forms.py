@@ -25,8 +25,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.bodies.rules import PRESETS, PresetError, describe_rule, rule_for_preset
-from app.voting import rules, tally
+from app.counting import tally
+from app.counting.presets import PRESETS, PresetError, describe_rule, rule_for_preset
+from app.voting import rules
 
 KINDS = [
     ("roll_call", _l("记名投票（谁投了什么会记录下来）")),

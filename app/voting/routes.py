@@ -27,15 +27,15 @@ from flask_login import current_user
 from htmx_flask import request as htmx_request
 
 from app import audit, clock, policy
-from app.accounts.forms import EmptyForm
-from app.bodies.rules import describe_rule
+from app.counting.presets import describe_rule
+from app.counting.tally import TallyInputError
 from app.extensions import db
-from app.htmx import render
 from app.meetings.presence import presence_by_constituency, seats_of_person, seats_voted_by
 from app.models import AgendaItem, Ballot, Meeting, Motion, Seat
 from app.voting import ballots, rules
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
-from app.voting.tally import TallyInputError
+from app.web.forms import EmptyForm
+from app.web.htmx import render
 
 bp = Blueprint("voting", __name__)
 

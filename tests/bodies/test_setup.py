@@ -4,8 +4,9 @@ from fractions import Fraction
 
 import pytest
 
-from app.bodies import rules, setup
+from app.bodies import setup
 from app.bodies.setup import SetupError
+from app.counting import presets
 from app.extensions import db
 from app.models import Ballot, Motion, Seat
 from tests.bodies.helpers import make_filled_body
@@ -193,12 +194,12 @@ def test_categories_one_per_line():
 def test_check_rule_names_the_field_in_plain_words(ctx):
     """Quota weighting without every share is refused on the weighting field; a fine rule passes."""
     body = make_body(constituencies=[("a", 2, "1/2", False), ("b", 2, None, False)])
-    problem = rules.check_rule({"weighting": "quota"}, body.constituencies)
+    problem = presets.check_rule({"weighting": "quota"}, body.constituencies)
     assert problem.field == "weighting" and "“b”" in problem.say()
-    assert rules.check_rule({"weighting": "seat"}, body.constituencies) is None
-    problem = rules.check_rule({"concurrent": []}, body.constituencies)
+    assert presets.check_rule({"weighting": "seat"}, body.constituencies) is None
+    problem = presets.check_rule({"concurrent": []}, body.constituencies)
     assert problem.field == "concurrent"
-    problem = rules.check_rule({"concurrent": ["zzz"]}, body.constituencies)
+    problem = presets.check_rule({"concurrent": ["zzz"]}, body.constituencies)
     assert problem is not None and "zzz" in problem.say()
 
 

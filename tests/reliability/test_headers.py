@@ -12,7 +12,7 @@ from app.qr import qr_svg
 from app.security import CONTENT_SECURITY_POLICY, add_security_headers
 from tests.factories import PASSWORD, make_user
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.counting.tally import BASES, WEIGHTINGS, TallyInputError, parse_fraction, tally_case
 from app.voting.cli import tally
-from app.voting.tally import BASES, WEIGHTINGS, TallyInputError, parse_fraction, tally_case
 
 FRACTIONS = st.fractions(min_value=0, max_value=1, max_denominator=12)
 

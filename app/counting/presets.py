@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from app.counting.tally import TallyInputError, parse_case
+
 Gettext = Callable[[str], str]
 
 
@@ -294,8 +296,6 @@ def check_rule(rule: dict, constituencies: Iterable) -> RuleProblem | None:
     engine's own parser must accept a case of the body with no votes, so whatever it refuses
     is refused here too.
     """
-    from app.voting.tally import TallyInputError, parse_case
-
     listed = list(constituencies)
     if not listed:
         return RuleProblem("weighting", N_("请先添加界别，再设置表决规则。"), {})

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from app.counting.tally import tally_case
 from app.voting.cli import apportion, tally
-from app.voting.tally import tally_case
 
 ROOT = Path(__file__).resolve().parents[2]
 

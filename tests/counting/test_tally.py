@@ -5,7 +5,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from app.voting.tally import (
+from app.counting.tally import (
     Ballots,
     Constituency,
     Rule,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.voting.apportion import (
+from app.counting.apportion import (
     ApportionmentError,
     BrokenMinimum,
     Quota,

@@ -4,9 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.bodies import rules
-from app.bodies.rules import PRESETS, PresetError, describe_rule, rule_for_preset
-from app.voting.tally import parse_case
+from app.counting import presets
+from app.counting.presets import PRESETS, PresetError, describe_rule, rule_for_preset
+from app.counting.tally import parse_case
 
 
 def _body(*constituencies):
@@ -146,13 +146,13 @@ def test_describe_uses_the_given_gettext():
 
 def test_fraction_words():
     """Fractions are said the way people say them."""
-    assert rules.fraction_words("1/2") == "一半"
-    assert rules.fraction_words("0.75") == "四分之三"
-    assert rules.fraction_words("7/20") == "20 分之 7"
+    assert presets.fraction_words("1/2") == "一半"
+    assert presets.fraction_words("0.75") == "四分之三"
+    assert presets.fraction_words("7/20") == "20 分之 7"
 
 
 def test_match_preset_recognises_a_preset_and_not_an_advanced_rule():
     """A stored rule equal to a preset (defaults filled in) is recognised; others are not."""
     stored = {"threshold": {"op": ">", "value": "0.5"}}
-    assert rules.match_preset(stored, HUAXING) == "majority"
-    assert rules.match_preset({"weighting": "quota"}, HUAXING) is None
+    assert presets.match_preset(stored, HUAXING) == "majority"
+    assert presets.match_preset({"weighting": "quota"}, HUAXING) is None
