@@ -4,7 +4,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from app import config, database, extensions, i18n, ratelimits, security, static_files
+from app import (
+    config,
+    database,
+    extensions,
+    i18n,
+    ratelimits,
+    security,
+    static_files,
+    templating,
+)
 from app.extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     ratelimits.init_app(app)
     security.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
-    i18n.init_app(app)
     static_files.init_app(app)
+    templating.init_app(app)
 
     _register_blueprints(app)
     _register_commands(app)

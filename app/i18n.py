@@ -1,6 +1,6 @@
 """Language and the 长辈版 (large-text) switch: Chinese first, English second; both stay on."""
 
-from flask import Flask, current_app, request
+from flask import current_app, request
 from flask_babel import format_date, format_time
 
 LANGUAGES = {"zh": "中文", "en": "English"}
@@ -26,17 +26,6 @@ def select_timezone() -> str:
 def large_text_on() -> bool:
     """Whether the visitor turned on the 长辈版 large-text mode."""
     return request.cookies.get(LARGE_TEXT_COOKIE) == "1"
-
-
-def init_app(app: Flask) -> None:
-    """Expose the preferences and date filters to every template."""
-
-    @app.context_processor
-    def preferences():
-        return {"large_text": large_text_on(), "locale": select_locale(), "languages": LANGUAGES}
-
-    app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else ""
-    app.jinja_env.filters["datetime"] = date_and_time
 
 
 def date_and_time(value) -> str:

@@ -5,11 +5,10 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.followup import labels, rules
+from app.followup import rules
 from app.followup.forms import today
 from app.models import (
     Body,
@@ -29,23 +28,6 @@ RECENT = 10
 PER_PAGE = 10
 #: Filter words for task progress on the list of resolutions.
 PROGRESS_FILTERS = ("open", "done", "overdue")
-
-
-@bp.app_template_global()
-def describe_vote_rule(rule: dict | None, body=None) -> str:
-    """A frozen voting rule in one plain sentence (empty when it cannot be said)."""
-    from app.counting.presets import describe_rule
-
-    try:
-        return describe_rule(rule, body, gettext) if rule else ""
-    except (KeyError, TypeError, ValueError):
-        return ""
-
-
-@bp.app_template_global()
-def topic_status_word(status: str) -> str:
-    """A step of a topic's history in words."""
-    return str(labels.TOPIC_STATUS.get(status, status))
 
 
 def _published():

@@ -482,9 +482,3 @@ def _preset_texts(body: Body) -> dict[str, str | None]:
         except PresetError:
             texts[key] = None
     return texts
-
-
-@bp.app_template_filter("share_percent")
-def share_percent(share: str) -> str:
-    """Show a stored share ("2/5") as a percentage ("40%")."""
-    return setup.percent_text(share)

@@ -41,3 +41,8 @@ TOPIC_STATUS = {
     "on_agenda": _l("列入会议议程"),
     "decided": _l("形成决议"),
 }
+
+
+def topic_step(status: str) -> str:
+    """A step of a topic's public history in words ("受理", "形成决议")."""
+    return str(TOPIC_STATUS.get(status, status))

@@ -44,3 +44,18 @@ CHANGE_LABELS = {
     "agenda.item_removed": _l("撤下议程：%(title)s"),
     "meeting.edited": _l("修改会议信息：%(title)s"),
 }
+
+
+def status_label(status: str) -> str:
+    """A meeting's state in words."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+def status_class(status: str) -> str:
+    """The CSS class of a meeting's state badge (the word is always shown beside it)."""
+    return STATUS_CLASSES.get(status, "muted")
+
+
+def kind_label(kind: str) -> str:
+    """An agenda item's kind in words."""
+    return str(KIND_LABELS.get(kind, kind))

@@ -22,7 +22,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime, format_time, get_locale, to_user_timezone, to_utc
+from flask_babel import format_datetime, get_locale, to_user_timezone, to_utc
 from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import request as htmx_request
@@ -61,16 +61,6 @@ AGENDA = "meetings/partials/agenda_builder.html"
 ROSTER = "meetings/partials/roster.html"
 PRESENCE = "meetings/partials/presence.html"
 CURRENT = "meetings/partials/projector_current.html"
-
-
-@bp.app_context_processor
-def meeting_words():
-    """Status and kind words for any page that shows a meeting."""
-    return {
-        "meeting_status_label": lambda s: labels.STATUS_LABELS.get(s, s),
-        "meeting_status_class": lambda s: labels.STATUS_CLASSES.get(s, "muted"),
-        "agenda_kind_label": lambda k: labels.KIND_LABELS.get(k, k),
-    }
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -300,18 +290,6 @@ def _check_in_member(meeting: Meeting, method: str) -> None:
             after={"seats": [a.seat_id for a in added], "method": method},
         )
         db.session.commit()
-
-
-def checked_in_words(attendance) -> str:
-    """您已签到 ✓ 14:32 — the check-in state in words, with the local time."""
-    return _("您已签到 ✓ %(time)s", time=format_time(attendance.checked_in_at, "HH:mm"))
-
-
-bp.add_app_template_global(checked_in_words)
-bp.add_app_template_global(lambda value: format_time(value, "HH:mm"), "local_time")
-bp.add_app_template_global(lambda quorum: minutes.quorum_words(quorum, _), "quorum_words")
-bp.add_app_template_global(lambda outcome: minutes.outcome_words(outcome, _), "outcome_words")
-bp.add_app_template_global(lambda outcome: minutes.counts_words(outcome, _), "counts_words")
 
 
 # --- the public side --------------------------------------------------------------------------

@@ -6,10 +6,32 @@ from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Sea
 from app.models.followup import Rating, Task, TaskUpdate
 from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
 from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
+from app.models.statuses import (
+    CheckInMethod,
+    Choice,
+    ItemKind,
+    MeetingStatus,
+    MotionKind,
+    MotionStatus,
+    RatingValue,
+    ResolutionStatus,
+    TaskStatus,
+    TopicStatus,
+)
 from app.models.topics import Second, Topic, TopicEvent
 from app.models.voting import Ballot, HandCount, Motion, SecretCount
 
 __all__ = [
+    "CheckInMethod",
+    "Choice",
+    "ItemKind",
+    "MeetingStatus",
+    "MotionKind",
+    "MotionStatus",
+    "RatingValue",
+    "ResolutionStatus",
+    "TaskStatus",
+    "TopicStatus",
     "AgendaItem",
     "Attendance",
     "AuditEvent",

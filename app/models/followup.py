@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.statuses import RatingValue, TaskStatus, one_of
 
 #: assigned (派单) → accepted (接单) → in_progress (办理中) → completed (办结) → closed (销号);
 #: declined goes back to the convener; a reopened task starts a new rating round.
@@ -45,13 +46,14 @@ class Task(db.Model):
 
     resolution: Mapped[Resolution] = relationship(back_populates="tasks")  # noqa: F821
     unit: Mapped[ResponsibleUnit] = relationship()  # noqa: F821
+    assignee: Mapped[User | None] = relationship()  # noqa: F821
     updates: Mapped[list[TaskUpdate]] = relationship(
         back_populates="task", order_by="TaskUpdate.id", cascade="all, delete-orphan"
     )
 
     __table_args__ = (
         sa.CheckConstraint(
-            "status IN ('assigned','accepted','declined','in_progress','completed','closed')",
+            one_of("status", TaskStatus),
             name="status_known",
         ),
         sa.CheckConstraint("round >= 1", name="round_positive"),
@@ -100,6 +102,6 @@ class Rating(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("task_id", "round", "user_id"),
         sa.UniqueConstraint("task_id", "round", "topic_id"),
-        sa.CheckConstraint("value IN ('satisfied','basic','unsatisfied')", name="value_known"),
+        sa.CheckConstraint(one_of("value", RatingValue), name="value_known"),
         sa.CheckConstraint("(user_id IS NULL) <> (topic_id IS NULL)", name="one_rater"),
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.statuses import CheckInMethod, ItemKind, MeetingStatus, one_of
 
 MEETING_STATUSES = ("draft", "published", "in_session", "closed")
 AGENDA_KINDS = ("information", "discussion", "decision")
@@ -47,9 +48,7 @@ class Meeting(db.Model):
     )
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('draft','published','in_session','closed')", name="status_known"
-        ),
+        sa.CheckConstraint(one_of("status", MeetingStatus), name="status_known"),
         sa.CheckConstraint("notice_days >= 0", name="notice_nonneg"),
     )
 
@@ -80,7 +79,7 @@ class AgendaItem(db.Model):
     )
 
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('information','discussion','decision')", name="kind_known"),
+        sa.CheckConstraint(one_of("kind", ItemKind), name="kind_known"),
         sa.CheckConstraint("minutes_allotted >= 0", name="minutes_nonneg"),
     )
 
@@ -102,7 +101,7 @@ class Attendance(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("meeting_id", "seat_id"),
-        sa.CheckConstraint("method IN ('qr','link','convener')", name="method_known"),
+        sa.CheckConstraint(one_of("method", CheckInMethod), name="method_known"),
     )
 
 

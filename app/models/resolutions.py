@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.statuses import ResolutionStatus, one_of
 
 resolution_topics = sa.Table(
     "resolution_topics",
@@ -52,7 +53,7 @@ class Resolution(db.Model):
         sa.Index("ix_resolutions_board_year", "status", "year", "published_at", "id"),
         sa.UniqueConstraint("body_id", "year", "number"),
         sa.CheckConstraint("number >= 1", name="number_positive"),
-        sa.CheckConstraint("status IN ('draft','published')", name="status_known"),
+        sa.CheckConstraint(one_of("status", ResolutionStatus), name="status_known"),
         sa.CheckConstraint(
             "status <> 'published' OR published_at IS NOT NULL", name="published_has_date"
         ),

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.statuses import TopicStatus, one_of
 
 #: Every state a topic can be in; app/topics/rules.py says which transitions are allowed.
 TOPIC_STATUSES = (
@@ -56,8 +57,7 @@ class Topic(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(
-            "status IN ('submitted','needs_info','accepted','merged','declined',"
-            "'on_agenda','decided')",
+            one_of("status", TopicStatus),
             name="status_known",
         ),
         sa.CheckConstraint(

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.statuses import Choice, MotionKind, MotionStatus, one_of
 
 CHOICES = ("yes", "no", "abstain")
 MOTION_KINDS = ("roll_call", "secret", "hands")
@@ -54,8 +55,8 @@ class Motion(db.Model):
     )
 
     __table_args__ = (
-        sa.CheckConstraint("kind IN ('roll_call','secret','hands')", name="kind_known"),
-        sa.CheckConstraint("status IN ('draft','open','closed','cancelled')", name="status_known"),
+        sa.CheckConstraint(one_of("kind", MotionKind), name="kind_known"),
+        sa.CheckConstraint(one_of("status", MotionStatus), name="status_known"),
         sa.CheckConstraint("status <> 'closed' OR frozen IS NOT NULL", name="closed_is_frozen"),
         sa.CheckConstraint(
             "status <> 'cancelled' OR cancel_reason <> ''", name="cancel_has_reason"
@@ -82,9 +83,7 @@ class Ballot(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("motion_id", "seat_id"),
-        sa.CheckConstraint(
-            "choice IS NULL OR choice IN ('yes','no','abstain')", name="choice_known"
-        ),
+        sa.CheckConstraint("choice IS NULL OR " + one_of("choice", Choice), name="choice_known"),
     )
 
 
@@ -107,7 +106,7 @@ class SecretCount(db.Model):
     count: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (
-        sa.CheckConstraint("choice IN ('yes','no','abstain')", name="choice_known"),
+        sa.CheckConstraint(one_of("choice", Choice), name="choice_known"),
         sa.CheckConstraint("count >= 0", name="count_nonneg"),
     )
 

@@ -36,6 +36,11 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+def status_class(status: str) -> str:
+    """The CSS class of a topic's status badge (the word is always shown beside it)."""
+    return STATUS_CLASSES.get(status, "muted")
+
+
 def decline_label(code: str) -> str:
     """A decline reason in words."""
     return str(DECLINE_LABELS.get(code, code))

@@ -22,11 +22,13 @@ from flask_login import current_user
 
 from app import audit, clock, policy
 from app.extensions import db, limiter
+from app.followup import queries as followup_queries
+from app.followup.forms import RatingForm
 from app.models import Body, Topic, User
 from app.qr import qr_svg
 from app.topics import rules, submission
 from app.topics.forms import AddInfoForm, DeclineForm, MergeForm, NeedsInfoForm, TopicForm
-from app.topics.labels import STATUS_CLASSES, STATUS_LABELS, decline_label, status_label
+from app.topics.labels import STATUS_LABELS, status_label
 from app.web.forms import EmptyForm
 from app.web.htmx import render
 
@@ -37,16 +39,6 @@ SUBMITS_PER_HOUR = 5
 PER_PAGE = 20
 #: The queue's status filter: "open" means waiting for the convener.
 TRIAGE_FILTERS = {"open": ("submitted", "needs_info"), "all": ()} | {s: (s,) for s in STATUS_LABELS}
-
-
-@bp.app_context_processor
-def topic_words():
-    """Status and reason words for any page that shows a topic."""
-    return {
-        "topic_status_label": status_label,
-        "topic_status_class": lambda s: STATUS_CLASSES.get(s, "muted"),
-        "decline_label": decline_label,
-    }
 
 
 def _local_year() -> int:
@@ -152,6 +144,8 @@ def _follow_page(topic: Topic, token: str, form=None, status=200, **context):
         actors=_actors(topic),
         form=form or AddInfoForm(formdata=None),
         token=token,
+        rating_tasks=followup_queries.rating_tasks_of_topic(db.session, topic),
+        rating_form=RatingForm(formdata=None),
     ), status
 
 

@@ -8,13 +8,10 @@ Who may use what:
 * anyone: the projector panel, which shows counts per constituency and frozen results only.
 """
 
-from fractions import Fraction
-
 import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -27,7 +24,6 @@ from flask_login import current_user
 from htmx_flask import request as htmx_request
 
 from app import audit, clock, policy
-from app.counting.presets import describe_rule
 from app.counting.tally import TallyInputError
 from app.extensions import db
 from app.meetings.presence import presence_by_constituency, seats_of_person, seats_voted_by
@@ -38,26 +34,6 @@ from app.web.forms import EmptyForm
 from app.web.htmx import render
 
 bp = Blueprint("voting", __name__)
-
-
-@bp.app_template_global("describe_rule")
-def _describe_rule(rule: dict, body=None) -> str:
-    """A rule in one plain sentence, in the visitor's language (constituencies by name)."""
-    return describe_rule(rule, body, gettext=_)
-
-
-@bp.app_template_global("meeting_page")
-def _meeting_page(meeting: Meeting, endpoint: str) -> str | None:
-    """The meetings area's page of this meeting (``manage`` or ``show``), when it exists."""
-    if f"meetings.{endpoint}" not in current_app.view_functions:
-        return None
-    return url_for(f"meetings.{endpoint}", meeting_id=meeting.id)
-
-
-@bp.app_template_filter("percent")
-def _percent(value: str | None) -> str:
-    """An exact fraction "p/q" as a rounded percentage, only ever for reading (never compared)."""
-    return "" if value is None else f"{float(Fraction(value)) * 100:.1f}%"
 
 
 # --- the convener's motions --------------------------------------------------------------------

@@ -230,30 +230,19 @@ def test_submitter_rates_through_the_follow_link_once(world, client):
     )
 
 
-def test_topic_rating_partial_offers_the_form_then_thanks(world, app):
-    """The partial for /t/<token> shows a rating form for completed tasks, then a thank-you."""
-    from flask import render_template
-
+def test_topic_rating_partial_offers_the_form_then_thanks(world, client):
+    """The follow page /t/<token> shows a rating form for completed tasks, then a thank-you."""
     from tests.followup.helpers import make_topic
 
     topic, token = make_topic(world["body"], status="decided")
     world["resolution"].topics.append(topic)
     task = make_task(world["resolution"], world["unit"], status="completed")
     db.session.commit()
-    with app.test_request_context(f"/t/{token}"):
-        app.preprocess_request()
-        from flask import request
-
-        request.view_args = {"token": token}
-        html = render_template("followup/partials/topic_rating.html", topic=topic)
+    html = client.get(f"/t/{token}").get_data(as_text=True)
     assert f"/t/{token}/tasks/{task.id}/rating" in html and "基本满意" in html
     db.session.add(Rating(task_id=task.id, round=1, topic_id=topic.id, value="basic"))
     db.session.commit()
-    with app.test_request_context(f"/t/{token}"):
-        from flask import request
-
-        request.view_args = {"token": token}
-        html = render_template("followup/partials/topic_rating.html", topic=topic)
+    html = client.get(f"/t/{token}").get_data(as_text=True)
     assert "您已评价过这一轮" in html
 
 

@@ -1,0 +1,102 @@
+"""The states and kinds the domain's tables hold, as ``StrEnum``s.
+
+Each enum is the one list of its values: the table's CHECK constraint is generated from it
+(:func:`one_of`), and code compares against its members instead of bare strings. Members are
+strings, so they are stored, compared and shown in templates as the plain value.
+"""
+
+from enum import StrEnum
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """A CHECK expression that ``column`` holds one of ``values``: ``status IN ('a','b')``."""
+    listed = ",".join(f"'{value}'" for value in values)
+    return f"{column} IN ({listed})"
+
+
+class TopicStatus(StrEnum):
+    """Where a topic (议题) stands: from submission to a decision."""
+
+    SUBMITTED = "submitted"
+    NEEDS_INFO = "needs_info"
+    ACCEPTED = "accepted"
+    MERGED = "merged"
+    DECLINED = "declined"
+    ON_AGENDA = "on_agenda"
+    DECIDED = "decided"
+
+
+class MeetingStatus(StrEnum):
+    """A meeting's life: drafted, its agenda published, in session, closed."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    IN_SESSION = "in_session"
+    CLOSED = "closed"
+
+
+class ItemKind(StrEnum):
+    """What an agenda item is for (通报 / 讨论 / 表决)."""
+
+    INFORMATION = "information"
+    DISCUSSION = "discussion"
+    DECISION = "decision"
+
+
+class CheckInMethod(StrEnum):
+    """How a seat checked in: the room's QR code, a personal link, or by the convener."""
+
+    QR = "qr"
+    LINK = "link"
+    CONVENER = "convener"
+
+
+class MotionKind(StrEnum):
+    """How a motion is voted: roll-call (记名), secret (无记名) or by show of hands (举手)."""
+
+    ROLL_CALL = "roll_call"
+    SECRET = "secret"
+    HANDS = "hands"
+
+
+class MotionStatus(StrEnum):
+    """A motion's life: drafted, open for ballots, closed and counted, or cancelled."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Choice(StrEnum):
+    """A ballot's choice: 赞成 / 反对 / 弃权."""
+
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+class ResolutionStatus(StrEnum):
+    """A resolution is drafted from a passed motion, then published on the board (公示)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class TaskStatus(StrEnum):
+    """A follow-up task's state: 派单 → 接单 → 办理中 → 办结 → 销号 (or declined)."""
+
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+
+
+class RatingValue(StrEnum):
+    """A rating of a completed task: 满意 / 基本满意 / 不满意."""
+
+    SATISFIED = "satisfied"
+    BASIC = "basic"
+    UNSATISFIED = "unsatisfied"
