@@ -43,8 +43,8 @@ migrate: bootstrap
 	$(FLASK) db upgrade
 
 lint: bootstrap
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 
 bench: bootstrap
 	$(BIN)/python bench/run.py

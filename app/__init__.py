@@ -5,16 +5,29 @@ from pathlib import Path
 from flask import Flask
 
 from app import (
+    cli,
     config,
     database,
+    errors,
     extensions,
     i18n,
     ratelimits,
+    reliability_cli,
     security,
     static_files,
     templating,
 )
+from app.accounts import routes as accounts
+from app.admin import routes as admin
+from app.board import routes as board
+from app.bodies import routes as bodies
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.followup import routes as followup
+from app.meetings import routes as meetings
+from app.opendata import routes as opendata
+from app.topics import routes as topics
+from app.voting import cli as voting_cli
+from app.voting import routes as voting
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,33 +59,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.accounts.routes import bp as accounts
-    from app.admin.routes import bp as admin
-    from app.board.routes import bp as board
-    from app.bodies.routes import bp as bodies
-    from app.errors import init_app as init_errors
-    from app.followup.routes import bp as followup
-    from app.meetings.routes import bp as meetings
-    from app.opendata.routes import bp as opendata
-    from app.topics.routes import bp as topics
-    from app.voting.routes import bp as voting
-
-    app.register_blueprint(accounts)
-    app.register_blueprint(admin)
-    app.register_blueprint(board)
-    app.register_blueprint(bodies)
-    app.register_blueprint(topics)
-    app.register_blueprint(followup)
-    app.register_blueprint(opendata)
-    app.register_blueprint(voting)
-    app.register_blueprint(meetings)
-    init_errors(app)
+    for area in (accounts, admin, board, bodies, topics, followup, opendata, voting, meetings):
+        app.register_blueprint(area.bp)
+    errors.init_app(app)
 
 
 def _register_commands(app: Flask) -> None:
-    from app.cli import create_admin, seed_demo
-    from app.reliability_cli import audit, export, import_
-    from app.voting.cli import apportion, tally
-
-    for command in (create_admin, seed_demo, tally, apportion, audit, export, import_):
+    for command in (
+        cli.create_admin,
+        cli.seed_demo,
+        voting_cli.tally,
+        voting_cli.apportion,
+        reliability_cli.audit,
+        reliability_cli.export,
+        reliability_cli.import_,
+    ):
         app.cli.add_command(command)

@@ -4,6 +4,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.demo import DEMO_PASSWORD, SIGN_IN_HINTS, seed
 from app.extensions import db
 from app.models import Body, User
 
@@ -33,8 +34,6 @@ def create_admin(username: str, name: str, password: str) -> None:
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load the demo bodies, people, topics, a past meeting, resolutions and tasks."""
-    from app.demo import DEMO_PASSWORD, seed
-
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Body)):
         click.echo("demo: the database already has data, nothing to do")
         return
@@ -48,6 +47,5 @@ def seed_demo(if_empty: bool) -> None:
 
 
 def _demo_sign_ins() -> list[str]:
-    from app.demo import SIGN_IN_HINTS
-
+    """One line per demo person: who they are and how they sign in."""
     return [f"{who:<28} {login}" for who, login in SIGN_IN_HINTS]

@@ -41,7 +41,7 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": os.environ.get("LIANXI_HTTPS", "") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        # A form must not expire while an older resident is still filling it in (DOMAIN.md).
+        # A form must not expire while an older resident is still filling it in (docs/domain.md).
         "WTF_CSRF_TIME_LIMIT": None,
         "SIGN_IN_LINK_DAYS": int(os.environ.get("LIANXI_SIGN_IN_LINK_DAYS", "30")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,

@@ -1,4 +1,4 @@
-"""Demo data a newcomer lands in: three real kinds of joint meeting from DOMAIN.md.
+"""Demo data a newcomer lands in: three real kinds of joint meeting from docs/domain.md.
 
 ``seed(session)`` is idempotent: it looks each thing up by its natural key and only adds what is
 missing, so running ``flask seed-demo`` twice duplicates nothing.

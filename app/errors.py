@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
+from app.extensions import db, login_manager
+
 MESSAGES = {
     400: lambda: _("请求有误，请返回上一页重试。"),
     403: lambda: _("您没有权限进行这个操作。如有疑问，请联系召集人。"),
@@ -38,8 +40,6 @@ def database_unavailable(error: OperationalError):
     The page is drawn for an anonymous visitor: loading the signed-in person would need the
     database that just failed.
     """
-    from app.extensions import db, login_manager
-
     db.session.rollback()
     g._login_user = login_manager.anonymous_user()
     body = render_template("error.html", code=503, message=MESSAGES[503]())

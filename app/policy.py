@@ -2,7 +2,8 @@
 
 Roles come from the data (see ``User``): administrator, convener of a body, member holding a
 seat of a body, staff of a responsible unit. Views declare their audience with the decorators
-below and load protected objects with the ``*_or_403`` helpers.
+below and load protected objects with the ``*_or_403`` helpers, here when several areas share
+them, in ``<area>/access.py`` (built on these predicates) when one area does.
 """
 
 from functools import wraps
@@ -16,9 +17,10 @@ from app.models import (
     Body,
     Constituency,
     Convener,
+    Meeting,
+    MeetingStatus,
     ResponsibleUnit,
     Seat,
-    Topic,
     UnitStaff,
     User,
 )
@@ -107,37 +109,16 @@ def convened_body_or_403(slug: str) -> Body:
     return body
 
 
-def topic_to_triage_or_403(topic_id: int) -> tuple[Topic, Body]:
-    """Load a topic and its body for triage: 404 if unknown, 403 unless convening the body."""
-    topic = db.get_or_404(Topic, topic_id)
-    body = db.session.get(Body, topic.body_id)
-    if not is_convener(current_user, body):
-        abort(403)
-    return topic, body
-
-
-def person_to_manage_or_403(user_id: int) -> User:
-    """Load a person the current user may manage: 404 if unknown, 403 if not allowed."""
-    person = db.get_or_404(User, user_id)
-    if not can_manage_person(current_user, person):
-        abort(403)
-    return person
-
-
-def meeting_visible_or_404(meeting_id: int):
+def meeting_visible_or_404(meeting_id: int) -> Meeting:
     """Load a meeting anyone may see: published ones; a draft only for the body's conveners."""
-    from app.models import Meeting
-
     meeting = db.get_or_404(Meeting, meeting_id)
-    if meeting.status == "draft" and not is_convener(current_user, meeting.body):
+    if meeting.status == MeetingStatus.DRAFT and not is_convener(current_user, meeting.body):
         abort(404)
     return meeting
 
 
-def meeting_to_manage_or_403(meeting_id: int):
+def meeting_to_manage_or_403(meeting_id: int) -> Meeting:
     """Load a meeting to run it: 404 if unknown, 403 unless convening its body."""
-    from app.models import Meeting
-
     meeting = db.get_or_404(Meeting, meeting_id)
     if not is_convener(current_user, meeting.body):
         abort(403)

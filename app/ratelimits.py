@@ -16,6 +16,7 @@ from flask_limiter import RequestLimit
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from app.accounts.forms import SignInForm
 from app.accounts.signin import normalise_login
 from app.extensions import limiter
 
@@ -82,8 +83,6 @@ def _link_not_found(response: Response) -> bool:
 
 def _refuse_sign_in(limit: RequestLimit) -> Response:
     """The sign-in form again, with the login typed kept and the wait said next to it."""
-    from app.accounts.forms import SignInForm
-
     form = SignInForm()
     form.password.errors = [
         _("登录尝试太多，请 %(minutes)d 分钟后再试。", minutes=minutes_left(limit))

@@ -13,10 +13,10 @@ from flask_login import current_user
 
 from app import i18n, policy
 from app.bodies import setup
+from app.clock import today
 from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
-from app.followup.forms import today
 from app.meetings import labels as meeting_labels
 from app.meetings import minutes
 from app.topics import labels as topic_labels
@@ -49,7 +49,6 @@ def init_app(app: Flask) -> None:
         followup_labels=followup_labels,
         overdue_days=overdue_days,
         followup_is_convener=lambda body: policy.is_convener(current_user, body),
-        followup_is_member=lambda body: policy.is_member(current_user, body),
     )
     app.jinja_env.filters.update(
         date=lambda value: format_date(value, "medium") if value else "",

@@ -56,7 +56,7 @@ def make_body(
     """A body; ``constituencies`` is a list of (key, seats, share, minimum) tuples.
 
     By default: community 12 seats (2/5), street 5 (1/5), merchant 8 (2/5, minimum) — the
-    worked example of VOTING.md. With ``holders`` every seat gets a member.
+    worked example of docs/counting.md. With ``holders`` every seat gets a member.
     """
     n = next(_numbers)
     constituencies = constituencies or [

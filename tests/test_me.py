@@ -1,7 +1,8 @@
 """A person's own page (我的) gathers their meetings, bodies, units and topics."""
 
+from app.accounts import queries
 from app.extensions import db
-from app.models import Attendance, Motion, Topic
+from app.models import Attendance, Motion, SignInLink, Topic
 from tests.factories import make_body, make_convener, make_meeting, make_unit, make_user
 
 
@@ -59,3 +60,18 @@ def test_unit_staff_sees_their_unit_tasks(client, ctx, login_as):
     html = client.get("/me").get_data(as_text=True)
     assert unit.name in html and f"/units/{unit.slug}/tasks" in html
     assert "您目前没有席位" not in html
+
+
+def test_seats_held_and_sign_in_links(ctx):
+    """The seats a person holds in every body, and their links newest first."""
+    first = make_body(constituencies=[("merchant", 1, None, False)])
+    person = first.constituencies[0].seat_list[0].holder
+    second = make_body(constituencies=[("resident", 1, None, False)], holders=False)
+    second.constituencies[0].seat_list[0].holder = person
+    old, _ = SignInLink.issue(person, None, days=30)
+    new, _ = SignInLink.issue(person, None, days=30)
+    db.session.add_all([old, new])
+    db.session.flush()
+    seats = queries.seats_held(db.session, person)
+    assert {seat.constituency.body_id for seat in seats} == {first.id, second.id}
+    assert queries.sign_in_links(db.session, person) == [new, old]

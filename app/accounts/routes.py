@@ -1,30 +1,21 @@
 """Sign in and out, personal sign-in links, and the language / 长辈版 switches."""
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app import audit, database, policy, ratelimits
-from app.accounts import home
+from app.accounts import queries
+from app.accounts.access import link_to_manage_or_403, person_to_manage_or_403
 from app.accounts.forms import SignInForm
 from app.accounts.signin import user_for_link, user_for_password
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES, LARGE_TEXT_COOKIE, PREFERENCE_MAX_AGE
-from app.models import Constituency, Seat, SignInLink, User
+from app.models import SignInLink
 from app.qr import qr_svg
 from app.web.forms import EmptyForm
 
 bp = Blueprint("accounts", __name__)
-
-login_manager.login_view = "accounts.sign_in"
-login_manager.login_message = None
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the person behind the session cookie."""
-    return db.session.get(User, int(user_id))
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,20 +64,17 @@ def link_sign_in(token: str):
 @policy.login_required
 def me():
     """A person's own page: meetings to attend, seats, bodies they run, units, topics raised."""
-    bodies = home.member_bodies(db.session, current_user)
+    bodies = queries.member_bodies(db.session, current_user)
     convened = policy.convened_bodies(current_user)
-    seats = db.session.scalars(
-        sa.select(Seat).join(Constituency).where(Seat.holder_id == current_user.id)
-    ).all()
     return render_template(
         "accounts/me.html",
-        meetings=home.meetings_to_attend(db.session, bodies, current_user),
-        seats=seats,
+        meetings=queries.meetings_to_attend(db.session, bodies, current_user),
+        seats=queries.seats_held(db.session, current_user),
         bodies=bodies,
         convened=convened,
-        waiting=home.waiting_topics(db.session, convened),
-        units=home.units_worked_for(db.session, current_user),
-        topics=home.topics_raised(db.session, current_user),
+        waiting=queries.waiting_topics(db.session, convened),
+        units=queries.units_worked_for(db.session, current_user),
+        topics=queries.topics_raised(db.session, current_user),
     )
 
 
@@ -94,10 +82,8 @@ def me():
 @policy.login_required
 def person(user_id: int):
     """A person's sign-in links, for the conveners and administrators who manage them."""
-    person = policy.person_to_manage_or_403(user_id)
-    links = db.session.scalars(
-        sa.select(SignInLink).where(SignInLink.user_id == person.id).order_by(SignInLink.id.desc())
-    ).all()
+    person = person_to_manage_or_403(user_id)
+    links = queries.sign_in_links(db.session, person)
     return render_template("accounts/person.html", person=person, links=links, form=EmptyForm())
 
 
@@ -105,7 +91,7 @@ def person(user_id: int):
 @policy.login_required
 def issue_link(user_id: int):
     """Make a new personal sign-in link and show it once, as a link and a QR code."""
-    person = policy.person_to_manage_or_403(user_id)
+    person = person_to_manage_or_403(user_id)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("accounts.person", user_id=person.id))
     link, token = SignInLink.issue(
@@ -124,8 +110,7 @@ def issue_link(user_id: int):
 @policy.login_required
 def revoke_link(link_id: int):
     """Revoke a personal sign-in link so it stops working at once."""
-    link = db.get_or_404(SignInLink, link_id)
-    policy.person_to_manage_or_403(link.user_id)
+    link = link_to_manage_or_403(link_id)
     if EmptyForm().validate_on_submit() and link.revoked_at is None:
         link.revoke()
         audit.record("sign_in_link.revoked", link, actor=current_user)

@@ -1,5 +1,7 @@
 """Forms for setting up a body: constituencies, seat suggestion, settings, rule and roster."""
 
+from types import SimpleNamespace
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -25,7 +27,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.bodies import setup
 from app.bodies.setup import SetupError
-from app.counting.presets import PRESETS
+from app.counting import presets
+from app.counting.presets import PRESETS, PresetError
+from app.models import Body, Seat
 
 KEY_PATTERN = r"^[a-z0-9_-]{1,40}$"
 
@@ -164,6 +168,13 @@ class SettingsForm(FlaskForm):
     )
     rating_rule = SelectField(_l("评单销号规则"), choices=RATING_RULES)
 
+    @classmethod
+    def for_body(cls, body: Body) -> "SettingsForm":
+        """A fresh form showing the body's settings, its categories one per line."""
+        form = cls(formdata=None, obj=body)
+        form.topic_categories.data = "\n".join(body.topic_categories or [])
+        return form
+
     def validate_topic_categories(self, field) -> None:
         """Each category is short; no category appears twice."""
         try:
@@ -218,6 +229,69 @@ class RuleForm(FlaskForm):
         if self.bloc_quorum_op.data and not (field.data or "").strip():
             raise ValidationError(_("要求每个界别出席人数时，请填写比例，例如 1/2。"))
 
+    @classmethod
+    def for_body(cls, body: Body) -> "RuleForm":
+        """A fresh form filled from the body's current rule."""
+        current = presets.normalize_rule(body.default_rule or {})
+        concurrent = current["concurrent"]
+        return cls(
+            formdata=None,
+            preset=presets.match_preset(current, body) or "advanced",
+            weighting=current["weighting"],
+            base=current["base"],
+            threshold_op=current["threshold"]["op"],
+            threshold_value=current["threshold"]["value"],
+            quorum_op=(current["quorum"] or {}).get("op", ""),
+            quorum_value=(current["quorum"] or {}).get("value", ""),
+            bloc_quorum_op=(current["bloc_quorum"] or {}).get("op", ""),
+            bloc_quorum_value=(current["bloc_quorum"] or {}).get("value", ""),
+            concurrent_mode="list" if isinstance(concurrent, list) else concurrent,
+            concurrent=concurrent if isinstance(concurrent, list) else [],
+            headcount_too=current["headcount_too"],
+        )
+
+    def rule_for(self, body: Body) -> dict | None:
+        """The rule the form asks for, or None with the problem put next to its field."""
+        if self.preset.data != "advanced":
+            try:
+                new_rule = presets.rule_for_preset(self.preset.data, body)
+            except PresetError as error:
+                self.preset.errors.append(_(error.msgid))
+                return None
+        else:
+            new_rule = self._advanced_rule()
+        problem = presets.check_rule(new_rule, body.constituencies)
+        if problem is not None:
+            advanced = self.preset.data == "advanced"
+            field = getattr(self, problem.field) if advanced else self.preset
+            field.errors.append(problem.say(_))
+            return None
+        return new_rule
+
+    def _advanced_rule(self) -> dict:
+        """The rule written in the advanced fields."""
+
+        def test(op, value):
+            return {"op": op, "value": str(setup.parse_fraction_text(value))}
+
+        new_rule = {
+            "weighting": self.weighting.data,
+            "base": self.base.data,
+            "threshold": test(self.threshold_op.data, self.threshold_value.data),
+        }
+        if self.quorum_op.data:
+            new_rule["quorum"] = test(self.quorum_op.data, self.quorum_value.data)
+        if self.bloc_quorum_op.data:
+            new_rule["bloc_quorum"] = test(self.bloc_quorum_op.data, self.bloc_quorum_value.data)
+        mode = self.concurrent_mode.data
+        if mode == "list":
+            new_rule["concurrent"] = list(self.concurrent.data or [])
+        elif mode == "all":
+            new_rule["concurrent"] = "all"
+        if self.headcount_too.data:
+            new_rule["headcount_too"] = True
+        return new_rule
+
 
 class SeatForm(FlaskForm):
     """Who holds a seat: a person by name and phone, and whom they represent."""
@@ -225,6 +299,18 @@ class SeatForm(FlaskForm):
     name = StringField(_l("姓名"), validators=[InputRequired(_l("请填写姓名")), Length(max=64)])
     phone = StringField(_l("手机号"), validators=[InputRequired(_l("请填写手机号"))])
     represents = StringField(_l("代表（单位或店铺，可不填）"), validators=[Length(max=80)])
+
+    @classmethod
+    def for_seat(cls, seat: Seat) -> "SeatForm":
+        """The form for a seat, showing its holder (the request's data wins on a POST)."""
+        holder = seat.holder
+        return cls(
+            obj=SimpleNamespace(
+                name=holder.name if holder else "",
+                phone=(holder.phone or "") if holder else "",
+                represents=seat.represents or "",
+            )
+        )
 
     def validate_phone(self, field) -> None:
         """A phone number is 5 to 20 digits, perhaps with a leading +."""

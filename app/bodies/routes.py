@@ -5,22 +5,14 @@ voting rule and the roster of members. Every view loads the body with
 ``policy.convened_body_or_403``: anonymous visitors are sent to sign in, others get 403.
 """
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from app import audit, clock, policy
 from app.bodies import setup
+from app.bodies.access import constituency_of_body_or_404
 from app.bodies.forms import (
     ApplyApportionForm,
     ApportionForm,
@@ -30,11 +22,12 @@ from app.bodies.forms import (
     SeatForm,
     SettingsForm,
 )
+from app.bodies.labels import preset_texts
 from app.bodies.setup import SetupError
 from app.counting import presets
-from app.counting.presets import PRESETS, PresetError
+from app.counting.presets import PRESETS
 from app.extensions import db
-from app.models import Body, Constituency, Seat, SignInLink
+from app.models import Body
 from app.qr import qr_svg
 from app.web import htmx
 from app.web.forms import EmptyForm
@@ -42,18 +35,11 @@ from app.web.forms import EmptyForm
 bp = Blueprint("bodies", __name__, url_prefix="/b/<slug>")
 
 
-def _constituency_or_404(body: Body, constituency_id: int) -> Constituency:
-    constituency = db.get_or_404(Constituency, constituency_id)
-    if constituency.body_id != body.id:
-        abort(404)
-    return constituency
-
-
 def _setup_page(body: Body, status: int = 200, partial: str | None = None, **forms):
     """The set-up page with fresh forms, except the ones given (bound, with their errors)."""
     forms.setdefault("new_form", NewConstituencyForm(formdata=None))
     forms.setdefault("apportion_form", ApportionForm(formdata=None, total=body.seat_count))
-    forms.setdefault("settings_form", _settings_form(body, formdata=None))
+    forms.setdefault("settings_form", SettingsForm.for_body(body))
     forms.setdefault("suggestion", None)
     forms.setdefault("suggestion_error", None)
     response = htmx.render(
@@ -67,13 +53,6 @@ def _setup_page(body: Body, status: int = 200, partial: str | None = None, **for
     )
     response.status_code = status
     return response
-
-
-def _settings_form(body: Body, formdata=None) -> SettingsForm:
-    form = SettingsForm(obj=body) if formdata is None else SettingsForm()
-    if formdata is None:
-        form.topic_categories.data = "\n".join(body.topic_categories or [])
-    return form
 
 
 @bp.get("/setup", endpoint="setup")
@@ -90,21 +69,27 @@ def add_constituency(slug: str):
     body = policy.convened_body_or_403(slug)
     form = NewConstituencyForm()
     if form.validate_on_submit():
+        position = form.position.data
+        if position is None:
+            position = setup.next_position(body)
         try:
             constituency = setup.add_constituency(
                 body,
                 key=form.key.data,
                 name=form.name.data.strip(),
                 seats=form.seats.data,
-                share=_share_text(form.share.data),
+                share=setup.share_text(form.share.data),
                 share_is_minimum=form.share_is_minimum.data,
-                position=_position(form.position.data, body),
+                position=position,
             )
         except SetupError as error:
             form.key.errors.append(error.say(_))
         else:
             audit.record(
-                "constituency.created", constituency, actor=current_user, after=_state(constituency)
+                "constituency.created",
+                constituency,
+                actor=current_user,
+                after=setup.constituency_state(constituency),
             )
             db.session.commit()
             flash(_("已添加界别“%(name)s”。", name=constituency.name))
@@ -117,25 +102,29 @@ def add_constituency(slug: str):
 def edit_constituency(slug: str, constituency_id: int):
     """Change a constituency's name, seats, share, minimum flag or order."""
     body = policy.convened_body_or_403(slug)
-    constituency = _constituency_or_404(body, constituency_id)
+    constituency = constituency_of_body_or_404(body, constituency_id)
     form = ConstituencyForm(obj=constituency)
     if form.validate_on_submit():
-        before = _state(constituency)
+        before = setup.constituency_state(constituency)
         try:
-            setup.resize(db.session, constituency, form.seats.data)
+            setup.update_constituency(
+                db.session,
+                constituency,
+                name=form.name.data,
+                seats=form.seats.data,
+                share=setup.share_text(form.share.data),
+                share_is_minimum=form.share_is_minimum.data,
+                position=form.position.data,
+            )
         except SetupError as error:
             form.seats.errors.append(error.say(_))
         else:
-            constituency.name = form.name.data.strip()
-            constituency.share = _share_text(form.share.data)
-            constituency.share_is_minimum = form.share_is_minimum.data
-            constituency.position = _position(form.position.data, body, constituency.position)
             audit.record(
                 "constituency.updated",
                 constituency,
                 actor=current_user,
                 before=before,
-                after=_state(constituency),
+                after=setup.constituency_state(constituency),
             )
             db.session.commit()
             return redirect(url_for("bodies.setup", slug=slug) + "#constituencies")
@@ -149,9 +138,9 @@ def edit_constituency(slug: str, constituency_id: int):
 def remove_constituency(slug: str, constituency_id: int):
     """Remove a constituency, unless its seats were used at a meeting (then say why)."""
     body = policy.convened_body_or_403(slug)
-    constituency = _constituency_or_404(body, constituency_id)
+    constituency = constituency_of_body_or_404(body, constituency_id)
     if EmptyForm().validate_on_submit():
-        before = _state(constituency)
+        before = setup.constituency_state(constituency)
         try:
             setup.remove_constituency(db.session, body, constituency)
         except SetupError as error:
@@ -222,16 +211,24 @@ def apply_apportion(slug: str):
 def settings(slug: str):
     """Save the other settings: seconds, proxies, categories, numbering and rating rule."""
     body = policy.convened_body_or_403(slug)
-    form = _settings_form(body, formdata=True)
+    form = SettingsForm()
     if not form.validate_on_submit():
         return _setup_page(body, 422, settings_form=form)
-    before = _settings(body)
-    for name in ("seconds_needed", "allow_multiple_proxies", "resolution_number_format"):
-        setattr(body, name, getattr(form, name).data)
-    body.rating_rule = form.rating_rule.data
-    body.topic_categories = setup.parse_categories(form.topic_categories.data)
+    before = setup.settings_state(body)
+    setup.change_settings(
+        body,
+        seconds_needed=form.seconds_needed.data,
+        allow_multiple_proxies=form.allow_multiple_proxies.data,
+        resolution_number_format=form.resolution_number_format.data,
+        rating_rule=form.rating_rule.data,
+        topic_categories=form.topic_categories.data,
+    )
     audit.record(
-        "body.settings_changed", body, actor=current_user, before=before, after=_settings(body)
+        "body.settings_changed",
+        body,
+        actor=current_user,
+        before=before,
+        after=setup.settings_state(body),
     )
     db.session.commit()
     flash(_("设置已保存。"))
@@ -243,9 +240,9 @@ def settings(slug: str):
 def rule(slug: str):
     """The body's default voting rule: a preset people know by name, or advanced fields."""
     body = policy.convened_body_or_403(slug)
-    form = RuleForm() if request.method == "POST" else _rule_form(body)
+    form = RuleForm() if request.method == "POST" else RuleForm.for_body(body)
     form.concurrent.choices = [SelectChoice(c.key, c.name) for c in body.constituencies]
-    if form.validate_on_submit() and (new_rule := _rule_from(form, body)) is not None:
+    if form.validate_on_submit() and (new_rule := form.rule_for(body)) is not None:
         before = body.default_rule
         body.default_rule = new_rule
         audit.record("body.rule_changed", body, actor=current_user, before=before, after=new_rule)
@@ -257,7 +254,7 @@ def rule(slug: str):
         body=body,
         form=form,
         presets=PRESETS,
-        preset_rules=_preset_texts(body),
+        preset_rules=preset_texts(body),
         rule_text=presets.describe_rule(body.default_rule, body, _),
     )
 
@@ -282,9 +279,9 @@ def seat(slug: str, seat_id: int):
     """Give a seat to a member: an existing person by phone, or a new person."""
     body = policy.convened_body_or_403(slug)
     seat = policy.seat_of_body_or_404(body.id, seat_id)
-    form = SeatForm(obj=_holder_fields(seat))
+    form = SeatForm.for_seat(seat)
     if form.validate_on_submit():
-        before = _seat_state(seat)
+        before = setup.seat_state(seat)
         try:
             setup.assign_holder(
                 db.session,
@@ -297,7 +294,11 @@ def seat(slug: str, seat_id: int):
             form.phone.errors.append(error.say(_))
         else:
             audit.record(
-                "seat.assigned", seat, actor=current_user, before=before, after=_seat_state(seat)
+                "seat.assigned",
+                seat,
+                actor=current_user,
+                before=before,
+                after=setup.seat_state(seat),
             )
             db.session.commit()
             flash(_("已安排 %(name)s 担任此席位。", name=seat.holder.name))
@@ -312,10 +313,10 @@ def vacate_seat(slug: str, seat_id: int):
     body = policy.convened_body_or_403(slug)
     seat = policy.seat_of_body_or_404(body.id, seat_id)
     if EmptyForm().validate_on_submit() and seat.holder_id is not None:
-        before = _seat_state(seat)
+        before = setup.seat_state(seat)
         setup.vacate(seat)
         audit.record(
-            "seat.vacated", seat, actor=current_user, before=before, after=_seat_state(seat)
+            "seat.vacated", seat, actor=current_user, before=before, after=setup.seat_state(seat)
         )
         db.session.commit()
         flash(_("席位已腾出。"))
@@ -338,12 +339,11 @@ def print_sign_in_cards(slug: str):
     body = policy.convened_body_or_403(slug)
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("bodies.sign_in_cards", slug=slug))
+    issued = setup.issue_missing_links(
+        db.session, body, current_user, days=current_app.config["SIGN_IN_LINK_DAYS"], at=clock.now()
+    )
     cards = []
-    for seat in setup.seats_without_link(db.session, body, clock.now()):
-        link, token = SignInLink.issue(
-            seat.holder, current_user, days=current_app.config["SIGN_IN_LINK_DAYS"]
-        )
-        db.session.add(link)
+    for seat, link, token in issued:
         audit.record(
             "sign_in_link.issued", link, actor=current_user, after={"user_id": seat.holder_id}
         )
@@ -351,134 +351,3 @@ def print_sign_in_cards(slug: str):
         cards.append((seat, url, qr_svg(url, scale=4)))
     db.session.commit()
     return render_template("bodies/cards_print.html", body=body, cards=cards)
-
-
-# --- helpers ----------------------------------------------------------------------------------
-
-
-def _share_text(text: str | None) -> str | None:
-    return str(setup.parse_share(text)) if text and text.strip() else None
-
-
-def _position(value: int | None, body: Body, current: int | None = None) -> int:
-    if value is not None:
-        return value
-    if current is not None:
-        return current
-    return max((c.position for c in body.constituencies), default=-1) + 1
-
-
-def _state(constituency: Constituency) -> dict:
-    return {
-        "body_id": constituency.body_id,
-        "key": constituency.key,
-        "name": constituency.name,
-        "seats": constituency.seats,
-        "share": constituency.share,
-        "share_is_minimum": constituency.share_is_minimum,
-        "position": constituency.position,
-    }
-
-
-def _settings(body: Body) -> dict:
-    return {
-        "seconds_needed": body.seconds_needed,
-        "allow_multiple_proxies": body.allow_multiple_proxies,
-        "topic_categories": list(body.topic_categories or []),
-        "resolution_number_format": body.resolution_number_format,
-        "rating_rule": body.rating_rule,
-    }
-
-
-def _seat_state(seat: Seat) -> dict:
-    return {"holder_id": seat.holder_id, "represents": seat.represents}
-
-
-def _holder_fields(seat: Seat) -> dict:
-    holder = seat.holder
-    return _Fields(
-        name=holder.name if holder else "",
-        phone=(holder.phone or "") if holder else "",
-        represents=seat.represents or "",
-    )
-
-
-class _Fields:
-    """Plain attributes for a form's ``obj``."""
-
-    def __init__(self, **values) -> None:
-        self.__dict__.update(values)
-
-
-def _rule_form(body: Body) -> RuleForm:
-    """The rule form filled from the body's current rule."""
-    current = presets.normalize_rule(body.default_rule or {})
-    concurrent = current["concurrent"]
-    form = RuleForm(
-        formdata=None,
-        preset=presets.match_preset(current, body) or "advanced",
-        weighting=current["weighting"],
-        base=current["base"],
-        threshold_op=current["threshold"]["op"],
-        threshold_value=current["threshold"]["value"],
-        quorum_op=(current["quorum"] or {}).get("op", ""),
-        quorum_value=(current["quorum"] or {}).get("value", ""),
-        bloc_quorum_op=(current["bloc_quorum"] or {}).get("op", ""),
-        bloc_quorum_value=(current["bloc_quorum"] or {}).get("value", ""),
-        concurrent_mode="list" if isinstance(concurrent, list) else concurrent,
-        concurrent=concurrent if isinstance(concurrent, list) else [],
-        headcount_too=current["headcount_too"],
-    )
-    return form
-
-
-def _rule_from(form: RuleForm, body: Body) -> dict | None:
-    """The rule the form asks for, or None with the problem put next to its field."""
-    if form.preset.data != "advanced":
-        try:
-            new_rule = presets.rule_for_preset(form.preset.data, body)
-        except PresetError as error:
-            form.preset.errors.append(_(error.msgid))
-            return None
-    else:
-        new_rule = _advanced_rule(form)
-    problem = presets.check_rule(new_rule, body.constituencies)
-    if problem is not None:
-        field = form.preset if form.preset.data != "advanced" else getattr(form, problem.field)
-        field.errors.append(problem.say(_))
-        return None
-    return new_rule
-
-
-def _advanced_rule(form: RuleForm) -> dict:
-    def test(op, value):
-        return {"op": op, "value": str(setup.parse_fraction_text(value))}
-
-    new_rule = {
-        "weighting": form.weighting.data,
-        "base": form.base.data,
-        "threshold": test(form.threshold_op.data, form.threshold_value.data),
-    }
-    if form.quorum_op.data:
-        new_rule["quorum"] = test(form.quorum_op.data, form.quorum_value.data)
-    if form.bloc_quorum_op.data:
-        new_rule["bloc_quorum"] = test(form.bloc_quorum_op.data, form.bloc_quorum_value.data)
-    mode = form.concurrent_mode.data
-    if mode == "list":
-        new_rule["concurrent"] = list(form.concurrent.data or [])
-    elif mode == "all":
-        new_rule["concurrent"] = "all"
-    if form.headcount_too.data:
-        new_rule["headcount_too"] = True
-    return new_rule
-
-
-def _preset_texts(body: Body) -> dict[str, str | None]:
-    """Each preset's rule said in words for this body (None when it does not fit the body)."""
-    texts = {}
-    for key in PRESETS:
-        try:
-            texts[key] = presets.describe_rule(presets.rule_for_preset(key, body), body, _)
-        except PresetError:
-            texts[key] = None
-    return texts

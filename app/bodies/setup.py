@@ -7,7 +7,7 @@ event and commits. Messages meant for people are Chinese msgids marked with ``N_
 The rules:
 
 * a share is an exact fraction greater than 0 and at most 1, typed as "2/5", "0.4" or "40%";
-* the seat suggestion is VOTING.md's apportionment (Hamilton, minimums first by ceiling), and
+* the seat suggestion is docs/counting.md's apportionment (Hamilton, minimums first by ceiling), and
   needs every constituency to have a share, the shares adding up to exactly 1;
 * a constituency grows by adding vacant seats at the end and shrinks by removing its last seats,
   which must be vacant and never have been used (no ballot, count or check-in);
@@ -129,7 +129,7 @@ class Suggestion:
 
 
 def suggest_seats(constituencies: list[Constituency], total: int) -> Suggestion:
-    """Suggest seats per constituency for ``total`` seats (VOTING.md's seat apportionment).
+    """Suggest seats per constituency for ``total`` seats (docs/counting.md's seat apportionment).
 
     Minimum quotas are served first with the ceiling, the rest by largest remainder. When the
     minimums cannot all be met, SetupError says how many seats each needs and how many exist.
@@ -220,6 +220,51 @@ def add_constituency(body: Body, *, key: str, name: str, seats: int, **fields) -
     return constituency
 
 
+def next_position(body: Body) -> int:
+    """The place after the body's last constituency (0 for the first)."""
+    return max((c.position for c in body.constituencies), default=-1) + 1
+
+
+def share_text(text: str | None) -> str | None:
+    """A share as stored ("2/5"), read from what was typed; None when nothing was typed."""
+    return str(parse_share(text)) if text and text.strip() else None
+
+
+def update_constituency(
+    session: Session,
+    constituency: Constituency,
+    *,
+    name: str,
+    seats: int,
+    share: str | None,
+    share_is_minimum: bool,
+    position: int | None = None,
+) -> None:
+    """Change a constituency: its seats first (see :func:`resize`), then its other fields.
+
+    A ``position`` of None keeps its place in the order.
+    """
+    resize(session, constituency, seats)
+    constituency.name = name.strip()
+    constituency.share = share
+    constituency.share_is_minimum = share_is_minimum
+    if position is not None:
+        constituency.position = position
+
+
+def constituency_state(constituency: Constituency) -> dict:
+    """What the audit log keeps of a constituency before and after a change."""
+    return {
+        "body_id": constituency.body_id,
+        "key": constituency.key,
+        "name": constituency.name,
+        "seats": constituency.seats,
+        "share": constituency.share,
+        "share_is_minimum": constituency.share_is_minimum,
+        "position": constituency.position,
+    }
+
+
 def remove_constituency(session: Session, body: Body, constituency: Constituency) -> None:
     """Remove a constituency unless any of its seats was used at a meeting.
 
@@ -276,7 +321,7 @@ class RosterWarning:
 
 
 def roster_warnings(body: Body) -> list[RosterWarning]:
-    """Every minimum quota the seats actually filled break (VOTING.md: 8 of 20 is fine).
+    """Every minimum quota the seats actually filled break (docs/counting.md: 8 of 20 is fine).
 
     Only constituencies with a share take part; a body without minimums has no warning.
     """
@@ -317,6 +362,11 @@ def vacate(seat: Seat) -> None:
     seat.represents = ""
 
 
+def seat_state(seat: Seat) -> dict:
+    """What the audit log keeps of a seat before and after it changes hands."""
+    return {"holder_id": seat.holder_id, "represents": seat.represents}
+
+
 def normalize_phone(text: str) -> str:
     """A phone number as stored: full-width digits read, spaces and dashes dropped."""
     phone = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", text or ""))
@@ -341,6 +391,34 @@ def parse_categories(text: str) -> list[str]:
         if categories.count(category) > 1:
             raise SetupError(N_("“%(category)s”写了两次。"), category=category)
     return categories
+
+
+def change_settings(
+    body: Body,
+    *,
+    seconds_needed: int,
+    allow_multiple_proxies: bool,
+    resolution_number_format: str,
+    rating_rule: str,
+    topic_categories: str,
+) -> None:
+    """Save the body's other settings; the categories are typed one per line."""
+    body.seconds_needed = seconds_needed
+    body.allow_multiple_proxies = allow_multiple_proxies
+    body.resolution_number_format = resolution_number_format
+    body.rating_rule = rating_rule
+    body.topic_categories = parse_categories(topic_categories)
+
+
+def settings_state(body: Body) -> dict:
+    """What the audit log keeps of the body's other settings before and after a change."""
+    return {
+        "seconds_needed": body.seconds_needed,
+        "allow_multiple_proxies": body.allow_multiple_proxies,
+        "topic_categories": list(body.topic_categories or []),
+        "resolution_number_format": body.resolution_number_format,
+        "rating_rule": body.rating_rule,
+    }
 
 
 def resolution_number(fmt: str, *, short_name: str, year: int, number: int) -> str:
@@ -378,3 +456,18 @@ def seats_without_link(session: Session, body: Body, at) -> list[Seat]:
                 seen.add(holder_id)
                 seats.append(seat)
     return seats
+
+
+def issue_missing_links(
+    session: Session, body: Body, issued_by: User, *, days: int, at
+) -> list[tuple[Seat, SignInLink, str]]:
+    """A personal sign-in link for each member of :func:`seats_without_link`, valid ``days``.
+
+    Return each seat with its new link and the link's one-time token (only its hash is stored).
+    """
+    issued = []
+    for seat in seats_without_link(session, body, at):
+        link, token = SignInLink.issue(seat.holder, issued_by, days=days)
+        session.add(link)
+        issued.append((seat, link, token))
+    return issued

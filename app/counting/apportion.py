@@ -1,4 +1,4 @@
-"""Whole seat numbers from quotas (按比例分配席位), as VOTING.md "Seat apportionment" states.
+"""Whole seat numbers from quotas (按比例分配席位), as docs/counting.md "Seat apportionment" states.
 
 Largest remainder (Hamilton): each constituency first gets the whole part of its exact quota
 seats × share, then the seats still free go one each to the largest remainders; equal remainders

@@ -1,8 +1,8 @@
 """Voting-rule presets (表决规则) as people name them, and a rule said in plain Chinese words.
 
 Plain data and functions with no Flask import: the body's rule page and the motion form both
-offer ``PRESETS``, turn one into a rule dict of VOTING.md with :func:`rule_for_preset`, and show
-any rule to people with :func:`describe_rule`.
+offer ``PRESETS``, turn one into a rule dict (docs/counting.md) with :func:`rule_for_preset`,
+and show any rule to people with :func:`describe_rule`.
 
 The presets::
 

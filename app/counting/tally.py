@@ -1,10 +1,10 @@
-"""The count of one motion by seat quotas (按席位配额计票), exactly as VOTING.md states it.
+"""The count of one motion by seat quotas (按席位配额计票), exactly as docs/counting.md states it.
 
 Pure Python, no Flask and no database: the web app, the ``flask tally`` command and the tests all
 call :func:`count` (or :func:`tally_case` on a JSON-shaped case). Every weight is a
 :class:`~fractions.Fraction`; no float ever touches a count, so 7/15 of a vote stays 7/15.
 
-The rules, in the order VOTING.md gives them:
+The rules, in the order docs/counting.md gives them:
 
 * a seat of constituency c weighs 1 (``seat``), share_c / seats_c (``quota``) or share_c / base_c
   (``bloc``, where base_c is c's own base count; a constituency whose base is 0 carries nothing
@@ -116,7 +116,7 @@ class Ballots:
 
 @dataclass(frozen=True)
 class Rule:
-    """How a motion is decided; the defaults are VOTING.md's (seat, cast, more than half)."""
+    """How a motion is decided; the defaults are docs/counting.md's (seat, cast, more than half)."""
 
     weighting: str = "seat"
     base: str = "cast"
@@ -191,7 +191,7 @@ class TallyResult:
     explanation: str
 
     def to_json(self) -> dict:
-        """Return VOTING.md's shape: fractions as reduced "p/q", whole numbers as "p"."""
+        """Return docs/counting.md's shape: fractions as reduced "p/q", whole numbers as "p"."""
         return {
             "passed": self.passed,
             "quorum_met": self.quorum_met,

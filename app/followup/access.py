@@ -5,7 +5,9 @@ from flask_login import current_user
 
 from app import policy
 from app.extensions import db
-from app.models import Motion, Resolution, ResponsibleUnit, Task
+from app.followup import queries
+from app.models import Body, Motion, Resolution, ResponsibleUnit, Task, TaskUpdate, Topic
+from app.models.followup import TaskRole
 
 
 def convened_motion_or_403(motion_id: int) -> Motion:
@@ -24,20 +26,28 @@ def convened_resolution_or_403(resolution_id: int) -> Resolution:
     return resolution
 
 
-def task_roles(task: Task) -> set[str]:
-    """The current person's roles for ``task``: "convener", "unit" (its unit's staff), "member"."""
-    body = task.resolution.body
+def body_roles(body: Body) -> set[TaskRole]:
+    """The current person's roles in ``body``: convener, member (a seat holder), both or none.
+
+    Asked once per page: a page listing tasks passes these roles to every row.
+    """
     roles = set()
     if policy.is_convener(current_user, body):
-        roles.add("convener")
-    if policy.is_unit_staff(current_user, task.unit):
-        roles.add("unit")
+        roles.add(TaskRole.CONVENER)
     if policy.is_member(current_user, body):
-        roles.add("member")
+        roles.add(TaskRole.MEMBER)
     return roles
 
 
-def task_or_403(task_id: int, role: str | None = None) -> tuple[Task, set[str]]:
+def task_roles(task: Task) -> set[TaskRole]:
+    """The current person's roles for ``task``: the body's roles, and "unit" for its staff."""
+    roles = body_roles(task.resolution.body)
+    if policy.is_unit_staff(current_user, task.unit):
+        roles.add(TaskRole.UNIT)
+    return roles
+
+
+def task_or_403(task_id: int, role: TaskRole | None = None) -> tuple[Task, set[TaskRole]]:
     """A task the current person may see, or act on as ``role``; others get 403.
 
     Conveners of the body, staff of the task's unit and members of the body may see it; staff of
@@ -52,7 +62,29 @@ def task_or_403(task_id: int, role: str | None = None) -> tuple[Task, set[str]]:
 
 def staffed_unit_or_403(slug: str) -> ResponsibleUnit:
     """A unit the current person works for (or any unit, for administrators)."""
-    unit = db.first_or_404(db.select(ResponsibleUnit).where(ResponsibleUnit.slug == slug))
+    unit = queries.unit_by_slug(db.session, slug)
+    if unit is None:
+        abort(404)
     if not policy.is_unit_staff(current_user, unit):
         abort(403)
     return unit
+
+
+def task_rated_by_link_or_404(token: str, task_id: int) -> tuple[Topic, Task]:
+    """The topic of a follow link and a public task of a resolution answering it; else 404.
+
+    Only the submitter holds the link, so the link is the permission: no sign-in.
+    """
+    topic = queries.topic_by_follow_token(db.session, token)
+    task = db.get_or_404(Task, task_id)
+    if topic is None or not task.is_public or not task.resolution.answers(topic):
+        abort(404)
+    return topic, task
+
+
+def public_photo_or_404(task_id: int, update_id: int) -> TaskUpdate:
+    """A progress step of ``task_id`` that has a photo and is shown publicly; else 404."""
+    update = db.get_or_404(TaskUpdate, update_id)
+    if update.task_id != task_id or not update.task.is_public or not update.photo_path:
+        abort(404)
+    return update

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -17,16 +16,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app import clock
+from app.clock import today
 from app.followup import labels
-from app.followup.rules import local_today
+from app.models import ResponsibleUnit, Topic, UnitStaff
 
 REQUIRED = _l("这一项必须填写。")
-
-
-def today() -> date:
-    """The community's date now (the one clock, in the configured time zone)."""
-    return local_today(clock.now(), current_app.config["LIANXI_TIMEZONE"])
 
 
 def not_before_today(form, field):
@@ -39,6 +33,23 @@ def after_today(form, field):
     """A new deadline after reopening must leave time: tomorrow or later."""
     if field.data and field.data <= today():
         raise ValidationError(_l("新的截止日期要晚于今天。"))
+
+
+def topic_choices(topics: list[Topic]) -> list[tuple[int, str]]:
+    """Topics as check-box choices: receipt number and title."""
+    return [(t.id, f"{t.receipt_no} {t.title}") for t in topics]
+
+
+def unit_choices(units: list[ResponsibleUnit]) -> list[tuple[int, str]]:
+    """Responsible units as choices, in the order given."""
+    return [(u.id, u.name) for u in units]
+
+
+def assignee_choices(staff: list[UnitStaff]) -> list[tuple[int, str]]:
+    """The people who may be put in charge ("unit · name"), after "nobody in particular" (0)."""
+    return [(0, labels.NO_ASSIGNEE)] + [
+        (s.user_id, f"{s.unit.name} · {s.user.name}") for s in staff
+    ]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -71,6 +82,21 @@ class CorrectionForm(FlaskForm):
     reason = TextAreaField(
         _l("更正理由（会公开显示）"), validators=[InputRequired(REQUIRED), Length(max=2000)]
     )
+
+    def for_draft(self) -> None:
+        """A draft is simply edited: no reason is asked for."""
+        self.reason.validators = [Optional()]
+
+    def typed_value(self) -> str | date | None:
+        """The new value in the field's type; a date that does not parse is said next to it."""
+        text = self.value.data.strip()
+        if self.field.data != "decided_on":
+            return text
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.value.errors = [labels.DATE_FORMAT]
+            return None
 
 
 class TaskForm(FlaskForm):

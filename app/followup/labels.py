@@ -1,45 +1,71 @@
-"""Words for statuses, ratings and rules, as residents read them (translated with gettext)."""
+"""Words for statuses, ratings, rules and refusals, as residents read them (gettext, lazily)."""
 
 from flask_babel import lazy_gettext as _l
 
+from app.models.followup import UpdateKind
+from app.models.statuses import RatingValue, ResolutionStatus, TaskStatus, TopicStatus
+
 TASK_STATUS = {
-    "assigned": _l("已派单，待接单"),
-    "accepted": _l("已接单"),
-    "declined": _l("已退回召集人"),
-    "in_progress": _l("办理中"),
-    "completed": _l("已办结，待评单"),
-    "closed": _l("已销号"),
+    TaskStatus.ASSIGNED: _l("已派单，待接单"),
+    TaskStatus.ACCEPTED: _l("已接单"),
+    TaskStatus.DECLINED: _l("已退回召集人"),
+    TaskStatus.IN_PROGRESS: _l("办理中"),
+    TaskStatus.COMPLETED: _l("已办结，待评单"),
+    TaskStatus.CLOSED: _l("已销号"),
 }
 
-RATING = {"satisfied": _l("满意"), "basic": _l("基本满意"), "unsatisfied": _l("不满意")}
+RATING = {
+    RatingValue.SATISFIED: _l("满意"),
+    RatingValue.BASIC: _l("基本满意"),
+    RatingValue.UNSATISFIED: _l("不满意"),
+}
 
 RATING_RULE = {
     "majority_basic": _l("过半数评价为“基本满意”或“满意”即可销号，否则重新办理。"),
     "all_basic": _l("所有评价都为“基本满意”或“满意”才可销号，否则重新办理。"),
 }
 
-RESOLUTION_STATUS = {"draft": _l("草稿（未公示）"), "published": _l("已公示")}
+RESOLUTION_STATUS = {
+    ResolutionStatus.DRAFT: _l("草稿（未公示）"),
+    ResolutionStatus.PUBLISHED: _l("已公示"),
+}
 
 UPDATE_KIND = {
-    "note": _l("进展"),
-    "accepted": _l("接单"),
-    "declined": _l("退回"),
-    "completed": _l("办结"),
-    "assigned": _l("重新派单"),
-    "reopened": _l("重新办理"),
-    "closed": _l("销号"),
+    UpdateKind.NOTE: _l("进展"),
+    UpdateKind.ACCEPTED: _l("接单"),
+    UpdateKind.DECLINED: _l("退回"),
+    UpdateKind.COMPLETED: _l("办结"),
+    UpdateKind.ASSIGNED: _l("重新派单"),
+    UpdateKind.REOPENED: _l("重新办理"),
+    UpdateKind.CLOSED: _l("销号"),
 }
 
 FIELD = {"title": _l("标题"), "text": _l("决议内容"), "decided_on": _l("决议日期")}
 
 TOPIC_STATUS = {
-    "submitted": _l("提交议题"),
-    "needs_info": _l("请提议人补充信息"),
-    "accepted": _l("受理"),
-    "merged": _l("合并到其他议题"),
-    "declined": _l("不予受理"),
-    "on_agenda": _l("列入会议议程"),
-    "decided": _l("形成决议"),
+    TopicStatus.SUBMITTED: _l("提交议题"),
+    TopicStatus.NEEDS_INFO: _l("请提议人补充信息"),
+    TopicStatus.ACCEPTED: _l("受理"),
+    TopicStatus.MERGED: _l("合并到其他议题"),
+    TopicStatus.DECLINED: _l("不予受理"),
+    TopicStatus.ON_AGENDA: _l("列入会议议程"),
+    TopicStatus.DECIDED: _l("形成决议"),
+}
+
+#: The assignee choice meaning "nobody in particular" (the unit as a whole is in charge).
+NO_ASSIGNEE = _l("不指定")
+
+#: Refusals and confirmations, said next to the field or flashed on the next page.
+ASSIGNEE_NOT_IN_UNIT = _l("这位负责人不属于所选的承办单位。")
+DATE_FORMAT = _l("日期请写成 2026-09-15 这样的格式。")
+ALREADY_RATED = _l("您这一轮已经评价过了，每轮只能评一次。")
+THANKS_FOR_RATING = _l("谢谢您的评价！")
+
+#: Why a progress photo was refused, by the reason ``uploads.PhotoError`` gives.
+PHOTO_ERRORS = {
+    "empty": _l("照片是空的，请重新选择。"),
+    "too_large": _l("照片超过 5 MB，请换一张小一些的。"),
+    "not_image": _l("只能上传 JPG、PNG 或 WebP 格式的照片。"),
 }
 
 

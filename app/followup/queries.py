@@ -1,10 +1,122 @@
 """Reads of the follow-up area: plain SQLAlchemy on a session, no Flask."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from app.models import Rating, Resolution, Task, Topic
-from app.models.statuses import ResolutionStatus, TaskStatus
+from app.models import (
+    Motion,
+    Rating,
+    Resolution,
+    ResolutionCorrection,
+    ResponsibleUnit,
+    Task,
+    Topic,
+    UnitStaff,
+)
+from app.models.accounts import hash_token
+from app.models.statuses import ResolutionStatus, TaskStatus, TopicStatus
+
+#: Topics a new resolution may answer: those still open in the body, or already decided.
+ANSWERABLE = (TopicStatus.ACCEPTED, TopicStatus.ON_AGENDA, TopicStatus.DECIDED)
+
+
+def answerable_topics(session: Session, motion: Motion, own: list[Topic]) -> list[Topic]:
+    """Topics a resolution of ``motion`` may answer: the body's open or decided ones, and ``own``.
+
+    Newest first.
+    """
+    open_ids = sa.select(Topic.id).where(
+        Topic.body_id == motion.meeting.body_id, Topic.status.in_(ANSWERABLE)
+    )
+    own_ids = [t.id for t in own]
+    return list(
+        session.scalars(
+            sa.select(Topic)
+            .where(sa.or_(Topic.id.in_(open_ids), Topic.id.in_(own_ids)))
+            .order_by(Topic.id.desc())
+        )
+    )
+
+
+def topics_by_id(session: Session, ids: list[int]) -> list[Topic]:
+    """The topics with these ids (the ones a convener ticked)."""
+    return list(session.scalars(sa.select(Topic).where(Topic.id.in_(ids))))
+
+
+def corrections_of(session: Session, resolution_id: int) -> list[ResolutionCorrection]:
+    """The corrections of a resolution, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(ResolutionCorrection)
+            .where(ResolutionCorrection.resolution_id == resolution_id)
+            .order_by(ResolutionCorrection.id)
+        )
+    )
+
+
+def units_by_name(session: Session) -> list[ResponsibleUnit]:
+    """Every responsible unit, by name."""
+    return list(session.scalars(sa.select(ResponsibleUnit).order_by(ResponsibleUnit.name)))
+
+
+def unit_staff(session: Session) -> list[UnitStaff]:
+    """Every staff member of every unit, with the person and the unit loaded."""
+    return list(
+        session.scalars(
+            sa.select(UnitStaff).options(selectinload(UnitStaff.user), selectinload(UnitStaff.unit))
+        )
+    )
+
+
+def round_ratings(session: Session, task: Task) -> list[Rating]:
+    """The ratings of ``task``'s current round."""
+    return list(
+        session.scalars(
+            sa.select(Rating).where(Rating.task_id == task.id, Rating.round == task.round)
+        )
+    )
+
+
+def tasks_of_body(session: Session, body_id: int) -> list[Task]:
+    """Every task of the body's resolutions, with unit and resolution loaded."""
+    return list(
+        session.scalars(
+            sa.select(Task)
+            .join(Resolution)
+            .where(Resolution.body_id == body_id)
+            .options(selectinload(Task.unit), selectinload(Task.resolution))
+        )
+    )
+
+
+def draft_resolutions(session: Session, body_id: int) -> list[Resolution]:
+    """The body's resolutions not yet published."""
+    return list(
+        session.scalars(
+            sa.select(Resolution).where(
+                Resolution.body_id == body_id, Resolution.status == ResolutionStatus.DRAFT
+            )
+        )
+    )
+
+
+def tasks_of_unit(session: Session, unit_id: int) -> list[Task]:
+    """Every task of a unit, with its resolution loaded."""
+    return list(
+        session.scalars(
+            sa.select(Task).where(Task.unit_id == unit_id).options(selectinload(Task.resolution))
+        )
+    )
+
+
+def unit_by_slug(session: Session, slug: str) -> ResponsibleUnit | None:
+    """The responsible unit with this slug, or None."""
+    return session.scalar(sa.select(ResponsibleUnit).where(ResponsibleUnit.slug == slug))
+
+
+def topic_by_follow_token(session: Session, token: str) -> Topic | None:
+    """The topic whose private follow link carries ``token``, or None."""
+    return session.scalar(sa.select(Topic).where(Topic.follow_token_hash == hash_token(token)))
 
 
 def rating_tasks_of_topic(session: Session, topic: Topic) -> list[tuple[Task, bool]]:

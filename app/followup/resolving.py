@@ -16,8 +16,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.followup.numbering import insert_numbered
 from app.models import Motion, Resolution, ResolutionCorrection, Topic
+from app.models.statuses import MotionStatus, ResolutionStatus, TopicStatus
 from app.topics import rules as topic_rules
 
 #: The fields a correction may change.
@@ -30,13 +32,30 @@ class ResolutionError(ValueError):
 
 def can_resolve(motion: Motion) -> bool:
     """A motion may become a resolution when it is closed, passed and has none yet."""
-    return motion.status == "closed" and bool(motion.passed) and motion.resolution is None
+    return (
+        motion.status == MotionStatus.CLOSED and bool(motion.passed) and motion.resolution is None
+    )
 
 
 def default_topics(motion: Motion) -> list[Topic]:
     """The topics a resolution of ``motion`` answers by default: its agenda item's topic."""
     item = motion.agenda_item
     return [item.topic] if item is not None and item.topic is not None else []
+
+
+def proposal(motion: Motion, tz: str) -> dict:
+    """What a resolution of ``motion`` says until the convener changes it.
+
+    The motion's text, its agenda item's title, the community's date the vote closed on, and
+    the topics it answers by default.
+    """
+    item = motion.agenda_item
+    return {
+        "title": item.title if item is not None else "",
+        "text": motion.text,
+        "decided_on": clock.local_date(motion.closed_at or clock.now(), tz),
+        "topics": [t.id for t in default_topics(motion)],
+    }
 
 
 def create_from_motion(
@@ -64,16 +83,16 @@ def create_from_motion(
     resolution.topics.extend(topics)
     insert_numbered(session, resolution, body, decided_on.year)
     for topic in topics:
-        if topic_rules.can_move(topic, "decided"):
-            topic_rules.move(topic, "decided", actor=actor, note=resolution.number_text)
+        if topic_rules.can_move(topic, TopicStatus.DECIDED):
+            topic_rules.move(topic, TopicStatus.DECIDED, actor=actor, note=resolution.number_text)
     return resolution
 
 
 def publish(resolution: Resolution, *, now: datetime) -> None:
     """Put a draft on the public board (公示) with the time it was published."""
-    if resolution.status != "draft":
+    if not resolution.is_draft:
         raise ResolutionError("only a draft can be published")
-    resolution.status = "published"
+    resolution.status = ResolutionStatus.PUBLISHED
     resolution.published_at = now
 
 
@@ -82,19 +101,27 @@ def _text_of(value) -> str:
 
 
 def correct(
-    resolution: Resolution, field: str, value, reason: str, *, actor_id=None, now: datetime
+    session: Session,
+    resolution: Resolution,
+    field: str,
+    value,
+    reason: str,
+    *,
+    actor_id=None,
+    now: datetime,
 ) -> ResolutionCorrection | None:
     """Change ``field`` of a resolution; after publishing, record it as a correction.
 
     A draft is simply edited (returns None). A published resolution needs a reason, and the
-    change is kept with its before and after values. An unchanged value records nothing.
+    change is kept (added to ``session``) with its before and after values. An unchanged value
+    records nothing.
     """
     if field not in CORRECTABLE:
         raise ResolutionError(f"{field!r} cannot be corrected")
     before = getattr(resolution, field)
     if before == value:
         return None
-    if resolution.status == "draft":
+    if resolution.is_draft:
         setattr(resolution, field, value)
         return None
     if not reason.strip():
@@ -109,4 +136,5 @@ def correct(
         created_at=now,
     )
     setattr(resolution, field, value)
+    session.add(correction)
     return correction

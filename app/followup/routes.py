@@ -1,6 +1,5 @@
 """Follow-up pages (督办): resolutions from passed motions, tasks, progress, ratings, units."""
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -8,19 +7,16 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
-from htmx_flask import request
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
-from wtforms.validators import Optional
 
 from app import audit, clock, policy
+from app.clock import today
 from app.extensions import db
-from app.followup import access, labels, resolving, rules, uploads
+from app.followup import access, labels, queries, resolving, rules, uploads
 from app.followup.forms import (
     CloseForm,
     CompleteForm,
@@ -32,31 +28,19 @@ from app.followup.forms import (
     ReopenForm,
     ResolutionForm,
     TaskForm,
-    today,
+    assignee_choices,
+    topic_choices,
+    unit_choices,
 )
-from app.models import Rating, Resolution, ResponsibleUnit, Task, Topic, UnitStaff
-from app.models.accounts import hash_token
+from app.models import Resolution, Task
+from app.models.followup import TaskRole
+from app.web import htmx
 from app.web.forms import EmptyForm
 
 bp = Blueprint("followup", __name__)
 
 
 # --- resolutions ------------------------------------------------------------------------------
-
-
-def _topic_choices(motion) -> list[tuple[int, str]]:
-    """Topics a resolution may answer: the body's open or decided ones, and the motion's own."""
-    open_ids = sa.select(Topic.id).where(
-        Topic.body_id == motion.meeting.body_id,
-        Topic.status.in_(("accepted", "on_agenda", "decided")),
-    )
-    own = [t.id for t in resolving.default_topics(motion)]
-    topics = db.session.scalars(
-        sa.select(Topic)
-        .where(sa.or_(Topic.id.in_(open_ids), Topic.id.in_(own)))
-        .order_by(Topic.id.desc())
-    ).all()
-    return [(t.id, f"{t.receipt_no} {t.title}") for t in topics]
 
 
 @bp.route("/motions/<int:motion_id>/resolution", methods=["GET", "POST"])
@@ -68,24 +52,18 @@ def new_resolution(motion_id: int):
         return redirect(url_for("followup.resolution", resolution_id=motion.resolution.id))
     if not resolving.can_resolve(motion):
         abort(404)
-    form = ResolutionForm()
-    form.topics.choices = _topic_choices(motion)
-    if request.method == "GET":
-        form.text.data = motion.text
-        form.title.data = motion.agenda_item.title if motion.agenda_item else ""
-        form.decided_on.data = rules.local_today(motion.closed_at or clock.now())
-        form.topics.data = [t.id for t in resolving.default_topics(motion)]
+    tz = current_app.config["LIANXI_TIMEZONE"]
+    form = ResolutionForm(data=resolving.proposal(motion, tz) if request.method == "GET" else None)
+    own = resolving.default_topics(motion)
+    form.topics.choices = topic_choices(queries.answerable_topics(db.session, motion, own))
     if form.validate_on_submit():
-        topics = db.session.scalars(
-            sa.select(Topic).where(Topic.id.in_(form.topics.data or []))
-        ).all()
         resolution = resolving.create_from_motion(
             db.session,
             motion,
             title=form.title.data,
             text=form.text.data,
             decided_on=form.decided_on.data,
-            topics=list(topics),
+            topics=queries.topics_by_id(db.session, form.topics.data or []),
             actor=current_user,
         )
         audit.record(
@@ -100,26 +78,15 @@ def new_resolution(motion_id: int):
 
 
 def _resolution_page(resolution: Resolution, correction_form=None, status: int = 200):
-    corrections = resolution_corrections(resolution.id)
+    """The convener's resolution page, with the correction form that came back, if any."""
     page = render_template(
         "followup/resolution.html",
         resolution=resolution,
-        corrections=corrections,
+        corrections=queries.corrections_of(db.session, resolution.id),
         correction_form=correction_form or CorrectionForm(formdata=None),
         form=EmptyForm(),
     )
     return page, status
-
-
-def resolution_corrections(resolution_id: int):
-    """The corrections of a resolution, oldest first."""
-    from app.models import ResolutionCorrection
-
-    return db.session.scalars(
-        sa.select(ResolutionCorrection)
-        .where(ResolutionCorrection.resolution_id == resolution_id)
-        .order_by(ResolutionCorrection.id)
-    ).all()
 
 
 @bp.get("/resolutions/<int:resolution_id>/manage")
@@ -134,7 +101,7 @@ def resolution(resolution_id: int):
 def publish_resolution(resolution_id: int):
     """Publish (公示) a draft resolution on the public board."""
     resolution = access.convened_resolution_or_403(resolution_id)
-    if EmptyForm().validate_on_submit() and resolution.status == "draft":
+    if EmptyForm().validate_on_submit() and resolution.is_draft:
         resolving.publish(resolution, now=clock.now())
         audit.record("resolution.published", resolution, actor=current_user)
         db.session.commit()
@@ -147,11 +114,12 @@ def correct_resolution(resolution_id: int):
     """Edit a draft, or correct a published resolution with a public reason (never silent)."""
     resolution = access.convened_resolution_or_403(resolution_id)
     form = CorrectionForm()
-    if resolution.status == "draft":
-        form.reason.validators = [Optional()]
-    if form.validate_on_submit() and (value := _correction_value(form)) is not None:
+    if resolution.is_draft:
+        form.for_draft()
+    if form.validate_on_submit() and (value := form.typed_value()) is not None:
         field, before = form.field.data, str(getattr(resolution, form.field.data))
-        correction = resolving.correct(
+        resolving.correct(
+            db.session,
             resolution,
             field,
             value,
@@ -159,8 +127,6 @@ def correct_resolution(resolution_id: int):
             actor_id=current_user.id,
             now=clock.now(),
         )
-        if correction is not None:
-            db.session.add(correction)
         audit.record(
             "resolution.corrected",
             resolution,
@@ -173,32 +139,12 @@ def correct_resolution(resolution_id: int):
     return _resolution_page(resolution, correction_form=form, status=400)
 
 
-def _correction_value(form: CorrectionForm):
-    """The typed value in the field's type; a date that does not parse is said next to it."""
-    if form.field.data != "decided_on":
-        return form.value.data.strip()
-    from datetime import date
-
-    try:
-        return date.fromisoformat(form.value.data.strip())
-    except ValueError:
-        form.value.errors = [_("日期请写成 2026-09-15 这样的格式。")]
-        return None
-
-
 # --- tasks: assigning and the task page -------------------------------------------------------
 
 
 def _unit_choices() -> list[tuple[int, str]]:
-    units = db.session.scalars(sa.select(ResponsibleUnit).order_by(ResponsibleUnit.name)).all()
-    return [(u.id, u.name) for u in units]
-
-
-def _assignee_choices() -> list[tuple[int, str]]:
-    staff = db.session.scalars(
-        sa.select(UnitStaff).options(selectinload(UnitStaff.user), selectinload(UnitStaff.unit))
-    ).all()
-    return [(0, _("不指定"))] + [(s.user_id, f"{s.unit.name} · {s.user.name}") for s in staff]
+    """Every responsible unit as a choice, by name."""
+    return unit_choices(queries.units_by_name(db.session))
 
 
 @bp.route("/resolutions/<int:resolution_id>/tasks/new", methods=["GET", "POST"])
@@ -207,35 +153,33 @@ def new_task(resolution_id: int):
     """Break a resolution into a task assigned to a responsible unit (派单)."""
     resolution = access.convened_resolution_or_403(resolution_id)
     form = TaskForm()
-    form.unit.choices, form.assignee.choices = _unit_choices(), _assignee_choices()
+    form.unit.choices = _unit_choices()
+    form.assignee.choices = assignee_choices(queries.unit_staff(db.session))
     if form.validate_on_submit():
-        if form.assignee.data and not db.session.get(
-            UnitStaff, (form.unit.data, form.assignee.data)
-        ):
-            form.assignee.errors = [_("这位负责人不属于所选的承办单位。")]
-        else:
-            task = Task(
-                resolution=resolution,
+        try:
+            task = rules.assign(
+                db.session,
+                resolution,
                 unit_id=form.unit.data,
-                assignee_id=form.assignee.data or None,
-                title=form.title.data.strip(),
-                description=form.description.data or "",
-                done_definition=form.done_definition.data.strip(),
+                assignee_id=form.assignee.data,
+                title=form.title.data,
+                description=form.description.data,
+                done_definition=form.done_definition.data,
                 deadline=form.deadline.data,
-                assigned_at=clock.now(),
+                now=clock.now(),
             )
-            db.session.add(task)
+        except rules.AssigneeError:
+            form.assignee.errors = [labels.ASSIGNEE_NOT_IN_UNIT]
+        else:
             audit.record("task.assigned", task, actor=current_user, after={"unit_id": task.unit_id})
             db.session.commit()
             return redirect(url_for("followup.resolution", resolution_id=resolution.id))
     return render_template("followup/new_task.html", resolution=resolution, form=form)
 
 
-def _task_page(task: Task, roles: set[str], status: int = 200, **forms):
+def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
     """The task page, with blank forms except the one that came back with errors."""
-    round_ratings = db.session.scalars(
-        sa.select(Rating).where(Rating.task_id == task.id, Rating.round == task.round)
-    ).all()
+    round_ratings = queries.round_ratings(db.session, task)
     values = [r.value for r in round_ratings]
     reassign = forms.get("reassign_form") or ReassignForm(formdata=None, unit=task.unit_id)
     reassign.unit.choices = _unit_choices()
@@ -250,17 +194,17 @@ def _task_page(task: Task, roles: set[str], status: int = 200, **forms):
         **forms,
         "reassign_form": reassign,
     }
-    my_rating = next((r for r in round_ratings if r.user_id == current_user.id), None)
+    unit, convener = TaskRole.UNIT in roles, TaskRole.CONVENER in roles
     return render_template(
         "followup/task.html",
         task=task,
         roles=roles,
-        unit_actions=rules.allowed_actions(task, rules.UNIT) if "unit" in roles else [],
-        convener_actions=rules.allowed_actions(task, rules.CONVENER) if "convener" in roles else [],
+        unit_actions=rules.allowed_actions(task, rules.UNIT) if unit else [],
+        convener_actions=rules.allowed_actions(task, rules.CONVENER) if convener else [],
         counts=rules.rating_counts(values),
         ratings=round_ratings,
         suggestion=rules.rating_outcome(values, task.resolution.body.rating_rule),
-        my_rating=my_rating,
+        my_rating=next((r for r in round_ratings if r.user_id == current_user.id), None),
         **context,
     ), status
 
@@ -283,19 +227,19 @@ def _after_action(task: Task):
 @policy.login_required
 def accept_task(task_id: int):
     """The unit accepts the task (接单); from the unit's list htmx swaps in the updated row."""
-    task, roles = access.task_or_403(task_id, "unit")
+    task, roles = access.task_or_403(task_id, TaskRole.UNIT)
     if EmptyForm().validate_on_submit() and "accept" in rules.allowed_actions(task, rules.UNIT):
         rules.accept(task, actor_id=current_user.id, now=clock.now())
         audit.record("task.accepted", task, actor=current_user)
         db.session.commit()
-    if request.htmx and not request.htmx.boosted:
-        return render_template("followup/partials/unit_task_row.html", task=task, form=EmptyForm())
+    if htmx.wants_fragment():
+        return htmx.render("followup/partials/unit_task_row.html", task=task, form=EmptyForm())
     return _after_action(task)
 
 
 def _unit_step(task_id: int, form_cls, form_name: str, action: str, step):
     """Validate the unit's form, make the move, record it, commit once — or show the errors."""
-    task, roles = access.task_or_403(task_id, "unit")
+    task, roles = access.task_or_403(task_id, TaskRole.UNIT)
     form = form_cls()
     if action not in rules.allowed_actions(task, rules.UNIT):
         return _after_action(task)
@@ -332,18 +276,11 @@ def report_progress(task_id: int):
                     form.photo.data.stream, current_app.config["UPLOAD_FOLDER"]
                 )
             except uploads.PhotoError as error:
-                form.photo.errors = [PHOTO_ERRORS[str(error)]()]
+                form.photo.errors = [labels.PHOTO_ERRORS[str(error)]]
                 return False
         rules.progress(task, form.note.data, actor_id=current_user.id, now=clock.now(), photo=photo)
 
     return _unit_step(task_id, ProgressForm, "progress_form", "progress", step)
-
-
-PHOTO_ERRORS = {
-    "empty": lambda: _("照片是空的，请重新选择。"),
-    "too_large": lambda: _("照片超过 5 MB，请换一张小一些的。"),
-    "not_image": lambda: _("只能上传 JPG、PNG 或 WebP 格式的照片。"),
-}
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -361,7 +298,7 @@ def complete_task(task_id: int):
 
 def _convener_step(task_id: int, form_cls, form_name: str, action: str, step):
     """Validate the convener's form, make the move, record it, commit once — or show errors."""
-    task, roles = access.task_or_403(task_id, "convener")
+    task, roles = access.task_or_403(task_id, TaskRole.CONVENER)
     form = form_cls()
     if form_name == "reassign_form":
         form.unit.choices = _unit_choices()
@@ -442,42 +379,33 @@ def reopen_task(task_id: int):
 # --- ratings (评单) ---------------------------------------------------------------------------
 
 
-def _add_rating(task: Task, form: RatingForm, **rater) -> bool:
-    """Store one rating for this round; a second one by the same rater is ignored (False)."""
-    rating = Rating(
-        task_id=task.id,
-        round=task.round,
-        value=form.value.data,
-        comment=(form.comment.data or "").strip(),
-        created_at=clock.now(),
-        **rater,
+def _rate(task: Task, form: RatingForm, **rater) -> None:
+    """Store the rating and say so; a second one by the same rater this round is refused."""
+    rating = rules.rate(
+        db.session, task, form.value.data, form.comment.data or "", now=clock.now(), **rater
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(rating)
-    except IntegrityError:
-        flash(_("您这一轮已经评价过了，每轮只能评一次。"), "bad")
-        return False
-    flash(_("谢谢您的评价！"), "ok")
+    if rating is None:
+        flash(str(labels.ALREADY_RATED), "bad")
+        return
+    flash(str(labels.THANKS_FOR_RATING), "ok")
     audit.record(
         "task.rated",
         rating,
         actor=current_user,
         after={"task_id": task.id, "round": task.round, "value": rating.value},
     )
-    return True
 
 
 @bp.post("/tasks/<int:task_id>/rating")
 @policy.login_required
 def rate_task(task_id: int):
     """A member of the body rates a completed task, once per round."""
-    task, roles = access.task_or_403(task_id, "member")
+    task, roles = access.task_or_403(task_id, TaskRole.MEMBER)
     form = RatingForm()
-    if task.status != "completed":
+    if not task.can_be_rated_by(roles):
         return _after_action(task)
     if form.validate_on_submit():
-        _add_rating(task, form, user_id=current_user.id)
+        _rate(task, form, user_id=current_user.id)
         db.session.commit()
         return _after_action(task)
     return _task_page(task, roles, 400, rating_form=form)
@@ -486,17 +414,14 @@ def rate_task(task_id: int):
 @bp.route("/t/<token>/tasks/<int:task_id>/rating", methods=["POST"])
 def rate_by_link(token: str, task_id: int):
     """The topic's submitter rates a task through their private follow link, once per round."""
-    topic = db.first_or_404(sa.select(Topic).where(Topic.follow_token_hash == hash_token(token)))
-    task = db.get_or_404(Task, task_id)
-    if task.resolution.status != "published" or topic not in task.resolution.topics:
-        abort(404)
+    topic, task = access.task_rated_by_link_or_404(token, task_id)
     form = RatingForm()
-    if task.status == "completed" and form.validate_on_submit():
-        _add_rating(task, form, topic_id=topic.id)
+    if not task.awaits_rating:
+        return redirect(url_for("topics.follow", token=token))
+    if form.validate_on_submit():
+        _rate(task, form, topic_id=topic.id)
         db.session.commit()
-        return redirect(f"/t/{token}")
-    if task.status != "completed":
-        return redirect(f"/t/{token}")
+        return redirect(url_for("topics.follow", token=token))
     return render_template(
         "followup/rate_by_link.html", topic=topic, task=task, form=form, token=token
     ), 400
@@ -508,12 +433,7 @@ def rate_by_link(token: str, task_id: int):
 @bp.get("/tasks/<int:task_id>/photos/<int:update_id>")
 def photo(task_id: int, update_id: int):
     """A progress photo, served with its checked type; only for tasks shown publicly."""
-    from app.models import TaskUpdate
-
-    update = db.get_or_404(TaskUpdate, update_id)
-    task = update.task
-    if task.id != task_id or task.resolution.status != "published" or not update.photo_path:
-        abort(404)
+    update = access.public_photo_or_404(task_id, update_id)
     path = uploads.photo_file(current_app.config["UPLOAD_FOLDER"], update.photo_path)
     if path is None:
         abort(404)
@@ -530,26 +450,16 @@ def photo(task_id: int, update_id: int):
 def dashboard(slug: str):
     """The convener's follow-up dashboard: counts by status, overdue tasks listed first."""
     body = policy.convened_body_or_403(slug)
-    tasks = db.session.scalars(
-        sa.select(Task)
-        .join(Resolution)
-        .where(Resolution.body_id == body.id)
-        .options(selectinload(Task.unit), selectinload(Task.resolution))
-    ).all()
+    tasks = queries.tasks_of_body(db.session, body.id)
     day = today()
-    ordered = rules.overdue_first(list(tasks), day)
-    counts = {status: sum(1 for t in tasks if t.status == status) for status in labels.TASK_STATUS}
-    overdue = [t for t in ordered if rules.overdue_days(t, day)]
-    drafts = db.session.scalars(
-        sa.select(Resolution).where(Resolution.body_id == body.id, Resolution.status == "draft")
-    ).all()
+    ordered = rules.overdue_first(tasks, day)
     return render_template(
         "followup/dashboard.html",
         body=body,
         tasks=ordered,
-        counts=counts,
-        overdue=overdue,
-        drafts=drafts,
+        counts=rules.status_counts(tasks),
+        overdue=[t for t in ordered if rules.overdue_days(t, day)],
+        drafts=queries.draft_resolutions(db.session, body.id),
     )
 
 
@@ -558,11 +468,8 @@ def dashboard(slug: str):
 def unit_tasks(slug: str):
     """A unit's own task list for its staff: due this week, then everything, overdue first."""
     unit = access.staffed_unit_or_403(slug)
-    tasks = db.session.scalars(
-        sa.select(Task).where(Task.unit_id == unit.id).options(selectinload(Task.resolution))
-    ).all()
     day = today()
-    ordered = rules.overdue_first(list(tasks), day)
+    ordered = rules.overdue_first(queries.tasks_of_unit(db.session, unit.id), day)
     this_week = [t for t in ordered if rules.due_this_week(t, day)]
     return render_template(
         "followup/unit_tasks.html", unit=unit, tasks=ordered, this_week=this_week, form=EmptyForm()

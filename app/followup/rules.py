@@ -14,7 +14,8 @@ The task state machine, with who may make each move::
     close     completed                    closed        convener (销号)
     reopen    completed                    in_progress   convener, with a new deadline; round + 1
 
-Assigning (派单) creates the task; only conveners do it.
+Assigning (派单) creates the task; only conveners do it. Rating (评单) is open while a task is
+completed: once per rater and round.
 """
 
 from __future__ import annotations
@@ -23,38 +24,103 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from zoneinfo import ZoneInfo
 
-from app.models.followup import RATINGS, Task, TaskUpdate
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-UNIT, CONVENER = "unit", "convener"
+from app.clock import local_date
+from app.models import Rating, Resolution, UnitStaff
+from app.models.followup import FINISHED as FINISHED  # re-exported: app/accounts reads it here
+from app.models.followup import Task, TaskRole, TaskUpdate, UpdateKind
+from app.models.statuses import RatingValue, TaskStatus
+
+UNIT, CONVENER = TaskRole.UNIT, TaskRole.CONVENER
+
+ASSIGNED, ACCEPTED, DECLINED = TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.DECLINED
+IN_PROGRESS, COMPLETED, CLOSED = TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED, TaskStatus.CLOSED
 
 #: action → (statuses it may start from, status it leads to, role allowed to do it).
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "accept": (("assigned",), "accepted", UNIT),
-    "decline": (("assigned",), "declined", UNIT),
-    "progress": (("accepted", "in_progress"), "in_progress", UNIT),
-    "complete": (("accepted", "in_progress"), "completed", UNIT),
-    "reassign": (("declined",), "assigned", CONVENER),
-    "close": (("completed",), "closed", CONVENER),
-    "reopen": (("completed",), "in_progress", CONVENER),
+TRANSITIONS: dict[str, tuple[tuple[TaskStatus, ...], TaskStatus, TaskRole]] = {
+    "accept": ((ASSIGNED,), ACCEPTED, UNIT),
+    "decline": ((ASSIGNED,), DECLINED, UNIT),
+    "progress": ((ACCEPTED, IN_PROGRESS), IN_PROGRESS, UNIT),
+    "complete": ((ACCEPTED, IN_PROGRESS), COMPLETED, UNIT),
+    "reassign": ((DECLINED,), ASSIGNED, CONVENER),
+    "close": ((COMPLETED,), CLOSED, CONVENER),
+    "reopen": ((COMPLETED,), IN_PROGRESS, CONVENER),
 }
 
-#: Statuses in which a task is no longer running against its deadline.
-FINISHED = ("completed", "closed")
+#: action → the kind of step it leaves on the task's timeline.
+UPDATE_KINDS = {
+    "accept": UpdateKind.ACCEPTED,
+    "decline": UpdateKind.DECLINED,
+    "progress": UpdateKind.NOTE,
+    "complete": UpdateKind.COMPLETED,
+    "reassign": UpdateKind.ASSIGNED,
+    "close": UpdateKind.CLOSED,
+    "reopen": UpdateKind.REOPENED,
+}
 
 #: Satisfied (满意) and basically satisfied (基本满意) both count as "at least 基本满意".
-GOOD_ENOUGH = ("satisfied", "basic")
+GOOD_ENOUGH = (RatingValue.SATISFIED, RatingValue.BASIC)
 
 #: The rating rules a body may choose (Body.rating_rule).
-RATING_RULES = ("majority_basic", "all_basic")
+MAJORITY_BASIC, ALL_BASIC = "majority_basic", "all_basic"
+RATING_RULES = (MAJORITY_BASIC, ALL_BASIC)
 
 #: A unit responds in time when it accepts within this many days of the assignment.
 RESPONSE_DAYS = 3
 
+#: The community's time zone unless the caller says otherwise (the app's default).
+DEFAULT_TZ = "Asia/Shanghai"
+
 
 class TaskError(ValueError):
     """A move the state machine does not allow; the message says why."""
+
+
+class AssigneeError(TaskError):
+    """The chosen person in charge does not work for the chosen unit."""
+
+
+def assign(
+    session: Session,
+    resolution: Resolution,
+    *,
+    unit_id: int,
+    title: str,
+    done_definition: str,
+    deadline: date,
+    now: datetime,
+    assignee_id: int | None = None,
+    description: str = "",
+) -> Task:
+    """Break ``resolution`` into a new task for a unit (派单), with an optional person in charge.
+
+    The person in charge, when named, must be on the unit's staff (else ``AssigneeError``). The
+    task starts ``assigned``, its clock (for the response rate) at ``now``.
+    """
+    if assignee_id and session.get(UnitStaff, (unit_id, assignee_id)) is None:
+        raise AssigneeError("the person in charge does not work for this unit")
+    task = Task(
+        resolution=resolution,
+        unit_id=unit_id,
+        assignee_id=assignee_id or None,
+        title=title.strip(),
+        description=description or "",
+        done_definition=done_definition.strip(),
+        deadline=deadline,
+        status=ASSIGNED,
+        assigned_at=now,
+    )
+    session.add(task)
+    return task
+
+
+def status_counts(tasks: list[Task]) -> dict[TaskStatus, int]:
+    """How many of ``tasks`` are in each status, every status listed (0 when none)."""
+    counts = Counter(t.status for t in tasks)
+    return {status: counts[status] for status in TaskStatus}
 
 
 def allowed_actions(task: Task, role: str) -> list[str]:
@@ -74,17 +140,8 @@ def _move(task: Task, action: str, role: str, *, actor_id, now: datetime, note: 
         raise TaskError(f"a {task.status!r} task cannot be {action!r}ed")
     task.status = to_status
     task.updated_at = now
-    kinds = {
-        "accept": "accepted",
-        "decline": "declined",
-        "progress": "note",
-        "complete": "completed",
-        "reassign": "assigned",
-        "close": "closed",
-        "reopen": "reopened",
-    }
     task.updates.append(
-        TaskUpdate(kind=kinds[action], note=note or "", author_id=actor_id, created_at=now)
+        TaskUpdate(kind=UPDATE_KINDS[action], note=note or "", author_id=actor_id, created_at=now)
     )
 
 
@@ -164,6 +221,42 @@ def reopen(
 # --- ratings (评单) ---------------------------------------------------------------------------
 
 
+def rate(
+    session: Session,
+    task: Task,
+    value: str,
+    comment: str = "",
+    *,
+    now: datetime,
+    user_id: int | None = None,
+    topic_id: int | None = None,
+) -> Rating | None:
+    """Store one rating of ``task``'s current round by a member or a topic's submitter.
+
+    A rater rates once per round: a second rating by the same rater is not stored (None). The
+    database's UNIQUE constraints decide, so two tabs submitting at once still count once.
+    """
+    if not task.awaits_rating:
+        raise TaskError(f"a {task.status!r} task is not being rated")
+    if value not in tuple(RatingValue):
+        raise ValueError(f"unknown rating value {value!r}")
+    rating = Rating(
+        task_id=task.id,
+        round=task.round,
+        value=value,
+        comment=comment.strip(),
+        created_at=now,
+        user_id=user_id,
+        topic_id=topic_id,
+    )
+    try:
+        with session.begin_nested():
+            session.add(rating)
+    except IntegrityError:
+        return None
+    return rating
+
+
 def rating_outcome(values: list[str], rule: str) -> str | None:
     """What the ratings of one round suggest: ``"close"``, ``"reopen"`` or None (no ratings).
 
@@ -173,28 +266,33 @@ def rating_outcome(values: list[str], rule: str) -> str | None:
     """
     if rule not in RATING_RULES:
         raise ValueError(f"unknown rating rule {rule!r}")
-    unknown = set(values) - set(RATINGS)
+    unknown = set(values) - set(RatingValue)
     if unknown:
         raise ValueError(f"unknown rating values {sorted(unknown)}")
     if not values:
         return None
     good = sum(1 for v in values if v in GOOD_ENOUGH)
-    passed = good * 2 > len(values) if rule == "majority_basic" else good == len(values)
+    passed = good * 2 > len(values) if rule == MAJORITY_BASIC else good == len(values)
     return "close" if passed else "reopen"
 
 
 def rating_counts(values: list[str]) -> dict[str, int]:
     """How many ratings of each value, in the order 满意, 基本满意, 不满意."""
     counts = Counter(values)
-    return {value: counts[value] for value in RATINGS}
+    return {value: counts[value] for value in RatingValue}
+
+
+def round_rating_counts(tasks: list[Task], ratings: list[Rating]) -> dict[int, dict[str, int]]:
+    """For each task (by id), how many ratings of each value its current round has."""
+    return {
+        task.id: rating_counts(
+            [r.value for r in ratings if r.task_id == task.id and r.round == task.round]
+        )
+        for task in tasks
+    }
 
 
 # --- overdue (逾期) ---------------------------------------------------------------------------
-
-
-def local_today(now: datetime, tz: str = "Asia/Shanghai") -> date:
-    """The community's date at ``now`` (a naive UTC datetime, as the clock gives it)."""
-    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(tz)).date()
 
 
 def overdue_days(task: Task, today: date) -> int:
@@ -203,7 +301,7 @@ def overdue_days(task: Task, today: date) -> int:
     A task is overdue when its deadline lies before today and it is neither completed nor
     closed: a task due today is not overdue yet; the day after, it is 1 day overdue.
     """
-    if task.status in FINISHED or task.deadline >= today:
+    if task.is_finished or task.deadline >= today:
         return 0
     return (today - task.deadline).days
 
@@ -215,14 +313,14 @@ def overdue_first(tasks: list[Task], today: date) -> list[Task]:
     """
     return sorted(
         tasks,
-        key=lambda t: (-overdue_days(t, today), t.status in FINISHED, t.deadline, t.id or 0),
+        key=lambda t: (-overdue_days(t, today), t.is_finished, t.deadline, t.id or 0),
     )
 
 
 def due_this_week(task: Task, today: date) -> bool:
     """Whether an unfinished task falls due between today and this Sunday (inclusive)."""
     sunday = today + timedelta(days=6 - today.weekday())
-    return task.status not in FINISHED and today <= task.deadline <= sunday
+    return not task.is_finished and today <= task.deadline <= sunday
 
 
 # --- a unit's record (履责信用) -----------------------------------------------------------------
@@ -257,8 +355,13 @@ class UnitRecord:
         return Fraction(self.good_ratings, self.ratings) if self.ratings else None
 
 
+def assigned_within(tasks: list[Task], start: date, end: date, tz: str = DEFAULT_TZ) -> list[Task]:
+    """The tasks assigned between ``start`` and ``end`` (inclusive), by the community's date."""
+    return [t for t in tasks if start <= local_date(t.assigned_at, tz) <= end]
+
+
 def unit_record(
-    tasks: list[Task], ratings: list[str], start: date, end: date, tz: str = "Asia/Shanghai"
+    tasks: list[Task], ratings: list[str], start: date, end: date, tz: str = DEFAULT_TZ
 ) -> UnitRecord:
     """Compute a unit's record from its tasks assigned between ``start`` and ``end`` (inclusive).
 
@@ -268,14 +371,14 @@ def unit_record(
     - satisfaction: of ``ratings`` (every rating of those tasks, all rounds), the share of
       满意 and 基本满意.
     """
-    mine = [t for t in tasks if start <= local_today(t.assigned_at, tz) <= end]
+    mine = assigned_within(tasks, start, end, tz)
     in_time = [
         t
         for t in mine
         if t.accepted_at and t.accepted_at - t.assigned_at <= timedelta(days=RESPONSE_DAYS)
     ]
     done = [t for t in mine if t.completed_at is not None]
-    on_time = [t for t in done if local_today(t.completed_at, tz) <= t.deadline]
+    on_time = [t for t in done if local_date(t.completed_at, tz) <= t.deadline]
     return UnitRecord(
         start=start,
         end=end,

@@ -1,6 +1,13 @@
 """Forms for meetings: the meeting itself, agenda items, notes, substitutes and proxies."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -12,11 +19,19 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-KINDS = [
-    ("information", _l("信息通报")),
-    ("discussion", _l("讨论")),
-    ("decision", _l("表决")),
-]
+from app.meetings.labels import KIND_LABELS
+from app.models import ItemKind, Meeting, Seat, Topic, User
+
+#: A meeting's length when none is given.
+DEFAULT_DURATION = timedelta(hours=2)
+
+
+def seat_choices(seats: Iterable[Seat]) -> list[tuple[str, str]]:
+    """The seats as select choices, each with its constituency, number and holder."""
+    return [("", _l("请选择"))] + [
+        (str(s.id), f"{s.constituency.name} {s.number} {s.holder.name if s.holder else ''}")
+        for s in seats
+    ]
 
 
 class MeetingForm(FlaskForm):
@@ -52,6 +67,32 @@ class MeetingForm(FlaskForm):
         ],
     )
 
+    @classmethod
+    def filled_from(cls, meeting: Meeting) -> MeetingForm:
+        """The form showing ``meeting``'s details in local time; a submission is read as sent."""
+        if request.method == "POST":
+            return cls()
+        length = (meeting.ends_at - meeting.starts_at) if meeting.ends_at else DEFAULT_DURATION
+        return cls(
+            title=meeting.title,
+            starts_at=to_user_timezone(meeting.starts_at).replace(tzinfo=None),
+            duration=int(length.total_seconds() // 60),
+            place=meeting.place,
+            notice_days=meeting.notice_days,
+        )
+
+    def details(self) -> dict:
+        """The meeting's details as entered: the local start in UTC, the end from the length."""
+        starts = to_utc(self.starts_at.data)
+        length = timedelta(minutes=self.duration.data) if self.duration.data else DEFAULT_DURATION
+        return {
+            "title": self.title.data.strip(),
+            "starts_at": starts,
+            "ends_at": starts + length,
+            "place": (self.place.data or "").strip(),
+            "notice_days": self.notice_days.data,
+        }
+
 
 class ItemForm(FlaskForm):
     """An agenda item: from an accepted topic or free text, its kind, presenter and time."""
@@ -60,7 +101,7 @@ class ItemForm(FlaskForm):
     title = StringField(
         _l("议程名称"), validators=[Length(max=120, message=_l("最多 %(max)d 个字"))]
     )
-    kind = SelectField(_l("类型"), choices=KINDS, default="discussion")
+    kind = SelectField(_l("类型"), choices=list(KIND_LABELS.items()), default=ItemKind.DISCUSSION)
     presenter = StringField(
         _l("汇报人"), validators=[Length(max=64, message=_l("最多 %(max)d 个字"))]
     )
@@ -76,11 +117,28 @@ class ItemForm(FlaskForm):
         _l("说明"), validators=[Length(max=4000, message=_l("最多 %(max)d 个字"))]
     )
 
-    def __init__(self, topics=(), *args, **kwargs):
+    def __init__(self, topics: Iterable[Topic] = (), *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.topics = list(topics)
         self.topic_id.choices = [("", _l("不选，自己填写名称"))] + [
-            (str(t.id), f"{t.receipt_no} {t.title}") for t in topics
+            (str(t.id), f"{t.receipt_no} {t.title}") for t in self.topics
         ]
+
+    def chosen_topic(self) -> Topic | None:
+        """The accepted topic the item is taken from, if one was chosen."""
+        return next((t for t in self.topics if str(t.id) == self.topic_id.data), None)
+
+    def item_fields(self, topic: Topic | None = None) -> dict:
+        """The item as entered; an item from ``topic`` takes its title and description if blank."""
+        title = (self.title.data or "").strip()
+        description = self.description.data or ""
+        return {
+            "title": title or (topic.title if topic else ""),
+            "description": description or (topic.description if topic else ""),
+            "kind": self.kind.data,
+            "presenter": self.presenter.data,
+            "minutes_allotted": self.minutes_allotted.data,
+        }
 
     def validate(self, extra_validators=None) -> bool:
         """A free-text item needs a title; an item taken from a topic may use the topic's."""
@@ -108,6 +166,11 @@ class SubstituteForm(FlaskForm):
         _l("替补人员"), coerce=str, validators=[InputRequired(_l("请选择替补人员"))]
     )
 
+    def __init__(self, seats: Iterable[Seat] = (), people: Iterable[User] = (), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seat_id.choices = seat_choices(seats)
+        self.user_id.choices = [("", _l("请选择"))] + [(str(u.id), u.name) for u in people]
+
 
 class ProxyForm(FlaskForm):
     """A seat hands its vote to a present member for this meeting (委托)."""
@@ -122,6 +185,28 @@ class ProxyForm(FlaskForm):
     holder_id = SelectField(
         _l("受托人（须已签到）"), coerce=str, validators=[InputRequired(_l("请选择受托人"))]
     )
+
+    def __init__(
+        self,
+        seats: Iterable[Seat] = (),
+        people: Iterable[User] = (),
+        present: set[int] = frozenset(),
+        *args,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.seat_id.choices = seat_choices(seats)
+        # Everyone is listed, saying who has checked in (only they qualify), those present first.
+        listed = sorted(people, key=lambda u: u.id not in present)
+        self.holder_id.choices = [("", _l("请选择已签到的成员"))] + [
+            (
+                str(u.id),
+                _l("%(name)s（已签到）", name=u.name)
+                if u.id in present
+                else _l("%(name)s（未签到）", name=u.name),
+            )
+            for u in listed
+        ]
 
 
 class MoveForm(FlaskForm):

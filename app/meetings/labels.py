@@ -1,17 +1,28 @@
 """Words for meetings: states, item kinds, refusals and the public list of agenda changes."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.meetings.forms import KINDS
+from app.meetings.rules import MeetingError
+from app.models import AuditEvent, ItemKind, MeetingStatus
 
 STATUS_LABELS = {
-    "draft": _l("草稿（未公开）"),
-    "published": _l("议程已发布"),
-    "in_session": _l("会议进行中"),
-    "closed": _l("会议已结束"),
+    MeetingStatus.DRAFT: _l("草稿（未公开）"),
+    MeetingStatus.PUBLISHED: _l("议程已发布"),
+    MeetingStatus.IN_SESSION: _l("会议进行中"),
+    MeetingStatus.CLOSED: _l("会议已结束"),
 }
-STATUS_CLASSES = {"draft": "muted", "published": "warn", "in_session": "ok", "closed": "muted"}
-KIND_LABELS = dict(KINDS)
+STATUS_CLASSES = {
+    MeetingStatus.DRAFT: "muted",
+    MeetingStatus.PUBLISHED: "warn",
+    MeetingStatus.IN_SESSION: "ok",
+    MeetingStatus.CLOSED: "muted",
+}
+KIND_LABELS = {
+    ItemKind.INFORMATION: _l("信息通报"),
+    ItemKind.DISCUSSION: _l("讨论"),
+    ItemKind.DECISION: _l("表决"),
+}
 
 ACTION_LABELS = {
     "publish": _l("发布议程"),
@@ -19,7 +30,7 @@ ACTION_LABELS = {
     "close": _l("结束会议"),
 }
 
-#: Refusals of app.meetings.rules, by code, in plain words.
+#: Refusals of app.meetings.rules and app.meetings.presence, by code, in plain words.
 ERRORS = {
     "wrong_state": _l("会议现在的状态不能这样操作，请刷新页面看看最新状态。"),
     "unknown_action": _l("不认识这个操作。"),
@@ -59,3 +70,24 @@ def status_class(status: str) -> str:
 def kind_label(kind: str) -> str:
     """An agenda item's kind in words."""
     return str(KIND_LABELS.get(kind, kind))
+
+
+def refusal(error: MeetingError) -> str:
+    """Why the rules refused a step, in plain words (the code itself when it has no words)."""
+    return str(ERRORS.get(error.code, error.code))
+
+
+def change_line(event: AuditEvent) -> tuple:
+    """One line of the public agenda changes: (when, the change in words)."""
+    return event.created_at, CHANGE_LABELS[event.action] % {"title": event.after["title"]}
+
+
+def transition_words(action: str, warnings: list[str], notice_days: int) -> tuple[str, str]:
+    """What to tell the convener after a state action: (message, "ok" or "bad")."""
+    if "short_notice" in warnings:
+        message = _(
+            "议程已发布。注意：距开会不足 %(days)s 天，少于规定的提前通知时间。",
+            days=notice_days,
+        )
+        return message, "bad"
+    return _("已完成：%(action)s", action=ACTION_LABELS[action]), "ok"

@@ -16,7 +16,17 @@ from sqlalchemy.orm import Session
 
 from app.meetings import rules
 from app.meetings.presence import presence_by_constituency
-from app.models import Meeting, Motion, Proxy, Resolution, Seat, Substitute, User
+from app.models import (
+    Choice,
+    Meeting,
+    Motion,
+    MotionStatus,
+    Proxy,
+    Resolution,
+    Seat,
+    Substitute,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -92,14 +102,14 @@ def _name(session: Session, user_id: int | None) -> str:
 
 def _outcome(motion: Motion, resolution: Resolution | None) -> Outcome:
     """A motion's outcome: seats voting each way (headcounts of the frozen votes) and result."""
-    frozen = (motion.frozen or {}) if motion.status == "closed" else {}
+    frozen = (motion.frozen or {}) if motion.status == MotionStatus.CLOSED else {}
     result = frozen.get("result", {})
     votes = frozen.get("votes") or {}
     counts = {
         choice: str(sum(v.get(choice, 0) for v in votes.values()))
         if votes
         else str(result.get(choice, ""))
-        for choice in ("yes", "no", "abstain")
+        for choice in Choice
     }
     return Outcome(
         text=motion.text,
@@ -107,7 +117,7 @@ def _outcome(motion: Motion, resolution: Resolution | None) -> Outcome:
         passed=result.get("passed") if result else None,
         **counts,
         explanation=result.get("explanation", ""),
-        cancel_reason=motion.cancel_reason if motion.status == "cancelled" else "",
+        cancel_reason=motion.cancel_reason if motion.status == MotionStatus.CANCELLED else "",
         resolution=f"{resolution.number_text} {resolution.title}" if resolution else "",
     )
 
@@ -169,7 +179,8 @@ def collect(session: Session, meeting: Meeting) -> Minutes:
             [
                 _outcome(m, resolutions.get(m.id))
                 for m in motions
-                if m.agenda_item_id == item.id and m.status in ("closed", "cancelled")
+                if m.agenda_item_id == item.id
+                and m.status in (MotionStatus.CLOSED, MotionStatus.CANCELLED)
             ],
         )
         for item in meeting.items
@@ -199,7 +210,7 @@ def quorum_words(quorum: rules.Quorum, _: Callable[..., str]) -> str:
 
 def outcome_words(outcome: Outcome, _: Callable[..., str]) -> str:
     """A motion's outcome in words: 通过 / 未通过 / 已撤销（理由）."""
-    if outcome.status == "cancelled":
+    if outcome.status == MotionStatus.CANCELLED:
         return _("已撤销：%(reason)s", reason=outcome.cancel_reason)
     return _("通过") if outcome.passed else _("未通过")
 
@@ -249,7 +260,7 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
         for outcome in item.outcomes:
             out.append(f"- {_('表决事项')}：{outcome.text}")
             out.append(f"  - {_('结果')}：{outcome_words(outcome, _)}")
-            if outcome.status == "closed":
+            if outcome.status == MotionStatus.CLOSED:
                 out.append(f"  - {counts_words(outcome, _)}")
                 if outcome.explanation:
                     out.append(f"  - {outcome.explanation}")

@@ -3,9 +3,11 @@
 The rules:
 
 * a seat is present when it checked in (签到), or when it handed its vote by proxy (委托) to a
-  member who is present — VOTING.md: "proxies count as present";
+  member who is present (docs/counting.md: a proxy holder makes the principal's seat present);
 * the vote of a present seat is cast by its proxy holder if it has one, else by the substitute
-  (替补) who took the seat for this meeting, else by the seat's holder.
+  (替补) who took the seat for this meeting, else by the seat's holder;
+* seats check in only while the meeting accepts it (``Meeting.accepts_check_in``); a closed
+  meeting's roster is final, which the views check before calling the roster changes here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,20 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Attendance, Constituency, Meeting, Proxy, Seat, Substitute, User
+from app.meetings.rules import MeetingError, check_proxy
+from app.models import (
+    Attendance,
+    CheckInMethod,
+    Constituency,
+    Meeting,
+    Proxy,
+    Seat,
+    Substitute,
+    User,
+)
+
+#: What a seat can hand on for one meeting, by the name the roster's forms use.
+STAND_INS: dict[str, type[Substitute] | type[Proxy]] = {"substitute": Substitute, "proxy": Proxy}
 
 
 @dataclass(frozen=True)
@@ -164,7 +179,11 @@ def seats_to_check_in(session: Session, meeting: Meeting, user_id: int) -> list[
 
 
 def check_in(
-    session: Session, meeting: Meeting, seats: list[Seat], user_id: int | None, method: str
+    session: Session,
+    meeting: Meeting,
+    seats: list[Seat],
+    user_id: int | None,
+    method: CheckInMethod,
 ) -> list[Attendance]:
     """Check ``seats`` in; a seat already checked in counts once (the new attempt is skipped).
 
@@ -186,6 +205,34 @@ def check_in(
             continue
         added.append(attendance)
     return added
+
+
+def check_in_person(
+    session: Session, meeting: Meeting, user_id: int, method: CheckInMethod
+) -> list[Attendance]:
+    """A member checks in for their seats (``seats_to_check_in``); returns the new check-ins.
+
+    Refused with ``MeetingError("not_checkin_time")`` unless the meeting accepts check-in, and
+    with ``MeetingError("no_seat")`` when the person has no seat to check in for.
+    """
+    if not meeting.accepts_check_in:
+        raise MeetingError("not_checkin_time")
+    seats = seats_to_check_in(session, meeting, user_id)
+    if not seats:
+        raise MeetingError("no_seat")
+    return check_in(session, meeting, seats, user_id, method)
+
+
+def tick_in(session: Session, meeting: Meeting, seat: Seat) -> list[Attendance]:
+    """The convener checks a seat in for whoever attends it (its substitute, else its holder).
+
+    Refused with ``MeetingError("closed")`` after the meeting, ``"not_checkin_time"`` before
+    the agenda is published. Returns the new check-in, or nothing when the seat already was in.
+    """
+    if not meeting.accepts_check_in:
+        raise MeetingError("closed" if meeting.is_closed else "not_checkin_time")
+    attendee = seat_attendee_id(session, meeting, seat)
+    return check_in(session, meeting, [seat], attendee, CheckInMethod.CONVENER)
 
 
 def attendances_of(session: Session, meeting: Meeting, seat_ids: list[int]) -> list[Attendance]:
@@ -269,10 +316,39 @@ def seat_attendee_id(session: Session, meeting: Meeting, seat: Seat) -> int | No
     return substitute or seat.holder_id
 
 
+def set_substitute(
+    session: Session, meeting: Meeting, seat: Seat, user_id: int, set_by_id: int
+) -> Substitute:
+    """Record who takes ``seat`` for this meeting (替补), replacing an earlier substitute.
+
+    A seat has at most one substitute per meeting (the database's UNIQUE(meeting_id, seat_id)),
+    so setting it again changes the person and who set it.
+    """
+    substitute = session.scalar(
+        sa.select(Substitute).filter_by(meeting_id=meeting.id, seat_id=seat.id)
+    )
+    if substitute is None:
+        substitute = Substitute(meeting_id=meeting.id, seat_id=seat.id)
+        session.add(substitute)
+    substitute.user_id, substitute.set_by_id = user_id, set_by_id
+    return substitute
+
+
+def withdraw(session: Session, meeting: Meeting, seat: Seat, what: str) -> bool:
+    """Withdraw the seat's substitute or proxy (``what``, a key of ``STAND_INS``) for the meeting.
+
+    Returns whether there was one to withdraw.
+    """
+    model = STAND_INS[what]
+    row = session.scalar(sa.select(model).filter_by(meeting_id=meeting.id, seat_id=seat.id))
+    if row is None:
+        return False
+    session.delete(row)
+    return True
+
+
 def add_proxy(session: Session, meeting: Meeting, seat: Seat, holder_id: int, set_by_id: int):
     """Record a proxy (委托) after ``rules.check_proxy`` allows it (raises ``MeetingError``)."""
-    from app.meetings.rules import check_proxy
-
     proxies = dict(
         session.execute(
             sa.select(Proxy.seat_id, Proxy.holder_id).filter_by(meeting_id=meeting.id)

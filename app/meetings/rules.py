@@ -18,19 +18,26 @@ Quorum (法定人数): present seats / all seats, by headcount, against the body
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
 from app.counting.tally import Test, parse_fraction
-from app.models import AgendaItem, Meeting
+from app.models import AgendaItem, Meeting, MeetingStatus, MotionStatus
 
 #: Allowed transitions: action → (from state, to state).
-TRANSITIONS: dict[str, tuple[str, str]] = {
-    "publish": ("draft", "published"),
-    "start": ("published", "in_session"),
-    "close": ("in_session", "closed"),
+TRANSITIONS: dict[str, tuple[MeetingStatus, MeetingStatus]] = {
+    "publish": (MeetingStatus.DRAFT, MeetingStatus.PUBLISHED),
+    "start": (MeetingStatus.PUBLISHED, MeetingStatus.IN_SESSION),
+    "close": (MeetingStatus.IN_SESSION, MeetingStatus.CLOSED),
 }
+
+#: A meeting's details, as the meeting form sets them and the audit log keeps them.
+DETAILS = ("title", "starts_at", "ends_at", "place", "notice_days")
+
+#: An agenda item's fields the convener may change after adding it.
+ITEM_FIELDS = ("title", "kind", "presenter", "minutes_allotted", "description")
 
 
 class MeetingError(ValueError):
@@ -75,7 +82,7 @@ def transition(meeting: Meeting, action: str, now: datetime) -> list[str]:
     elif action == "start":
         meeting.opened_at = now
     else:
-        if any(motion.status == "open" for item in meeting.items for motion in item.motions):
+        if any(m.status == MotionStatus.OPEN for item in meeting.items for m in item.motions):
             raise MeetingError("vote_open")
         meeting.closed_at = now
         meeting.current_item_id = None
@@ -83,19 +90,46 @@ def transition(meeting: Meeting, action: str, now: datetime) -> list[str]:
     return warnings
 
 
-def agenda_editable(meeting: Meeting) -> bool:
-    """The agenda may change until the meeting closes."""
-    return meeting.status != "closed"
-
-
-def agenda_is_public(meeting: Meeting) -> bool:
-    """Once published, the agenda is public and every change to it is shown (议程变更记录)."""
-    return meeting.status != "draft"
-
-
 def _require_editable(meeting: Meeting) -> None:
-    if not agenda_editable(meeting):
+    """Refuse any change to a closed meeting (``MeetingError("closed")``): it is final."""
+    if meeting.is_closed:
         raise MeetingError("closed")
+
+
+def new_meeting(body_id: int, **details) -> Meeting:
+    """A draft meeting of the body with ``details`` (see ``DETAILS``) and its check-in token.
+
+    The token is the secret in the room's QR code (/checkin/<token>), so it is random.
+    """
+    return Meeting(
+        body_id=body_id,
+        status=MeetingStatus.DRAFT,
+        checkin_token=secrets.token_urlsafe(16),
+        **details,
+    )
+
+
+def summary(meeting: Meeting) -> dict:
+    """What the audit log keeps of a meeting's details (JSON-ready)."""
+    return {
+        "title": meeting.title,
+        "starts_at": meeting.starts_at.isoformat(),
+        "place": meeting.place,
+        "notice_days": meeting.notice_days,
+    }
+
+
+def change_details(meeting: Meeting, **details) -> dict:
+    """Change the meeting's title, time, place or notice; return the summary from before.
+
+    A closed meeting is final (``MeetingError("closed")``). Only names in ``DETAILS`` are set.
+    """
+    _require_editable(meeting)
+    before = summary(meeting)
+    for name in DETAILS:
+        if name in details:
+            setattr(meeting, name, details[name])
+    return before
 
 
 def add_item(meeting: Meeting, **fields) -> AgendaItem:
@@ -126,6 +160,31 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: str) -> bool:
     return True
 
 
+def edit_item(meeting: Meeting, item: AgendaItem, **fields) -> dict:
+    """Change an item's title, kind, presenter, time or description; return the old values.
+
+    The title is kept without surrounding spaces; names outside ``ITEM_FIELDS`` are ignored.
+    A closed meeting's agenda no longer changes (``MeetingError("closed")``).
+    """
+    _require_editable(meeting)
+    before = {name: getattr(item, name) for name in ITEM_FIELDS}
+    for name in ITEM_FIELDS:
+        if name in fields:
+            setattr(item, name, fields[name])
+    item.title = item.title.strip()
+    return before
+
+
+def keep_notes(meeting: Meeting, item: AgendaItem, notes: str) -> str:
+    """Keep the convener's notes on an item for the minutes; return the notes they replace.
+
+    Notes are written until the meeting closes (``MeetingError("closed")``).
+    """
+    _require_editable(meeting)
+    before, item.notes = item.notes, notes
+    return before
+
+
 def remove_item(meeting: Meeting, item: AgendaItem) -> None:
     """Take an item off the agenda; an item that already has a motion stays (its vote is kept)."""
     _require_editable(meeting)
@@ -140,7 +199,7 @@ def remove_item(meeting: Meeting, item: AgendaItem) -> None:
 
 def set_current_item(meeting: Meeting, item: AgendaItem | None) -> None:
     """Point the room (projector, members' phones) at an item; only while in session."""
-    if meeting.status != "in_session":
+    if not meeting.in_session:
         raise MeetingError("not_in_session")
     meeting.current_item_id = item.id if item else None
 

@@ -26,7 +26,7 @@ class Body(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     short_name: Mapped[str] = mapped_column(sa.String(40))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    #: The voting rule of VOTING.md used when a motion does not choose another.
+    #: The voting rule of docs/counting.md used when a motion does not choose another.
     default_rule: Mapped[dict] = mapped_column(sa.JSON, default=lambda: dict(DEFAULT_RULE))
     topic_categories: Mapped[list] = mapped_column(
         sa.JSON, default=lambda: list(DEFAULT_CATEGORIES)

@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
-from app.models.statuses import RatingValue, TaskStatus, one_of
+from app.models.statuses import RatingValue, ResolutionStatus, TaskStatus, one_of
 
-#: assigned (派单) → accepted (接单) → in_progress (办理中) → completed (办结) → closed (销号);
-#: declined goes back to the convener; a reopened task starts a new rating round.
-TASK_STATUSES = ("assigned", "accepted", "declined", "in_progress", "completed", "closed")
-RATINGS = ("satisfied", "basic", "unsatisfied")
+#: Statuses in which a task no longer runs against its deadline: 办结 and 销号.
+FINISHED = (TaskStatus.COMPLETED, TaskStatus.CLOSED)
+
+
+class TaskRole(StrEnum):
+    """Who a person is for a task: the body's convener, its unit's staff, a member of the body."""
+
+    CONVENER = "convener"
+    UNIT = "unit"
+    MEMBER = "member"
+
+
+class UpdateKind(StrEnum):
+    """The kinds of step on a task's timeline: a progress note or a move of the state machine."""
+
+    NOTE = "note"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    ASSIGNED = "assigned"
+    REOPENED = "reopened"
+    CLOSED = "closed"
 
 
 class Task(db.Model):
@@ -33,7 +54,9 @@ class Task(db.Model):
     #: What "done" means, agreed when the task is assigned.
     done_definition: Mapped[str] = mapped_column(sa.Text, default="")
     deadline: Mapped[date] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), default="assigned", index=True)
+    #: assigned (派单) → accepted (接单) → in_progress (办理中) → completed (办结) → closed (销号);
+    #: declined goes back to the convener; a reopened task starts a new rating round.
+    status: Mapped[str] = mapped_column(sa.String(20), default=TaskStatus.ASSIGNED, index=True)
     #: Rating round: 1, then +1 each time the task is reopened after unsatisfying ratings.
     round: Mapped[int] = mapped_column(default=1)
     assigned_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -62,6 +85,36 @@ class Task(db.Model):
         ),
     )
 
+    @hybrid_property
+    def is_open(self) -> bool:
+        """Not closed (销号) yet: the task still counts as "being handled" on the board."""
+        return self.status != TaskStatus.CLOSED
+
+    @hybrid_property
+    def is_finished(self) -> bool:
+        """Completed (办结) or closed (销号): no longer running against its deadline."""
+        return self.status in FINISHED
+
+    @is_finished.inplace.expression
+    @classmethod
+    def _is_finished_expression(cls):
+        """The same rule in SQL: ``status IN ('completed', 'closed')``."""
+        return cls.status.in_(FINISHED)
+
+    @property
+    def awaits_rating(self) -> bool:
+        """Completed and not yet closed: the round's ratings (评单) are being collected."""
+        return self.status == TaskStatus.COMPLETED
+
+    @property
+    def is_public(self) -> bool:
+        """Shown on the public board: its resolution has been published (公示)."""
+        return self.resolution.status == ResolutionStatus.PUBLISHED
+
+    def can_be_rated_by(self, roles: Collection[str]) -> bool:
+        """Whether someone with ``roles`` (see ``TaskRole``) may rate it: a member, while rating."""
+        return TaskRole.MEMBER in roles and self.awaits_rating
+
 
 class TaskUpdate(db.Model):
     """A dated progress note on a task, optionally with a photo kept outside the static folder."""
@@ -72,7 +125,7 @@ class TaskUpdate(db.Model):
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     #: note, accepted, declined, completed, reopened, closed — the timeline shows them all.
-    kind: Mapped[str] = mapped_column(sa.String(20), default="note")
+    kind: Mapped[str] = mapped_column(sa.String(20), default=UpdateKind.NOTE)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     photo_path: Mapped[str | None] = mapped_column(sa.String(200))
     photo_type: Mapped[str | None] = mapped_column(sa.String(40))

@@ -11,9 +11,6 @@ from app import clock
 from app.extensions import db
 from app.models.statuses import CheckInMethod, ItemKind, MeetingStatus, one_of
 
-MEETING_STATUSES = ("draft", "published", "in_session", "closed")
-AGENDA_KINDS = ("information", "discussion", "decision")
-
 
 class Meeting(db.Model):
     """One sitting of a body: draft → agenda published → in session → closed."""
@@ -27,7 +24,7 @@ class Meeting(db.Model):
     ends_at: Mapped[datetime | None]
     place: Mapped[str] = mapped_column(sa.String(120), default="")
     notice_days: Mapped[int] = mapped_column(default=3)
-    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=MeetingStatus.DRAFT, index=True)
     published_at: Mapped[datetime | None]
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -52,6 +49,26 @@ class Meeting(db.Model):
         sa.CheckConstraint("notice_days >= 0", name="notice_nonneg"),
     )
 
+    @property
+    def accepts_check_in(self) -> bool:
+        """Seats check in (签到) from the agenda's publishing until the meeting closes."""
+        return self.status in (MeetingStatus.PUBLISHED, MeetingStatus.IN_SESSION)
+
+    @property
+    def agenda_is_public(self) -> bool:
+        """Once published the agenda is public, and every change to it is listed (议程变更记录)."""
+        return self.status != MeetingStatus.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed meeting is final: its details, agenda, notes and roster no longer change."""
+        return self.status == MeetingStatus.CLOSED
+
+    @property
+    def in_session(self) -> bool:
+        """The meeting is sitting: the room follows a current item and votes may run."""
+        return self.status == MeetingStatus.IN_SESSION
+
 
 class AgendaItem(db.Model):
     """An item of a meeting's agenda (议程): information, discussion or decision."""
@@ -63,7 +80,7 @@ class AgendaItem(db.Model):
         sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int]
-    kind: Mapped[str] = mapped_column(sa.String(20), default="discussion")
+    kind: Mapped[str] = mapped_column(sa.String(20), default=ItemKind.DISCUSSION)
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     presenter: Mapped[str] = mapped_column(sa.String(64), default="")

@@ -36,7 +36,7 @@ class Resolution(db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     decided_on: Mapped[date]
     #: draft until published on the public board.
-    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=ResolutionStatus.DRAFT, index=True)
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
@@ -58,6 +58,20 @@ class Resolution(db.Model):
             "status <> 'published' OR published_at IS NOT NULL", name="published_has_date"
         ),
     )
+
+    @property
+    def is_draft(self) -> bool:
+        """Still a draft: editable freely, seen only by the body's conveners."""
+        return self.status == ResolutionStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        """Published on the public board (公示): changes from now on are public corrections."""
+        return self.status == ResolutionStatus.PUBLISHED
+
+    def answers(self, topic: Topic) -> bool:  # noqa: F821
+        """Whether this resolution answers ``topic`` (whose submitter may then rate its tasks)."""
+        return topic in self.topics
 
 
 class ResolutionCorrection(db.Model):

@@ -11,16 +11,12 @@ from app import clock
 from app.extensions import db
 from app.models.statuses import TopicStatus, one_of
 
-#: Every state a topic can be in; app/topics/rules.py says which transitions are allowed.
-TOPIC_STATUSES = (
-    "submitted",  # 待处理: raised, waiting for the convener
-    "needs_info",  # 待补充: the convener asked the submitter for more information
-    "accepted",  # 已受理: will be put on an agenda
-    "merged",  # 已合并: folded into another topic (merged_into)
-    "declined",  # 不予受理: declined with a public reason
-    "on_agenda",  # 已上会: an agenda item takes it up
-    "decided",  # 已决议: a resolution answers it
-)
+#: Statuses in which a topic is still open: members may second (附议) it and another topic may
+#: be merged into it.
+OPEN_STATUSES = (TopicStatus.SUBMITTED, TopicStatus.NEEDS_INFO, TopicStatus.ACCEPTED)
+
+#: Statuses in which a topic waits for the convener's triage (分拣).
+WAITING_STATUSES = (TopicStatus.SUBMITTED, TopicStatus.NEEDS_INFO)
 
 
 class Topic(db.Model):
@@ -42,7 +38,8 @@ class Topic(db.Model):
     #: Never shown on a public page.
     submitter_phone: Mapped[str] = mapped_column(sa.String(20), default="")
     submitter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    status: Mapped[str] = mapped_column(sa.String(20), default="submitted", index=True)
+    #: A ``TopicStatus``; app/topics/rules.py says which moves are allowed.
+    status: Mapped[str] = mapped_column(sa.String(20), default=TopicStatus.SUBMITTED, index=True)
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("topics.id"))
     decline_reason: Mapped[str] = mapped_column(sa.String(40), default="")
     decline_note: Mapped[str] = mapped_column(sa.Text, default="")
@@ -61,13 +58,44 @@ class Topic(db.Model):
             name="status_known",
         ),
         sa.CheckConstraint(
-            "(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"
+            f"(status = '{TopicStatus.MERGED}') = (merged_into_id IS NOT NULL)",
+            name="merged_has_target",
         ),
         sa.CheckConstraint(
-            "status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"
+            f"status <> '{TopicStatus.DECLINED}' OR decline_reason <> ''",
+            name="declined_has_reason",
         ),
         sa.CheckConstraint("seconds_count >= 0", name="seconds_nonneg"),
     )
+
+    @property
+    def is_open(self) -> bool:
+        """Still open: members may second it and another topic may be merged into it."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def awaits_triage(self) -> bool:
+        """Waiting for the convener: submitted, or sent back to the submitter for more info."""
+        return self.status in WAITING_STATUSES
+
+    @property
+    def awaits_info(self) -> bool:
+        """The convener asked for more information; the submitter's follow page takes it."""
+        return self.status == TopicStatus.NEEDS_INFO
+
+    def is_ready(self, seconds_needed: int) -> bool:
+        """Ready (待召集人处理): still waiting for triage and seconded ``seconds_needed`` times.
+
+        A body that needs no seconds (``seconds_needed == 0``) has no "ready" marker.
+        """
+        seconded = (self.seconds_count or 0) >= seconds_needed
+        return seconds_needed > 0 and self.awaits_triage and seconded
+
+    @property
+    def question(self) -> TopicEvent | None:
+        """The latest step that asked the submitter for more information (None if never)."""
+        asked = [e for e in self.events if e.to_status == TopicStatus.NEEDS_INFO]
+        return asked[-1] if asked else None
 
 
 class Second(db.Model):

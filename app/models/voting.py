@@ -11,13 +11,9 @@ from app import clock
 from app.extensions import db
 from app.models.statuses import Choice, MotionKind, MotionStatus, one_of
 
-CHOICES = ("yes", "no", "abstain")
-MOTION_KINDS = ("roll_call", "secret", "hands")
-MOTION_STATUSES = ("draft", "open", "closed", "cancelled")
-
 
 class Motion(db.Model):
-    """A motion put to the vote (表决) under one rule of VOTING.md.
+    """A motion put to the vote (表决) under one rule of docs/counting.md.
 
     When it closes, the rule, the presence, the counts and the engine's result are frozen into
     ``frozen`` and never recomputed from later data.
@@ -34,9 +30,9 @@ class Motion(db.Model):
     )
     text: Mapped[str] = mapped_column(sa.Text)
     #: roll_call (记名), secret (无记名) or hands (举手, counts typed by the convener).
-    kind: Mapped[str] = mapped_column(sa.String(20), default="roll_call")
+    kind: Mapped[str] = mapped_column(sa.String(20), default=MotionKind.ROLL_CALL)
     rule: Mapped[dict] = mapped_column(sa.JSON)
-    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default=MotionStatus.DRAFT, index=True)
     show_running_totals: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -63,13 +59,38 @@ class Motion(db.Model):
         ),
     )
 
+    @property
+    def is_live(self) -> bool:
+        """Open and voted from phones (not a show of hands): ballots arrive, progress is shown."""
+        return self.status == MotionStatus.OPEN and self.kind != MotionKind.HANDS
+
+    @property
+    def awaits_hand_counts(self) -> bool:
+        """An open show of hands (举手): it closes when the convener enters the counts."""
+        return self.status == MotionStatus.OPEN and self.kind == MotionKind.HANDS
+
+    @property
+    def is_counted(self) -> bool:
+        """Whether it was closed and counted: a cancelled motion keeps the count it had."""
+        return self.frozen is not None
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        """Any motion may be cancelled (撤销) once, unless a resolution was made from it."""
+        return self.status != MotionStatus.CANCELLED and self.resolution is None
+
+    @property
+    def allows_running_totals(self) -> bool:
+        """Only a roll-call vote may show running totals: a secret one would reveal each choice."""
+        return self.kind == MotionKind.ROLL_CALL
+
 
 class Ballot(db.Model):
     """That a seat voted on a motion: one per seat and motion, enforced by the database.
 
     For a roll-call motion the choice is kept here. For a secret motion ``choice`` stays NULL:
     the choice only increments a ``SecretCount`` in the same transaction, so nothing links it
-    to the seat (VOTING.md, "Ballot secrecy").
+    to the seat (docs/counting.md, "Ballot secrecy").
     """
 
     __tablename__ = "ballots"

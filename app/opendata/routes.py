@@ -2,62 +2,44 @@
 
 import json
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.followup import labels
-from app.models import Body, Resolution, Task
-from app.opendata import shape
+from app.meetings import ics
+from app.meetings.labels import KIND_LABELS
+from app.opendata import queries, shape
 
 bp = Blueprint("opendata", __name__, url_prefix="/open-data")
 
 
-def _resolutions() -> list[Resolution]:
-    query = (
-        sa.select(Resolution)
-        .where(Resolution.status == "published")
-        .options(selectinload(Resolution.body), selectinload(Resolution.motion))
-        .order_by(Resolution.published_at.desc(), Resolution.id.desc())
-    )
-    if slug := request.args.get("body"):
-        query = query.where(Resolution.body.has(Body.slug == slug))
-    return list(db.session.scalars(query))
-
-
 def _resolution_rows() -> list[dict]:
+    """Published resolutions (of ``?body=``) as rows, with their public address and text."""
     tz = current_app.config["LIANXI_TIMEZONE"]
     return [
         shape.resolution_row(r, url_for("board.resolution", resolution_id=r.id, _external=True), tz)
         | {"text": r.text}
-        for r in _resolutions()
+        for r in queries.published_resolutions(db.session, request.args.get("body"))
     ]
 
 
 def _task_rows() -> list[dict]:
-    query = (
-        sa.select(Task)
-        .join(Resolution)
-        .where(Resolution.status == "published")
-        .options(selectinload(Task.unit), selectinload(Task.resolution))
-        .order_by(Task.id)
-    )
-    if slug := request.args.get("body"):
-        query = query.where(Resolution.body.has(Body.slug == slug))
+    """Tasks of published resolutions (of ``?body=``) as Open311 service requests."""
     tz = current_app.config["LIANXI_TIMEZONE"]
     return [
         shape.task_request(t, str(labels.TASK_STATUS[t.status]), tz)
-        for t in db.session.scalars(query)
+        for t in queries.published_tasks(db.session, request.args.get("body"))
     ]
 
 
 def _json(data) -> Response:
+    """Data as readable UTF-8 JSON (Chinese text as is, not escaped)."""
     return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json")
 
 
 def _csv(rows, fields) -> Response:
+    """Rows as CSV that spreadsheet programs open as UTF-8."""
     # A byte-order mark so spreadsheet programs read the Chinese text as UTF-8.
     return Response(
         "\ufeff" + shape.to_csv(rows, fields),
@@ -106,21 +88,9 @@ def resolutions_atom():
 @bp.get("/meetings.ics")
 def meetings_ics():
     """Every published meeting (agenda public) as one calendar to subscribe to."""
-    from app.meetings import ics
-    from app.meetings.labels import KIND_LABELS
-    from app.models import Meeting
-
-    query = (
-        sa.select(Meeting)
-        .where(Meeting.status != "draft")
-        .options(selectinload(Meeting.items))
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
-    if slug := request.args.get("body"):
-        query = query.where(Meeting.body.has(Body.slug == slug))
     meetings = [
         (m, url_for("meetings.show", meeting_id=m.id, _external=True))
-        for m in db.session.scalars(query)
+        for m in queries.published_meetings(db.session, request.args.get("body"))
     ]
     body = ics.meetings_calendar(meetings, host=request.host.split(":")[0], kinds=KIND_LABELS)
     return Response(body, mimetype="text/calendar")

@@ -88,7 +88,7 @@ def task_request(task: Task, status_notes: str, tz: str) -> dict:
     """A task as an Open311 GeoReport v2 service request (open until closed / 销号)."""
     return {
         "service_request_id": str(task.id),
-        "status": "closed" if task.status == "closed" else "open",
+        "status": "open" if task.is_open else "closed",
         "status_notes": status_notes,
         "agency_responsible": task.unit.name,
         "service_name": task.title,

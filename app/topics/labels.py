@@ -1,26 +1,29 @@
 """The words for topic statuses and decline reasons, shared by every page that shows a topic."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.models import TopicStatus
+
 STATUS_LABELS = {
-    "submitted": _l("待处理"),
-    "needs_info": _l("待补充信息"),
-    "accepted": _l("已受理"),
-    "merged": _l("已合并"),
-    "declined": _l("不予受理"),
-    "on_agenda": _l("已上会"),
-    "decided": _l("已决议"),
+    TopicStatus.SUBMITTED: _l("待处理"),
+    TopicStatus.NEEDS_INFO: _l("待补充信息"),
+    TopicStatus.ACCEPTED: _l("已受理"),
+    TopicStatus.MERGED: _l("已合并"),
+    TopicStatus.DECLINED: _l("不予受理"),
+    TopicStatus.ON_AGENDA: _l("已上会"),
+    TopicStatus.DECIDED: _l("已决议"),
 }
 
 #: The CSS class of each status badge; the word is always shown too (colour is never alone).
 STATUS_CLASSES = {
-    "submitted": "warn",
-    "needs_info": "warn",
-    "accepted": "ok",
-    "merged": "muted",
-    "declined": "bad",
-    "on_agenda": "ok",
-    "decided": "ok",
+    TopicStatus.SUBMITTED: "warn",
+    TopicStatus.NEEDS_INFO: "warn",
+    TopicStatus.ACCEPTED: "ok",
+    TopicStatus.MERGED: "muted",
+    TopicStatus.DECLINED: "bad",
+    TopicStatus.ON_AGENDA: "ok",
+    TopicStatus.DECIDED: "ok",
 }
 
 DECLINE_LABELS = {
@@ -44,3 +47,8 @@ def status_class(status: str) -> str:
 def decline_label(code: str) -> str:
     """A decline reason in words."""
     return str(DECLINE_LABELS.get(code, code))
+
+
+def refusal(status: str) -> str:
+    """Why a triage action was refused: the topic is no longer in a status that allows it."""
+    return _("这个议题现在是「%(status)s」，不能这样处理。", status=status_label(status))

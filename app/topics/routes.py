@@ -5,18 +5,7 @@ import time
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import gettext as _
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 
@@ -24,13 +13,20 @@ from app import audit, clock, policy
 from app.extensions import db, limiter
 from app.followup import queries as followup_queries
 from app.followup.forms import RatingForm
-from app.models import Body, Topic, User
+from app.models import Body, Topic, TopicStatus
+from app.models.topics import WAITING_STATUSES
 from app.qr import qr_svg
-from app.topics import rules, submission
+from app.topics import queries, rules, submission
+from app.topics.access import (
+    body_of,
+    followed_topic_or_404,
+    topic_to_second_or_403,
+    topic_to_triage_or_403,
+)
 from app.topics.forms import AddInfoForm, DeclineForm, MergeForm, NeedsInfoForm, TopicForm
-from app.topics.labels import STATUS_LABELS, status_label
+from app.topics.labels import STATUS_LABELS, refusal
 from app.web.forms import EmptyForm
-from app.web.htmx import render
+from app.web.htmx import fragment_or_redirect, render, wants_fragment
 
 bp = Blueprint("topics", __name__)
 
@@ -38,7 +34,7 @@ bp = Blueprint("topics", __name__)
 SUBMITS_PER_HOUR = 5
 PER_PAGE = 20
 #: The queue's status filter: "open" means waiting for the convener.
-TRIAGE_FILTERS = {"open": ("submitted", "needs_info"), "all": ()} | {s: (s,) for s in STATUS_LABELS}
+TRIAGE_FILTERS = {"open": WAITING_STATUSES, "all": ()} | {s: (s,) for s in STATUS_LABELS}
 
 
 def _local_year() -> int:
@@ -48,6 +44,7 @@ def _local_year() -> int:
 
 
 def _topic_form(body: Body) -> TopicForm:
+    """The submission form, filled with the signed-in person's name and phone on a GET."""
     form = TopicForm(body.topic_categories)
     if request.method == "GET" and current_user.is_authenticated:
         form.name.data, form.phone.data = current_user.name, current_user.phone
@@ -86,19 +83,8 @@ def _decoy(body: Body, form: TopicForm):
     current_app.logger.warning(
         "topic submission refused by honeypot: body=%s ip=%s", body.slug, request.remote_addr
     )
-    token, year = submission.new_follow_token(), _local_year()
-    fake = Topic(
-        body_id=body.id,
-        receipt_no=submission.receipt_number(
-            body.slug,
-            year,
-            submission.last_number(db.session, submission.receipt_prefix(body.slug, year)) + 1,
-        ),
-        title=form.title.data or "",
-        status="submitted",
-        seconds_count=0,
-    )
-    return _follow_page(fake, token, body=body, new=True, decoy=True)
+    fake = submission.decoy(db.session, body, form.title.data, year=_local_year())
+    return _follow_page(fake, submission.new_follow_token(), body=body, new=True, decoy=True)
 
 
 @bp.errorhandler(RateLimitExceeded)
@@ -113,25 +99,10 @@ def too_many_submissions(error):
     ), 429
 
 
-def _actors(topic: Topic) -> dict[int, str]:
-    """Names of the people who moved the topic (conveners), for its public history."""
-    ids = {e.actor_id for e in topic.events if e.actor_id and e.to_status != "submitted"}
-    if not ids:
-        return {}
-    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
-
-
-def _topic_for_token_or_404(token: str) -> Topic:
-    topic = submission.topic_for_token(db.session, token)
-    if topic is None:
-        abort(404)
-    return topic
-
-
 def _follow_page(topic: Topic, token: str, form=None, status=200, **context):
     """The follow page of ``topic`` (its receipt when ``new``), reached with ``token``."""
     url = url_for("topics.follow", token=token, _external=True)
-    context.setdefault("body", db.session.get(Body, topic.body_id))
+    context.setdefault("body", body_of(topic))
     survivor = rules.survivor(topic) if topic.merged_into_id else None
     return render_template(
         "topics/follow.html",
@@ -141,7 +112,7 @@ def _follow_page(topic: Topic, token: str, form=None, status=200, **context):
         follow_url=url,
         qr=qr_svg(url),
         events=list(topic.events),
-        actors=_actors(topic),
+        actors=queries.actor_names(db.session, topic),
         form=form or AddInfoForm(formdata=None),
         token=token,
         rating_tasks=followup_queries.rating_tasks_of_topic(db.session, topic),
@@ -152,24 +123,24 @@ def _follow_page(topic: Topic, token: str, form=None, status=200, **context):
 @bp.get("/t/<token>")
 def follow(token: str):
     """The submitter's private follow page (and receipt): status and history of their topic."""
-    topic = _topic_for_token_or_404(token)
+    topic = followed_topic_or_404(token)
     return _follow_page(topic, token, new=request.args.get("new") == "1")
 
 
 @bp.post("/t/<token>/info")
 def add_info(token: str):
     """The submitter answers the convener's question; the topic goes back to the queue."""
-    topic = _topic_for_token_or_404(token)
+    topic = followed_topic_or_404(token)
     form = AddInfoForm()
-    if topic.status != "needs_info":
+    if not topic.awaits_info:
         return redirect(url_for("topics.follow", token=token), 303)
     if form.validate_on_submit():
-        rules.move(topic, "submitted", note=form.info.data)
+        rules.move(topic, TopicStatus.SUBMITTED, note=form.info.data)
         audit.record(
             "topic.info_added",
             topic,
-            before={"status": "needs_info"},
-            after={"status": "submitted"},
+            before={"status": TopicStatus.NEEDS_INFO},
+            after={"status": TopicStatus.SUBMITTED},
         )
         db.session.commit()
         return redirect(url_for("topics.follow", token=token), 303)
@@ -187,30 +158,15 @@ def _list_filters(body: Body) -> dict:
     }
 
 
-def _public_query(body: Body, filters: dict):
-    """The body's topics matching the search words, status and category, newest first."""
-    query = sa.select(Topic).where(Topic.body_id == body.id)
-    if words := filters["q"]:
-        query = query.where(
-            sa.or_(
-                Topic.title.icontains(words, autoescape=True),
-                Topic.description.icontains(words, autoescape=True),
-                Topic.receipt_no.icontains(words, autoescape=True),
-            )
-        )
-    if filters["status"]:
-        query = query.where(Topic.status == filters["status"])
-    if filters["category"]:
-        query = query.where(Topic.category == filters["category"])
-    return query.order_by(Topic.created_at.desc(), Topic.id.desc())
-
-
 @bp.get("/b/<slug>/topics")
 def index(slug: str):
     """The public list of a body's topics: search, filter, each topic's fate in words."""
     body = policy.body_or_404(slug)
     filters = _list_filters(body)
-    page = db.paginate(_public_query(body, filters), per_page=PER_PAGE, error_out=False)
+    listing = queries.public_listing(
+        body.id, words=filters["q"], status=filters["status"], category=filters["category"]
+    )
+    page = db.paginate(listing, per_page=PER_PAGE, error_out=False)
     return render(
         "topics/index.html",
         "topics/partials/list.html",
@@ -226,19 +182,18 @@ def index(slug: str):
 def show(topic_id: int):
     """A topic's public page: what was raised, its status, seconds and history."""
     topic = db.get_or_404(Topic, topic_id)
-    if topic.status == "merged":
+    if topic.status == TopicStatus.MERGED:
         return redirect(url_for("topics.show", topic_id=rules.survivor(topic).id, merged=topic.id))
-    body = db.session.get(Body, topic.body_id)
+    body = body_of(topic)
     merged_from = db.session.get(Topic, request.args.get("merged", type=int) or 0)
-    merged_in = db.session.scalars(sa.select(Topic).where(Topic.merged_into_id == topic.id)).all()
     return render_template(
         "topics/show.html",
         topic=topic,
         body=body,
         events=topic.events,
-        actors=_actors(topic),
+        actors=queries.actor_names(db.session, topic),
         merged_from=merged_from,
-        merged_in=merged_in,
+        merged_in=queries.merged_into(db.session, topic),
         **_second_context(topic, body),
     )
 
@@ -251,7 +206,7 @@ def _second_context(topic: Topic, body: Body) -> dict:
         "can_second": bool(member),
         "seconded": bool(member) and rules.has_seconded(topic, current_user),
         "own": signed_in and topic.submitter_id == current_user.id,
-        "open": topic.status in rules.OPEN_STATUSES,
+        "open": topic.is_open,
         "seconds_needed": body.seconds_needed,
         "second_form": EmptyForm(),
     }
@@ -261,10 +216,7 @@ def _second_context(topic: Topic, body: Body) -> dict:
 @policy.login_required
 def second(topic_id: int):
     """A member of the body seconds (附议) an open topic, once."""
-    topic = db.get_or_404(Topic, topic_id)
-    body = db.session.get(Body, topic.body_id)
-    if not policy.is_member(current_user, body):
-        abort(403)
+    topic, body = topic_to_second_or_403(topic_id)
     if EmptyForm().validate_on_submit():
         try:
             if rules.second(topic, current_user):
@@ -272,31 +224,15 @@ def second(topic_id: int):
         except rules.TransitionError:
             pass  # the button already says why it cannot be pressed
         db.session.commit()
-    if not request.headers.get("HX-Request"):
-        return redirect(url_for("topics.show", topic_id=topic.id), 303)
-    return _fragment(
-        "topics/partials/second_button.html", topic=topic, **_second_context(topic, body)
+    return fragment_or_redirect(
+        "topics/partials/second_button.html",
+        url_for("topics.show", topic_id=topic.id),
+        topic=topic,
+        **_second_context(topic, body),
     )
-
-
-def _fragment(template: str, status: int = 200, **context):
-    response = make_response(render_template(template, **context), status)
-    response.vary.add("HX-Request")
-    return response
 
 
 # --- The convener's triage queue -------------------------------------------------------------
-
-
-def _open_topics(body: Body) -> list[Topic]:
-    """Topics of the body that another topic may be merged into."""
-    return list(
-        db.session.scalars(
-            sa.select(Topic)
-            .where(Topic.body_id == body.id, Topic.status.in_(rules.OPEN_STATUSES))
-            .order_by(Topic.created_at, Topic.id)
-        )
-    )
 
 
 def _row(topic: Topic, body: Body, candidates: list[Topic], bound=None, name="", error=""):
@@ -312,7 +248,7 @@ def _row(topic: Topic, body: Body, candidates: list[Topic], bound=None, name="",
     return {
         "topic": topic,
         "body": body,
-        "ready": rules.is_ready(topic, body.seconds_needed),
+        "ready": topic.is_ready(body.seconds_needed),
         "allowed": rules.allowed_transitions(topic.status),
         "accept_form": make("accept", EmptyForm),
         "info_form": make("info", NeedsInfoForm),
@@ -341,14 +277,10 @@ def triage(slug: str):
     """The convener's queue (分拣): ready topics first, then the oldest waiting."""
     body = policy.convened_body_or_403(slug)
     filters = _queue_filters(body)
-    query = sa.select(Topic).where(Topic.body_id == body.id)
-    if TRIAGE_FILTERS[filters["status"]]:
-        query = query.where(Topic.status.in_(TRIAGE_FILTERS[filters["status"]]))
-    if filters["category"]:
-        query = query.where(Topic.category == filters["category"])
-    topics = db.session.scalars(query.order_by(Topic.created_at, Topic.id).limit(300)).all()
-    topics = sorted(topics, key=lambda t: not rules.is_ready(t, body.seconds_needed))
-    candidates = _open_topics(body)
+    topics = queries.triage_queue(
+        db.session, body, TRIAGE_FILTERS[filters["status"]], filters["category"]
+    )
+    candidates = queries.open_topics(db.session, body)
     return render(
         "topics/triage.html",
         "topics/partials/triage_list.html",
@@ -368,47 +300,44 @@ def _act(topic: Topic, body: Body, name: str, form, change):
             change()
         except rules.TransitionError:
             db.session.rollback()
-            error = _(
-                "这个议题现在是「%(status)s」，不能这样处理。", status=status_label(topic.status)
-            )
+            error = refusal(topic.status)
         else:
             audit.record(
                 f"topic.{topic.status}",
                 topic,
                 actor=current_user,
                 before={"status": before},
-                after=_after(topic),
+                after=rules.audit_state(topic),
             )
             db.session.commit()
-            if not request.headers.get("HX-Request"):
-                url = url_for("topics.triage", slug=body.slug, **_queue_filters(body))
-                return redirect(f"{url}#topic-{topic.id}", 303)
-            return _fragment(
-                "topics/partials/triage_row.html", row=_row(topic, body, _open_topics(body))
+            url = url_for("topics.triage", slug=body.slug, **_queue_filters(body))
+            return fragment_or_redirect(
+                "topics/partials/triage_row.html",
+                f"{url}#topic-{topic.id}",
+                row=_row(topic, body, queries.open_topics(db.session, body)),
             )
-    row = _row(topic, body, _open_topics(body), bound=form, name=name, error=error)
-    if request.headers.get("HX-Request"):
-        return _fragment("topics/partials/triage_row.html", row=row)
-    return render_template("topics/triage_topic.html", body=body, row=row), 422
-
-
-def _after(topic: Topic) -> dict:
-    after = {"status": topic.status}
-    if topic.merged_into_id:
-        after["merged_into"] = topic.merged_into_id
-    if topic.decline_reason:
-        after["decline_reason"] = topic.decline_reason
-    return after
+    row = _row(
+        topic, body, queries.open_topics(db.session, body), bound=form, name=name, error=error
+    )
+    # The row comes back with its errors: htmx swaps only a 200, a page without htmx says 422.
+    status = 200 if wants_fragment() else 422
+    return render(
+        "topics/triage_topic.html", "topics/partials/triage_row.html", status, body=body, row=row
+    )
 
 
 @bp.post("/topics/<int:topic_id>/accept")
 @policy.login_required
 def accept(topic_id: int):
     """Accept a topic (受理): it will be put on an agenda."""
-    topic, body = policy.topic_to_triage_or_403(topic_id)
+    topic, body = topic_to_triage_or_403(topic_id)
     form = EmptyForm(prefix=f"t{topic.id}-accept-")
     return _act(
-        topic, body, "accept", form, lambda: rules.move(topic, "accepted", actor=current_user)
+        topic,
+        body,
+        "accept",
+        form,
+        lambda: rules.move(topic, TopicStatus.ACCEPTED, actor=current_user),
     )
 
 
@@ -416,14 +345,14 @@ def accept(topic_id: int):
 @policy.login_required
 def needs_info(topic_id: int):
     """Ask the submitter for more information; they answer on their follow page."""
-    topic, body = policy.topic_to_triage_or_403(topic_id)
+    topic, body = topic_to_triage_or_403(topic_id)
     form = NeedsInfoForm(prefix=f"t{topic.id}-info-")
     return _act(
         topic,
         body,
         "info",
         form,
-        lambda: rules.move(topic, "needs_info", actor=current_user, note=form.note.data),
+        lambda: rules.move(topic, TopicStatus.NEEDS_INFO, actor=current_user, note=form.note.data),
     )
 
 
@@ -431,7 +360,7 @@ def needs_info(topic_id: int):
 @policy.login_required
 def decline(topic_id: int):
     """Decline a topic with a public reason (不予受理)."""
-    topic, body = policy.topic_to_triage_or_403(topic_id)
+    topic, body = topic_to_triage_or_403(topic_id)
     form = DeclineForm(prefix=f"t{topic.id}-decline-")
     return _act(
         topic,
@@ -446,10 +375,9 @@ def decline(topic_id: int):
 @policy.login_required
 def merge(topic_id: int):
     """Merge a topic into another open topic of the body; its seconds carry over."""
-    topic, body = policy.topic_to_triage_or_403(topic_id)
-    form = MergeForm(
-        [t for t in _open_topics(body) if t.id != topic.id], prefix=f"t{topic.id}-merge-"
-    )
+    topic, body = topic_to_triage_or_403(topic_id)
+    candidates = queries.open_topics(db.session, body)
+    form = MergeForm([t for t in candidates if t.id != topic.id], prefix=f"t{topic.id}-merge-")
     return _act(
         topic,
         body,

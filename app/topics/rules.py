@@ -17,23 +17,24 @@ Merging and declining have their own functions because they carry more than a st
 
 from __future__ import annotations
 
+import contextlib
+
 import sqlalchemy as sa
 from sqlalchemy.orm import object_session
 
-from app.models.topics import TOPIC_STATUSES, Second, Topic, TopicEvent
+from app.models.statuses import TopicStatus
+from app.models.topics import Second, Topic, TopicEvent
 
-ALLOWED: dict[str, tuple[str, ...]] = {
-    "submitted": ("accepted", "needs_info", "merged", "declined"),
-    "needs_info": ("submitted", "accepted", "merged", "declined"),
-    "accepted": ("on_agenda", "decided", "merged"),
-    "on_agenda": ("decided", "accepted"),
-    "merged": (),
-    "declined": (),
-    "decided": (),
+S = TopicStatus
+ALLOWED: dict[str, tuple[TopicStatus, ...]] = {
+    S.SUBMITTED: (S.ACCEPTED, S.NEEDS_INFO, S.MERGED, S.DECLINED),
+    S.NEEDS_INFO: (S.SUBMITTED, S.ACCEPTED, S.MERGED, S.DECLINED),
+    S.ACCEPTED: (S.ON_AGENDA, S.DECIDED, S.MERGED),
+    S.ON_AGENDA: (S.DECIDED, S.ACCEPTED),
+    S.MERGED: (),
+    S.DECLINED: (),
+    S.DECIDED: (),
 }
-
-#: Statuses in which members may still second (附议) a topic.
-OPEN_STATUSES = ("submitted", "needs_info", "accepted")
 
 #: Public decline reasons (不予受理的理由), by code; app/topics/labels.py gives their words:
 #: duplicate, outside our remit, already being handled, not enough information.
@@ -44,16 +45,16 @@ class TransitionError(ValueError):
     """A move the state machine does not allow; the message says why in plain words."""
 
 
-def allowed_transitions(status: str) -> tuple[str, ...]:
+def allowed_transitions(status: str) -> tuple[TopicStatus, ...]:
     """The statuses a topic in ``status`` may move to next (empty for final statuses)."""
     if status not in ALLOWED:
-        raise TransitionError(f"unknown topic status {status!r}")
+        raise TransitionError(f"unknown topic status '{status}'")
     return ALLOWED[status]
 
 
 def can_move(topic: Topic, to_status: str) -> bool:
     """Whether ``topic`` may move to ``to_status`` now."""
-    return to_status in allowed_transitions(topic.status or "submitted")
+    return to_status in allowed_transitions(topic.status or TopicStatus.SUBMITTED)
 
 
 def _event(topic: Topic, to_status: str, actor, note: str) -> TopicEvent:
@@ -71,7 +72,7 @@ def _event(topic: Topic, to_status: str, actor, note: str) -> TopicEvent:
 def start(topic: Topic, *, actor=None, note: str = "") -> TopicEvent:
     """Record the first step of a new topic's history: it was submitted (from nothing)."""
     topic.status = ""
-    return _event(topic, "submitted", actor, note)
+    return _event(topic, TopicStatus.SUBMITTED, actor, note)
 
 
 def move(topic: Topic, to_status: str, *, actor=None, note: str = "") -> TopicEvent:
@@ -80,13 +81,13 @@ def move(topic: Topic, to_status: str, *, actor=None, note: str = "") -> TopicEv
     Raises ``TransitionError`` for a move that is not allowed, and for "merged"/"declined",
     which must go through ``merge`` / ``decline`` so their target or reason is never missing.
     """
-    if to_status not in TOPIC_STATUSES:
-        raise TransitionError(f"unknown topic status {to_status!r}")
-    if to_status in ("merged", "declined"):
-        raise TransitionError(f"use {to_status[:-1]}() to move a topic to {to_status!r}")
-    current = topic.status or "submitted"
+    if to_status not in ALLOWED:
+        raise TransitionError(f"unknown topic status '{to_status}'")
+    if to_status in (TopicStatus.MERGED, TopicStatus.DECLINED):
+        raise TransitionError(f"use {to_status[:-1]}() to move a topic to '{to_status}'")
+    current = topic.status or TopicStatus.SUBMITTED
     if not can_move(topic, to_status):
-        raise TransitionError(f"a topic cannot move from {current!r} to {to_status!r}")
+        raise TransitionError(f"a topic cannot move from '{current}' to '{to_status}'")
     return _event(topic, to_status, actor, note)
 
 
@@ -103,17 +104,20 @@ def merge(topic: Topic, into: Topic, actor=None, note: str = "") -> TopicEvent:
         raise TransitionError("a topic cannot be merged into itself")
     if into.body_id != topic.body_id:
         raise TransitionError("topics of different bodies cannot be merged")
-    if into.status not in OPEN_STATUSES:
-        raise TransitionError(f"cannot merge into a topic that is {into.status!r}")
-    if not can_move(topic, "merged"):
-        raise TransitionError(f"a topic cannot move from {topic.status!r} to 'merged'")
+    if not into.is_open:
+        raise TransitionError(f"cannot merge into a topic that is '{into.status}'")
+    if not can_move(topic, TopicStatus.MERGED):
+        raise TransitionError(f"a topic cannot move from '{topic.status}' to 'merged'")
     session = object_session(topic) or object_session(into)
     if session is not None and topic.id is not None and into.id is not None:
         into.seconds_count = (into.seconds_count or 0) + _move_seconds(session, topic, into)
-    topic.seconds_count = 0
-    topic.merged_into = into
-    topic.merged_into_id = into.id
-    return _event(topic, "merged", actor, note)
+    # Status and target change together: a flush in between (loading an expired actor, say)
+    # would break the table's rule that a merged topic names its target and only then.
+    with session.no_autoflush if session is not None else contextlib.nullcontext():
+        topic.seconds_count = 0
+        topic.merged_into = into
+        topic.merged_into_id = into.id
+        return _event(topic, TopicStatus.MERGED, actor, note)
 
 
 def _move_seconds(session, topic: Topic, into: Topic) -> int:
@@ -137,24 +141,22 @@ def decline(topic: Topic, reason_code: str, note: str = "", actor=None) -> Topic
     The reason code is required; the free-text note is shown publicly with it.
     """
     if reason_code not in DECLINE_REASONS:
-        raise TransitionError(f"unknown decline reason {reason_code!r}")
-    if not can_move(topic, "declined"):
-        raise TransitionError(f"a topic cannot move from {topic.status!r} to 'declined'")
+        raise TransitionError(f"unknown decline reason '{reason_code}'")
+    if not can_move(topic, TopicStatus.DECLINED):
+        raise TransitionError(f"a topic cannot move from '{topic.status}' to 'declined'")
     topic.decline_reason = reason_code
     topic.decline_note = note or ""
-    return _event(topic, "declined", actor, note)
+    return _event(topic, TopicStatus.DECLINED, actor, note)
 
 
-def is_ready(topic: Topic, seconds_needed: int) -> bool:
-    """A topic is ready (待召集人处理) when it is still submitted and has enough seconds.
-
-    A body that needs no seconds (``seconds_needed == 0``) has no "ready" marker.
-    """
-    return (
-        seconds_needed > 0
-        and topic.status in ("submitted", "needs_info")
-        and (topic.seconds_count or 0) >= seconds_needed
-    )
+def audit_state(topic: Topic) -> dict:
+    """What the audit log keeps of a topic after a move: its status, and target or reason."""
+    state = {"status": topic.status}
+    if topic.merged_into_id:
+        state["merged_into"] = topic.merged_into_id
+    if topic.decline_reason:
+        state["decline_reason"] = topic.decline_reason
+    return state
 
 
 def second(topic: Topic, user) -> bool:
@@ -164,8 +166,8 @@ def second(topic: Topic, user) -> bool:
     clicks at the same moment store one). Only open topics (submitted, needs_info, accepted)
     take seconds, and nobody seconds their own topic: both raise ``TransitionError``.
     """
-    if topic.status not in OPEN_STATUSES:
-        raise TransitionError(f"a topic that is {topic.status!r} takes no more seconds")
+    if not topic.is_open:
+        raise TransitionError(f"a topic that is '{topic.status}' takes no more seconds")
     if topic.submitter_id is not None and topic.submitter_id == user.id:
         raise TransitionError("members do not second their own topic")
     session = object_session(topic)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.models.accounts import hash_token
 from app.models.bodies import Body
+from app.models.statuses import TopicStatus
 from app.models.topics import Topic
 from app.topics import rules
 
@@ -101,6 +102,21 @@ def submit(
             continue
         return topic, token
     raise RuntimeError(f"no free receipt number under {prefix!r} after {MAX_ATTEMPTS} tries")
+
+
+def decoy(session: Session, body: Body, title: str, *, year: int) -> Topic:
+    """A topic that looks stored, with the next receipt number, for a bot to be shown; not added.
+
+    A bot that filled the honeypot field sees the usual receipt, so it has no reason to retry.
+    """
+    prefix = receipt_prefix(body.slug, year)
+    return Topic(
+        body_id=body.id,
+        receipt_no=receipt_number(body.slug, year, last_number(session, prefix) + 1),
+        title=title or "",
+        status=TopicStatus.SUBMITTED,
+        seconds_count=0,
+    )
 
 
 def topic_for_token(session: Session, token: str) -> Topic | None:

@@ -3,7 +3,7 @@
 Plain SQLAlchemy on a session the caller owns (no Flask here): the views add the audit event
 and commit once, so a ballot, its counter and its audit event exist together or not at all.
 
-Secrecy (VOTING.md, "Ballot secrecy"): for a secret motion a ballot row only says that a seat
+Secrecy (docs/counting.md, "Ballot secrecy"): for a secret motion a ballot row only says that a seat
 voted (its choice stays NULL), and the choice goes into a counter per (motion, constituency,
 choice) created when the motion opened. Each secret ballot rewrites *every* counter row of the
 motion with one UPDATE, adding 1 to the chosen one and 0 to the others: on PostgreSQL a row's
@@ -36,7 +36,10 @@ from app.models import (
     Substitute,
     User,
 )
-from app.models.voting import CHOICES
+from app.models.statuses import Choice, MotionKind, MotionStatus
+
+#: The choices as plain strings: the keys of the counts in a tally case and in a frozen result.
+CHOICES = tuple(choice.value for choice in Choice)
 
 _TOUCH_ALL_COUNTERS = sa.text(
     "UPDATE secret_counts SET count = count + CASE WHEN constituency_id = :constituency "
@@ -64,9 +67,9 @@ def open_motion(session: Session, motion: Motion, now: datetime) -> None:
     The counters are made here, before any ballot, so their order in the table says nothing
     about who voted when.
     """
-    motion.status = "open"
+    motion.status = MotionStatus.OPEN
     motion.opened_at = now
-    if motion.kind == "secret":
+    if motion.kind == MotionKind.SECRET:
         ids = session.scalars(
             sa.select(Constituency.id)
             .where(Constituency.body_id == motion.meeting.body_id)
@@ -90,7 +93,7 @@ def cast(
     (see the module docstring for why every counter row is touched), so the ballot row and
     every counter row carry the same transaction id on PostgreSQL.
     """
-    secret = motion.kind == "secret"
+    secret = motion.kind == MotionKind.SECRET
     ballot = Ballot(
         motion_id=motion.id,
         seat_id=seat.id,
@@ -175,7 +178,7 @@ def shows_running_totals(motion: Motion) -> bool:
     Totals that change as each person votes in a secret ballot would tell the room how the
     person who just tapped voted.
     """
-    return motion.show_running_totals and motion.kind == "roll_call"
+    return motion.show_running_totals and motion.allows_running_totals
 
 
 def progress(session: Session, motion: Motion) -> Progress:
@@ -216,7 +219,7 @@ def progress(session: Session, motion: Motion) -> Progress:
             row.voted += 1
             if with_totals and ballots[seat_id]:
                 row.totals[ballots[seat_id]] += 1
-        elif seat_id in present and motion.kind == "roll_call":
+        elif seat_id in present and motion.kind == MotionKind.ROLL_CALL:
             waiting.append((row.name, number, name or ""))
     return Progress(list(rows.values()), waiting, with_totals)
 
@@ -242,7 +245,13 @@ def progress_version(session: Session, motion: Motion) -> str:
         parts.append(sa.select(sa.func.count()).where(where).scalar_subquery())
         parts.append(sa.select(sa.func.max(model.id)).where(where).scalar_subquery())
     counts = session.execute(sa.select(*parts)).one()
-    state = (motion.id, motion.status, motion.kind, motion.show_running_totals, motion.closed_at)
+    state = (
+        motion.id,
+        str(motion.status),  # str: the same whether just set from an enum or loaded from the row
+        str(motion.kind),
+        motion.show_running_totals,
+        motion.closed_at,
+    )
     return hashlib.sha256(repr((state, tuple(counts))).encode()).hexdigest()[:32]
 
 
@@ -257,7 +266,7 @@ def record_hand_counts(session: Session, motion: Motion, counts: dict[int, dict]
 
 
 def case_for(session: Session, motion: Motion) -> dict:
-    """The tally case of VOTING.md for the motion, from the data as it stands now.
+    """The tally case of docs/counting.md for the motion, from the data as it stands now.
 
     Constituencies are identified by their key. Present seats are the meeting's present
     seats plus any seat that voted (a seat that voted was present when it voted); for a show
@@ -272,11 +281,11 @@ def case_for(session: Session, motion: Motion) -> dict:
     keys = {c.id: c.key for c in constituencies}
     present = dict.fromkeys(keys.values(), 0)
     votes = {key: dict.fromkeys(CHOICES, 0) for key in keys.values()}
-    if motion.kind == "hands":
+    if motion.kind == MotionKind.HANDS:
         for hands in session.scalars(sa.select(HandCount).where(HandCount.motion_id == motion.id)):
             key = keys[hands.constituency_id]
             present[key] = hands.present
-            votes[key] = {"yes": hands.yes, "no": hands.no, "abstain": hands.abstain}
+            votes[key] = {choice: getattr(hands, choice) for choice in CHOICES}
     else:
         _count_ballots(session, motion, keys, present, votes)
     return {
@@ -291,6 +300,7 @@ def case_for(session: Session, motion: Motion) -> dict:
 
 
 def _count_ballots(session, motion, keys, present, votes) -> None:
+    """Fill ``present`` and ``votes`` from the ballots (roll-call) or the counters (secret)."""
     seat_constituency = dict(
         session.execute(
             sa.select(Seat.id, Seat.constituency_id).where(Seat.constituency_id.in_(keys))
@@ -302,7 +312,7 @@ def _count_ballots(session, motion, keys, present, votes) -> None:
     attending = present_seat_ids(session, motion.meeting_id) | {s for s, _ in ballots}
     for seat_id in attending:
         present[keys[seat_constituency[seat_id]]] += 1
-    if motion.kind == "secret":
+    if motion.kind == MotionKind.SECRET:
         counters = session.execute(
             sa.select(SecretCount.constituency_id, SecretCount.choice, SecretCount.count).where(
                 SecretCount.motion_id == motion.id
@@ -328,6 +338,6 @@ def freeze(session: Session, motion: Motion, now: datetime, locale: str) -> dict
     result = tally.tally_case(case, locale)
     motion.frozen = {**case, "result": result.to_json()}
     motion.passed = result.passed
-    motion.status = "closed"
+    motion.status = MotionStatus.CLOSED
     motion.closed_at = now
     return motion.frozen

@@ -66,6 +66,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _locale() -> str:
+    """The language of the explanation, from LIANXI_LOCALE (zh unless it says en)."""
     value = os.environ.get("LIANXI_LOCALE") or "zh"
     language = re.split(r"[-_.]", value.strip().lower())[0]
     if language not in LOCALES:
@@ -74,6 +75,7 @@ def _locale() -> str:
 
 
 def _read(path: str) -> bytes:
+    """The bytes of the case file, or of stdin for "-"."""
     try:
         with click.open_file(path, "rb") as file:  # "-" is stdin
             return file.read()
@@ -82,6 +84,7 @@ def _read(path: str) -> bytes:
 
 
 def _load_json(raw: bytes) -> object:
+    """Parse UTF-8 JSON (a BOM allowed), each problem as one ValueError line."""
     try:
         return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_no_duplicate_keys)
     except UnicodeDecodeError:
@@ -93,6 +96,7 @@ def _load_json(raw: bytes) -> object:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """An object of the JSON, refused when a key appears twice."""
     # json.loads would silently keep the last of two equal keys: a guessed count.
     found = {}
     for key, value in pairs:
@@ -103,12 +107,14 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
 
 
 def _seat_count(text: str) -> int:
+    """The --seats value as a whole number."""
     if not re.fullmatch(r"[0-9]+", text.strip()):
         raise ValueError(f"--seats must be a whole number, got {text!r}")
     return int(text)
 
 
 def _parse_quota(text: str) -> Quota:
+    """One ID=SHARE[:min] argument as a quota."""
     match = _QUOTA.fullmatch(text)
     if not match:
         raise ValueError(f"{text!r} is not ID=SHARE or ID=SHARE:min (e.g. merchant=2/5:min)")

@@ -27,12 +27,13 @@ from wtforms.validators import (
 
 from app.counting import tally
 from app.counting.presets import PRESETS, PresetError, describe_rule, rule_for_preset
+from app.models.statuses import Choice, MotionKind
 from app.voting import rules
 
 KINDS = [
-    ("roll_call", _l("记名投票（谁投了什么会记录下来）")),
-    ("secret", _l("无记名投票（只记录谁投过，不记录选择）")),
-    ("hands", _l("举手表决（由召集人点数后填写）")),
+    (MotionKind.ROLL_CALL.value, _l("记名投票（谁投了什么会记录下来）")),
+    (MotionKind.SECRET.value, _l("无记名投票（只记录谁投过，不记录选择）")),
+    (MotionKind.HANDS.value, _l("举手表决（由召集人点数后填写）")),
 ]
 WEIGHTINGS = [
     ("seat", _l("每个席位一票")),
@@ -51,6 +52,7 @@ CONCURRENT = [("none", _l("不要求")), ("all", _l("每个界别都要各自通
 
 
 def _strip(value):
+    """Typed text without surrounding blanks."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -77,7 +79,7 @@ class MotionForm(FlaskForm):
         filters=[_strip],
         validators=[DataRequired(_l("请填写表决内容")), Length(max=2000)],
     )
-    kind = RadioField(_l("投票方式"), choices=KINDS, default="roll_call")
+    kind = RadioField(_l("投票方式"), choices=KINDS, default=MotionKind.ROLL_CALL.value)
     rule_choice = RadioField(
         _l("表决规则"), validators=[InputRequired(_l("请选择表决规则"))], default="default"
     )
@@ -93,6 +95,7 @@ class MotionForm(FlaskForm):
     headcount_too = BooleanField(_l("按人数计也要达到同样比例（双重多数）"))
 
     def __init__(self, body, **kwargs):
+        """Start from the body's default rule and offer its presets."""
         super().__init__(data=_fields_of(body.default_rule), **kwargs)
         self.body = body
         self.rule_choice.choices = [("default", _("本会议默认规则"))]
@@ -143,6 +146,7 @@ class MotionForm(FlaskForm):
 
 
 def _exact(field) -> str:
+    """A proportion field as an exact fraction, written n/d."""
     return str(tally.parse_fraction(field.data.strip()))
 
 
@@ -197,11 +201,13 @@ class WholeNumberField(IntegerField):
 
 
 def _whole(form, field) -> None:
+    """Stop at a value that is not a whole number, saying so."""
     if field.data is None:
         raise StopValidation(_("请填写整数"))
 
 
 def _count(label):
+    """A field for one count of a show of hands: a whole number, not below 0."""
     return WholeNumberField(
         label, validators=[_whole, NumberRange(min=0, message=_l("不能小于 0"))]
     )
@@ -281,6 +287,10 @@ class BallotForm(FlaskForm):
     """One tap: 赞成, 反对 or 弃权 for one seat."""
 
     choice = RadioField(
-        choices=[("yes", _l("赞成")), ("no", _l("反对")), ("abstain", _l("弃权"))],
+        choices=[
+            (Choice.YES.value, _l("赞成")),
+            (Choice.NO.value, _l("反对")),
+            (Choice.ABSTAIN.value, _l("弃权")),
+        ],
         validators=[InputRequired()],
     )

@@ -14,13 +14,19 @@ casts (own seat, substitute or proxy; see ``app.meetings.presence``).
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from app.models import AgendaItem, Motion
+from app.models.statuses import ItemKind, MeetingStatus, MotionKind, MotionStatus
 
 #: Where each state may go next.
 TRANSITIONS = {
-    "draft": ("open", "cancelled"),
-    "open": ("closed", "cancelled"),
-    "closed": ("cancelled",),
-    "cancelled": (),
+    MotionStatus.DRAFT: (MotionStatus.OPEN, MotionStatus.CANCELLED),
+    MotionStatus.OPEN: (MotionStatus.CLOSED, MotionStatus.CANCELLED),
+    MotionStatus.CLOSED: (MotionStatus.CANCELLED,),
+    MotionStatus.CANCELLED: (),
 }
 
 # Why a motion cannot be moved, as codes the views turn into words.
@@ -38,6 +44,10 @@ SEAT_NOT_PRESENT = "seat_not_present"
 NOT_YOUR_SEAT = "not_your_seat"
 
 
+class MotionRuleError(ValueError):
+    """A change to a motion that its rules do not allow; the message says why."""
+
+
 def allowed_transitions(status: str) -> tuple[str, ...]:
     """The states a motion in ``status`` may move to; a cancelled motion goes nowhere."""
     return TRANSITIONS[status]
@@ -49,7 +59,7 @@ def transition_refusal(
     *,
     is_convener: bool,
     meeting_status: str,
-    kind: str = "roll_call",
+    kind: str = MotionKind.ROLL_CALL,
     has_resolution: bool = False,
     via_hand_counts: bool = False,
 ) -> str | None:
@@ -62,15 +72,95 @@ def transition_refusal(
     """
     if not is_convener:
         return NOT_CONVENER
-    if meeting_status != "in_session":
+    if meeting_status != MeetingStatus.IN_SESSION:
         return MEETING_NOT_IN_SESSION
     if target not in TRANSITIONS[status]:
         return NOT_ALLOWED_FROM_HERE
-    if target == "cancelled" and has_resolution:
+    if target == MotionStatus.CANCELLED and has_resolution:
         return HAS_RESOLUTION
-    if target == "closed" and (kind == "hands") != via_hand_counts:
-        return HANDS_NEED_COUNTS if kind == "hands" else NOT_ALLOWED_FROM_HERE
+    hands = kind == MotionKind.HANDS
+    if target == MotionStatus.CLOSED and hands != via_hand_counts:
+        return HANDS_NEED_COUNTS if hands else NOT_ALLOWED_FROM_HERE
     return None
+
+
+def refusal(motion: Motion, target: str, *, via_hand_counts: bool = False) -> str | None:
+    """Why the convener may not move ``motion`` to ``target`` now (see ``transition_refusal``).
+
+    The caller has already established that the current person convenes the motion's body.
+    """
+    return transition_refusal(
+        motion.status,
+        target,
+        is_convener=True,
+        meeting_status=motion.meeting.status,
+        kind=motion.kind,
+        has_resolution=motion.resolution is not None,
+        via_hand_counts=via_hand_counts,
+    )
+
+
+def creation_refusal(item: AgendaItem) -> str | None:
+    """Why no motion may be put on ``item`` now: only while its meeting is in session."""
+    if item.meeting.status != MeetingStatus.IN_SESSION:
+        return MEETING_NOT_IN_SESSION
+    return None
+
+
+def create_motion(
+    session: Session, item: AgendaItem, *, text: str, kind: str, rule: dict, created_by_id: int
+) -> Motion:
+    """Put a decision item to the vote: a draft motion, opened later by the convener.
+
+    Only a decision item (表决) of a meeting in session carries motions; the rule is stored as
+    given (a fresh dict), so a later change of the body's default rule leaves it alone.
+    """
+    if item.kind != ItemKind.DECISION:
+        raise MotionRuleError("only a decision item is put to the vote")
+    if creation_refusal(item):
+        raise MotionRuleError("motions are made while the meeting is in session")
+    motion = Motion(
+        meeting_id=item.meeting_id,
+        agenda_item_id=item.id,
+        text=text,
+        kind=kind,
+        rule=rule,
+        status=MotionStatus.DRAFT,
+        created_by_id=created_by_id,
+    )
+    session.add(motion)
+    return motion
+
+
+def cancel(motion: Motion, reason: str, now: datetime) -> None:
+    """Cancel (撤销) the motion with its recorded reason; it is never reopened.
+
+    Any state but cancelled may be cancelled, unless a resolution was made from the motion; a
+    closed motion keeps its frozen count, shown with the reason.
+    """
+    if not reason.strip():
+        raise MotionRuleError("a cancelled motion needs its reason")
+    if MotionStatus.CANCELLED not in TRANSITIONS[motion.status] or motion.resolution is not None:
+        raise MotionRuleError(f"a {motion.status} motion cannot be cancelled")
+    motion.status = MotionStatus.CANCELLED
+    motion.cancelled_at = now
+    motion.cancel_reason = reason
+
+
+def show_running_totals(motion: Motion, show: bool) -> None:
+    """Show or hide the running yes/no/abstain totals while the vote is open.
+
+    Only a roll-call vote may show them: totals that move as each person taps would tell the
+    room how the person who just voted in a secret ballot chose.
+    """
+    if show and not motion.allows_running_totals:
+        raise MotionRuleError("only a roll-call vote shows running totals")
+    motion.show_running_totals = show
+
+
+def summary(motion: Motion) -> dict:
+    """What the audit log keeps of a motion when it is created, opened or closed."""
+    return {"status": motion.status, "kind": motion.kind, "text": motion.text, "rule": motion.rule}
 
 
 def ballot_refusal(
@@ -93,9 +183,9 @@ def ballot_refusal(
     """
     if not is_voter:
         return NOT_VOTER
-    if motion_status != "open" or meeting_status != "in_session":
+    if motion_status != MotionStatus.OPEN or meeting_status != MeetingStatus.IN_SESSION:
         return MOTION_NOT_OPEN
-    if kind == "hands":
+    if kind == MotionKind.HANDS:
         return SHOW_OF_HANDS
     if seat_id in seats_voted:
         return None
@@ -107,7 +197,7 @@ def ballot_refusal(
 def hand_count_errors(seats: int, present: int, yes: int, no: int, abstain: int) -> dict:
     """Field errors for one constituency's show-of-hands counts: {field: code}; empty when valid.
 
-    VOTING.md: 0 ≤ present ≤ seats, and yes + no + abstain ≤ present. A sum over present is
+    docs/counting.md: 0 ≤ present ≤ seats, and yes + no + abstain ≤ present. A sum over present is
     reported on every choice that is not zero (the convener sees which numbers to look at).
     """
     errors = {}

@@ -169,3 +169,18 @@ def test_members_are_led_to_rate_completed_tasks(board, client, login_as):
     assert "我来评单" not in client.get(url).get_data(as_text=True)
     login_as(board["members"][0])
     assert f"/tasks/{task.id}#ratings" in client.get(url).get_data(as_text=True)
+
+
+def test_resolution_page_asks_the_members_role_once_not_per_task(board, client, login_as):
+    """For a signed-in member the page runs as many queries with five completed tasks as with one.
+
+    Whether the reader may rate is decided once by the view, not by a template helper per row.
+    """
+    login_as(board["members"][0])
+    url = f"/resolutions/{board['published'].id}"
+    make_task(board["published"], board["unit"], status="completed", title="已办完的事")
+    one = _count_queries(client, url)
+    for n in range(4):
+        make_task(board["published"], board["unit"], status="completed", title=f"又一件{n}")
+    assert _count_queries(client, url) == one
+    assert client.get(url).get_data(as_text=True).count("我来评单") == 5

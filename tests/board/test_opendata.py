@@ -6,8 +6,10 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
+from icalendar import Calendar
 
 from app.extensions import db
+from tests.factories import make_body, make_meeting
 from tests.followup.helpers import make_passed_motion, make_resolution, make_task
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -16,8 +18,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def data(world):
     """A published resolution with a vote and two tasks, a draft, and another body's resolution."""
-    from tests.factories import make_body
-
     motion = make_passed_motion(world["body"])
     published = make_resolution(world["body"], motion=motion, title="共享厕所行动")
     make_task(published, world["unit"], status="closed", title="挂牌")
@@ -107,10 +107,6 @@ def test_atom_feed_parses_with_elementtree(data, client):
 
 def test_meetings_calendar_lists_published_meetings_only(client, ctx):
     """/open-data/meetings.ics parses and holds published meetings, never drafts."""
-    from icalendar import Calendar
-
-    from tests.factories import make_body, make_meeting
-
     body = make_body(constituencies=[("merchant", 1, None, False)])
     make_meeting(body, status="published", title="公开的会议")
     make_meeting(body, status="draft", title="草稿会议")

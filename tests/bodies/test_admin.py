@@ -3,6 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
+from app.admin import queries as admin_queries
+from app.admin import roles
 from app.extensions import db
 from app.models import AuditEvent, Body, Convener, ResponsibleUnit, UnitStaff, User
 from tests.factories import PASSWORD, make_body, make_convener, make_unit, make_user
@@ -161,3 +163,46 @@ def test_admin_pages_render(ctx, client, login_as, admin):
         f"/admin/units/{unit.slug}",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_roles_are_given_once(ctx):
+    """Making someone a convener or unit staff twice adds one row and says so."""
+    body, unit = make_body(holders=False), make_unit()
+    person = roles.new_person(
+        db.session, name=" 李四 ", phone="13900001111", username="", password=None
+    )
+    assert person.name == "李四" and person.username is None and person.password_hash is None
+    assert roles.make_convener(db.session, body, person)
+    assert not roles.make_convener(db.session, body, person)
+    assert roles.add_staff(db.session, unit, person)
+    assert not roles.add_staff(db.session, unit, person)
+    db.session.flush()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Convener)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UnitStaff)) == 1
+
+
+def test_new_body_and_unit_are_stripped(ctx):
+    """Names typed with spaces are stored without them; the lists come back in their order."""
+    body = roles.new_body(
+        db.session, slug="hx", name=" 华兴街 ", short_name=" 华兴 ", description=""
+    )
+    unit = roles.new_unit(db.session, slug="jd", name=" 街道办 ", description=" 负责 ")
+    db.session.flush()
+    assert (body.name, body.short_name, unit.name, unit.description) == (
+        "华兴街",
+        "华兴",
+        "街道办",
+        "负责",
+    )
+    assert admin_queries.all_bodies(db.session) == [body]
+    assert admin_queries.unit_by_slug(db.session, "jd") is unit
+    assert admin_queries.unit_by_slug(db.session, "nope") is None
+
+
+def test_only_active_people_are_offered(ctx):
+    """A deactivated account is not offered for a role; everyone is listed on the overview."""
+    active, gone = make_user("甲"), make_user("乙")
+    gone.active = False
+    db.session.flush()
+    assert admin_queries.active_people(db.session) == [active]
+    assert admin_queries.all_people(db.session) == [active, gone]

@@ -4,11 +4,13 @@ from fractions import Fraction
 
 import pytest
 
+from app import clock
 from app.bodies import setup
 from app.bodies.setup import SetupError
 from app.counting import presets
 from app.extensions import db
-from app.models import Ballot, Motion, Seat
+from app.models import Ballot, Body, Motion, Seat
+from app.models.accounts import hash_token
 from tests.bodies.helpers import make_filled_body
 from tests.factories import make_body, make_meeting, make_user
 
@@ -40,7 +42,7 @@ def test_percent_text():
 
 
 def test_suggestion_for_23_seats_serves_the_merchant_minimum_first(ctx):
-    """VOTING.md: 23 seats, merchants at least 2/5, residents 7/20, officials 1/4 → 10/8/5."""
+    """23 seats, merchants at least 2/5, residents 7/20, officials 1/4 → 10/8/5 (counting.md)."""
     body = make_body(constituencies=QUOTAS_23, holders=False)
     suggestion = setup.suggest_seats(body.constituencies, 23)
     assert [(c.key, n) for c, n in suggestion.rows] == [
@@ -214,3 +216,74 @@ def test_seat_rows_follow_the_seat_count(ctx):
     assert numbers == [1, 2, 3]
     with pytest.raises(SetupError):
         setup.add_constituency(body, key="b", name="重复", seats=1)
+
+
+def test_update_constituency_resizes_then_renames(ctx):
+    """An edit adds the seats asked for and saves the other fields; no position keeps its place."""
+    body = make_body(constituencies=[("a", 2, None, False), ("b", 1, None, False)], holders=False)
+    constituency = body.constituencies[1]
+    setup.update_constituency(
+        db.session, constituency, name=" 商户 ", seats=3, share="1/2", share_is_minimum=True
+    )
+    assert (constituency.name, constituency.seats, len(constituency.seat_list)) == ("商户", 3, 3)
+    assert (constituency.share, constituency.share_is_minimum, constituency.position) == (
+        "1/2",
+        True,
+        1,
+    )
+    assert setup.constituency_state(constituency)["seats"] == 3
+
+
+def test_update_constituency_refused_changes_nothing(ctx):
+    """A shrink that would drop a held seat is refused before the name changes."""
+    body = make_body(constituencies=[("a", 2, None, False)])
+    constituency = body.constituencies[0]
+    with pytest.raises(SetupError):
+        setup.update_constituency(
+            db.session, constituency, name="新名字", seats=1, share=None, share_is_minimum=False
+        )
+    assert constituency.name == "a" and constituency.seats == 2
+
+
+def test_next_position_and_share_text(ctx):
+    """A new constituency goes after the last; a typed share is stored as a fraction or None."""
+    assert setup.next_position(make_body(holders=False)) == 3
+    assert setup.next_position(Body(slug="empty", name="空", short_name="空")) == 0
+    assert setup.share_text("40%") == "2/5"
+    assert setup.share_text("  ") is None and setup.share_text(None) is None
+
+
+def test_change_settings_reads_categories_per_line(ctx):
+    """Settings are saved together; categories are typed one per line, blank lines dropped."""
+    body = make_body(holders=False)
+    setup.change_settings(
+        body,
+        seconds_needed=3,
+        allow_multiple_proxies=True,
+        resolution_number_format="{short_name}第{number}号",
+        rating_rule="all_basic",
+        topic_categories="停车\n\n安全\n",
+    )
+    assert setup.settings_state(body) == {
+        "seconds_needed": 3,
+        "allow_multiple_proxies": True,
+        "topic_categories": ["停车", "安全"],
+        "resolution_number_format": "{short_name}第{number}号",
+        "rating_rule": "all_basic",
+    }
+
+
+def test_issue_missing_links_gives_each_uncovered_member_one_link(ctx):
+    """Every member without a valid link gets one, once, even holding two seats."""
+    body = make_body(constituencies=[("a", 2, None, False)], holders=False)
+    person, convener = make_user("张三"), make_user("召集人")
+    for seat in body.constituencies[0].seat_list:
+        seat.holder = person
+    db.session.flush()
+    issued = setup.issue_missing_links(db.session, body, convener, days=30, at=clock.now())
+    assert [(seat.number, link.user) for seat, link, _ in issued] == [(1, person)]
+    link, token = issued[0][1], issued[0][2]
+    assert link.created_by_id == convener.id and link.token_hash == hash_token(token)
+    db.session.flush()
+    assert setup.issue_missing_links(db.session, body, convener, days=30, at=clock.now()) == []
+    assert setup.seat_state(seat) == {"holder_id": person.id, "represents": seat.represents}

@@ -18,7 +18,7 @@ from app.counting.apportion import (
 
 
 def quotas(merchant_minimum: bool = False) -> list[Quota]:
-    """Return VOTING.md's quotas: merchants 2/5, residents 7/20, officials 1/4."""
+    """Return docs/counting.md's quotas: merchants 2/5, residents 7/20, officials 1/4."""
     return [
         Quota("merchant", F(2, 5), minimum=merchant_minimum),
         Quota("residents", F(7, 20)),

@@ -61,7 +61,7 @@ HUAXING = _body(("jiequ", "街区", False), ("shequ", "社区", False), ("shangh
     ],
 )
 def test_presets_give_the_rules_people_mean(name, expected):
-    """Each preset, by key or by its Chinese name, gives exactly the rule VOTING.md describes."""
+    """Each preset, by key or by its Chinese name, gives exactly the rule counting.md describes."""
     assert rule_for_preset(name, HUAXING) == expected
 
 

@@ -1,4 +1,4 @@
-"""The count, checked against every worked example and rule of VOTING.md."""
+"""The count, checked against every worked example and rule of docs/counting.md."""
 
 import copy
 from fractions import Fraction as F
@@ -22,7 +22,7 @@ MORE_THAN_HALF = {"op": ">", "value": "1/2"}
 
 
 def worked_case(**rule) -> dict:
-    """Return VOTING.md's 25-seat worked example, counted under ``rule``."""
+    """Return docs/counting.md's 25-seat worked example, counted under ``rule``."""
     return {
         "constituencies": [
             {"id": "community", "seats": 12, "share": "2/5"},
@@ -40,7 +40,7 @@ def worked_case(**rule) -> dict:
 
 
 def bloc_case(**rule) -> dict:
-    """Return VOTING.md's bloc example: shares 2/5, 7/20, 1/4 and a 9 : 9 headcount tie."""
+    """Return docs/counting.md's bloc example: shares 2/5, 7/20, 1/4 and a 9 : 9 headcount tie."""
     return {
         "constituencies": [
             {"id": "merchant", "seats": 8, "share": "2/5"},
@@ -102,7 +102,7 @@ def seat_case(seats: int, present: int, yes: int, no: int = 0, abstain: int = 0,
     ids=["quota-quorum", "seat", "quota-concurrent-merchant", "quota-voted-two-thirds"],
 )
 def test_worked_example_table(rule, yes, no, base, ratio, failed):
-    """Every row of the 25-seat table gives exactly VOTING.md's fractions and outcome."""
+    """Every row of the 25-seat table gives exactly docs/counting.md's fractions and outcome."""
     result = tally_case(worked_case(**rule)).to_json()
     assert (result["yes"], result["no"], result["base"], result["ratio"]) == (yes, no, base, ratio)
     assert result["failed"] == failed
@@ -117,7 +117,7 @@ def test_worked_example_seat_weights():
 
 
 def test_worked_example_quorum_and_json_shape():
-    """The first row meets its quorum with 20 of 25 and prints VOTING.md's JSON shape."""
+    """The first row meets its quorum with 20 of 25 and prints docs/counting.md's JSON shape."""
     result = tally_case(worked_case(weighting="quota", quorum=MORE_THAN_HALF))
     assert result.to_json() == {
         "passed": True,

@@ -3,6 +3,8 @@
 import secrets
 from datetime import date, datetime
 
+import sqlalchemy as sa
+
 from app.extensions import db
 from app.models import AgendaItem, Motion, Resolution, Task, Topic
 from app.models.accounts import hash_token
@@ -77,12 +79,10 @@ def make_passed_motion(body, topic=None, passed=True, status="closed") -> Motion
 
 def make_resolution(body, status="published", number=None, year=2026, motion=None, **fields):
     """A resolution of ``body`` (published unless told), numbered ``number`` or the next one."""
-    from sqlalchemy import func, select
-
     number = number or (
         (
             db.session.scalar(
-                select(func.max(Resolution.number)).where(
+                sa.select(sa.func.max(Resolution.number)).where(
                     Resolution.body_id == body.id, Resolution.year == year
                 )
             )

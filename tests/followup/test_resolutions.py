@@ -3,6 +3,8 @@
 from datetime import date
 
 import sqlalchemy as sa
+from flask import render_template
+from flask_login import login_user
 
 from app.extensions import db
 from app.models import Resolution, ResolutionCorrection, Topic
@@ -105,9 +107,6 @@ def test_resolution_pages_refuse_non_conveners(world, login_as, client):
 
 def test_motion_resolution_partial(world, login_as, client, app):
     """The closed-motion partial offers 生成决议 to conveners, and the number once it exists."""
-    from flask import render_template
-    from flask_login import login_user
-
     motion = make_passed_motion(world["body"])
     with app.test_request_context("/"):
         login_user(world["convener"])

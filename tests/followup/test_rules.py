@@ -4,10 +4,13 @@ from datetime import date, datetime
 from fractions import Fraction
 
 import pytest
+import time_machine
 
+from app import clock
 from app.followup import rules
 from app.followup.rules import TaskError
-from app.models import Task
+from app.models import Rating, Resolution, Task, Topic
+from app.models.followup import TaskRole
 
 NOW = datetime(2026, 10, 1, 2, 0)
 
@@ -137,8 +140,17 @@ def test_overdue_days_count_from_the_day_after_the_deadline():
 
 def test_local_today_is_the_community_date():
     """At 17:00 UTC it is already the next day in Asia/Shanghai."""
-    assert rules.local_today(datetime(2026, 10, 15, 17, 0)) == date(2026, 10, 16)
-    assert rules.local_today(datetime(2026, 10, 15, 15, 59)) == date(2026, 10, 15)
+    assert clock.local_date(datetime(2026, 10, 15, 17, 0), "Asia/Shanghai") == date(2026, 10, 16)
+    assert clock.local_date(datetime(2026, 10, 15, 15, 59), "Asia/Shanghai") == date(2026, 10, 15)
+
+
+@time_machine.travel("2026-10-15 17:30 +0000", tick=False)
+def test_today_follows_the_configured_time_zone(app):
+    """clock.today() is the date in LIANXI_TIMEZONE; local_today gives it for any zone."""
+    with app.app_context():
+        assert clock.today() == date(2026, 10, 16)
+    assert clock.local_today("Asia/Shanghai") == date(2026, 10, 16)
+    assert clock.local_today("UTC") == date(2026, 10, 15)
 
 
 def test_overdue_first_orders_most_overdue_first_then_deadline():
@@ -209,3 +221,80 @@ def test_unit_record_without_data_has_no_rates():
     record = rules.unit_record([], [], date(2026, 1, 1), date(2026, 12, 31))
     assert record.response_rate is None and record.satisfaction_rate is None
     assert rules.percent(record.on_time_rate) == "—"
+
+
+def test_status_counts_list_every_status():
+    """Every status is counted, those with no task as 0."""
+    counts = rules.status_counts([_task("assigned"), _task("assigned"), _task("closed")])
+    assert counts["assigned"] == 2 and counts["closed"] == 1 and counts["declined"] == 0
+    assert list(counts) == [
+        "assigned",
+        "accepted",
+        "declined",
+        "in_progress",
+        "completed",
+        "closed",
+    ]
+
+
+def test_round_rating_counts_count_only_the_current_round():
+    """Ratings of an earlier round are kept but not counted for the task's current round."""
+    task = _task("completed", id=1)
+    task.round = 2
+    ratings = [
+        Rating(task_id=1, round=1, value="unsatisfied"),
+        Rating(task_id=1, round=2, value="basic"),
+        Rating(task_id=2, round=2, value="satisfied"),
+    ]
+    counts = rules.round_rating_counts([task], ratings)
+    assert counts == {1: {"satisfied": 0, "basic": 1, "unsatisfied": 0}}
+
+
+def test_assigned_within_uses_the_community_date():
+    """A task assigned at 16:30 UTC on 31 December counts in the next year in Shanghai."""
+    new_year = _task(assigned_at=datetime(2025, 12, 31, 16, 30))
+    old_year = _task(assigned_at=datetime(2025, 12, 31, 15, 30))
+    chosen = rules.assigned_within([new_year, old_year], date(2026, 1, 1), date(2026, 12, 31))
+    assert chosen == [new_year]
+
+
+@pytest.mark.parametrize(
+    ("status", "is_open", "is_finished", "awaits_rating"),
+    [
+        ("assigned", True, False, False),
+        ("declined", True, False, False),
+        ("in_progress", True, False, False),
+        ("completed", True, True, True),
+        ("closed", False, True, False),
+    ],
+)
+def test_task_predicates_by_status(status, is_open, is_finished, awaits_rating):
+    """Open until closed; finished once completed; rated only between completion and closing."""
+    task = _task(status)
+    assert (task.is_open, task.is_finished, task.awaits_rating) == (
+        is_open,
+        is_finished,
+        awaits_rating,
+    )
+
+
+def test_only_members_rate_and_only_completed_tasks():
+    """can_be_rated_by: a member, while the task is completed; not the unit or the convener."""
+    completed = _task("completed")
+    assert completed.can_be_rated_by({TaskRole.MEMBER})
+    assert completed.can_be_rated_by({"member", "convener"})
+    assert not completed.can_be_rated_by({TaskRole.UNIT, TaskRole.CONVENER})
+    assert not completed.can_be_rated_by(set())
+    assert not _task("closed").can_be_rated_by({TaskRole.MEMBER})
+    assert not _task("in_progress").can_be_rated_by({TaskRole.MEMBER})
+
+
+def test_resolution_predicates_and_public_tasks():
+    """A draft is not published, its tasks are not public; a resolution answers its topics."""
+    topic, other = Topic(title="路灯"), Topic(title="厕所")
+    draft = Resolution(status="draft", topics=[topic])
+    published = Resolution(status="published")
+    assert draft.is_draft and not draft.is_published
+    assert published.is_published and not published.is_draft
+    assert draft.answers(topic) and not draft.answers(other)
+    assert not _task(resolution=draft).is_public and _task(resolution=published).is_public

@@ -9,7 +9,7 @@ import time_machine
 
 from app.extensions import db
 from app.models import AuditEvent, Rating, Task, TaskUpdate
-from tests.followup.helpers import make_task
+from tests.followup.helpers import make_resolution, make_task, make_topic
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 TODAY = "2026-10-01 10:00 +0800"
@@ -146,8 +146,6 @@ def test_photo_larger_than_5_mb_is_refused(world, login_as, client):
 
 def test_photo_of_unpublished_resolution_is_not_served(world, client):
     """Photos of tasks not shown publicly are 404."""
-    from tests.followup.helpers import make_resolution
-
     draft = make_resolution(world["body"], status="draft")
     task = make_task(draft, world["unit"], status="in_progress")
     update = TaskUpdate(
@@ -214,8 +212,6 @@ def test_unsatisfied_majority_suggests_reopen_and_reopens_with_new_deadline(
 
 def test_submitter_rates_through_the_follow_link_once(world, client):
     """The topic's submitter rates by the token; a second rating in the round is ignored."""
-    from tests.followup.helpers import make_topic
-
     topic, token = make_topic(world["body"], status="decided")
     world["resolution"].topics.append(topic)
     task = make_task(world["resolution"], world["unit"], status="completed")
@@ -232,8 +228,6 @@ def test_submitter_rates_through_the_follow_link_once(world, client):
 
 def test_topic_rating_partial_offers_the_form_then_thanks(world, client):
     """The follow page /t/<token> shows a rating form for completed tasks, then a thank-you."""
-    from tests.followup.helpers import make_topic
-
     topic, token = make_topic(world["body"], status="decided")
     world["resolution"].topics.append(topic)
     task = make_task(world["resolution"], world["unit"], status="completed")

@@ -390,6 +390,24 @@ def test_presence_answers_304_until_someone_checks_in(room, client):
     assert changed.headers["ETag"] != etag
 
 
+def test_polled_panels_vary_on_htmx_and_the_person(room, client, login_as):
+    """The presence and projector polls are private, vary on HX-Request and Cookie, and 304."""
+    _, convener, meeting = room
+    meeting.status = "in_session"
+    db.session.commit()
+    presence = client.get(f"/meetings/{meeting.id}/presence", headers=HX)
+    projector_url = f"/meetings/{meeting.id}/projector"
+    convener_client = login_as(convener)
+    projector = convener_client.get(projector_url, headers=HX)
+    for response in (presence, projector):
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert {"HX-Request", "Cookie"} <= set(response.vary)
+    again = convener_client.get(
+        projector_url, headers=HX | {"If-None-Match": projector.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
 def test_projector_shows_the_current_item_and_the_qr(room, login_as):
     """The projector has no site chrome, shows the current item, presence and the QR code."""
     _, convener, meeting = room

@@ -173,3 +173,65 @@ def test_meeting_cannot_close_while_a_vote_is_open():
     motion.status = "cancelled"
     rules.transition(meeting, "close", NOW)
     assert meeting.status == "closed"
+
+
+@pytest.mark.parametrize(
+    ("status", "check_in", "public", "closed", "sitting"),
+    [
+        ("draft", False, False, False, False),
+        ("published", True, True, False, False),
+        ("in_session", True, True, False, True),
+        ("closed", False, True, True, False),
+    ],
+)
+def test_meeting_predicates_follow_its_state(status, check_in, public, closed, sitting):
+    """Check-in runs from publishing to closing; the agenda is public from publishing on."""
+    meeting = _meeting(status=status)
+    assert meeting.accepts_check_in is check_in
+    assert meeting.agenda_is_public is public
+    assert meeting.is_closed is closed
+    assert meeting.in_session is sitting
+
+
+def test_new_meeting_is_a_draft_with_a_secret_token():
+    """A new meeting starts as a draft with its details and a random check-in token."""
+    first = rules.new_meeting(7, title="会", starts_at=NOW, place="二楼", notice_days=3)
+    second = rules.new_meeting(7, title="会", starts_at=NOW, place="二楼", notice_days=3)
+    assert (first.body_id, first.status, first.place) == (7, "draft", "二楼")
+    assert len(first.checkin_token) >= 20 and first.checkin_token != second.checkin_token
+
+
+def test_change_details_returns_the_summary_from_before():
+    """Changing the details sets only known fields and hands back the old summary for the log."""
+    meeting = _meeting(status="published")
+    meeting.place = "一楼"
+    before = rules.change_details(meeting, place="二楼", notice_days=5, status="closed")
+    assert before["place"] == "一楼" and before["starts_at"] == meeting.starts_at.isoformat()
+    assert (meeting.place, meeting.notice_days, meeting.status) == ("二楼", 5, "published")
+    with pytest.raises(MeetingError, match="closed"):
+        rules.change_details(_meeting(status="closed"), place="三楼")
+
+
+def test_edit_item_strips_the_title_and_returns_the_old_values():
+    """An edited item keeps its new values (title without spaces); the old ones come back."""
+    meeting = _meeting(items=1)
+    item = meeting.items[0]
+    before = rules.edit_item(meeting, item, title="  新名称 ", kind="decision", position=9)
+    assert before["title"] == "议程1" and before["kind"] == "discussion"
+    assert (item.title, item.kind, item.position) == ("新名称", "decision", 1)
+    closed = _meeting(status="closed", items=1)
+    with pytest.raises(MeetingError, match="closed"):
+        rules.edit_item(closed, closed.items[0], title="迟到")
+
+
+def test_notes_are_kept_until_closing():
+    """Notes replace the old ones (returned) until the meeting closes."""
+    meeting = _meeting(status="in_session", items=1)
+    item = meeting.items[0]
+    item.notes = ""
+    assert rules.keep_notes(meeting, item, "先试点") == ""
+    assert rules.keep_notes(meeting, item, "再试点") == "先试点"
+    meeting.status = "closed"
+    with pytest.raises(MeetingError, match="closed"):
+        rules.keep_notes(meeting, item, "会后")
+    assert item.notes == "再试点"

@@ -114,9 +114,9 @@ def test_decline_requires_known_reason(ctx):
 def test_is_ready_needs_enough_seconds():
     """A topic is ready once it has the body's number of seconds; 0 means no marker."""
     topic = Topic(status="submitted", seconds_count=3)
-    assert rules.is_ready(topic, 3)
-    assert not rules.is_ready(topic, 4)
-    assert not rules.is_ready(topic, 0)
+    assert topic.is_ready(3)
+    assert not topic.is_ready(4)
+    assert not topic.is_ready(0)
 
 
 def test_survivor_follows_merges_of_merges(ctx):

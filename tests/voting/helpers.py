@@ -23,7 +23,7 @@ def quick_body(constituencies=None, rule=None):
 
 
 def sitting(body=None, status="in_session"):
-    """A body (VOTING.md's worked example by default), convener, sitting meeting, decision item."""
+    """A body (the worked example of counting.md by default), convener, sitting meeting, item."""
     body = body or quick_body(rule=WORKED_RULE)
     convener = make_user("召集人", password=None)
     db.session.add(Convener(body_id=body.id, user_id=convener.id))

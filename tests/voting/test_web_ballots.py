@@ -1,17 +1,18 @@
 """Casting ballots from phones: the buttons, the confirmation, "already voted", the refusals."""
 
 import sqlalchemy as sa
+from flask import render_template
+from flask_login import login_user
 
 from app.extensions import db
 from app.models import Attendance, AuditEvent, Ballot, Motion, SecretCount, Substitute
+from app.voting.ballots import open_motion
 from tests.factories import make_user
 from tests.voting.helpers import add_motion, check_in, give_proxy, seats_of, sitting, vote
 
 
 def _open(meeting, item, kind="roll_call"):
     """An open motion (opened in the database, with counters for a secret one)."""
-    from app.voting.ballots import open_motion
-
     motion = add_motion(meeting, item, kind=kind)
     open_motion(db.session, motion, motion.created_at)
     db.session.commit()
@@ -251,9 +252,6 @@ def test_member_ballot_link(app, ctx, client, login_as, captured_templates):
 
 def test_member_ballot_link_included_with_meeting_only(app, ctx):
     """The partial renders from `meeting` alone; visitors not signed in get nothing."""
-    from flask import render_template
-    from flask_login import login_user
-
     body, convener, meeting, item = sitting()
     member = seats_of(body, "street")[0].holder
     _open(meeting, item)

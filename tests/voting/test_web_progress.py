@@ -2,7 +2,9 @@
 
 from contextlib import contextmanager
 
+import pytest
 import sqlalchemy as sa
+from flask import render_template
 
 from app.extensions import db
 from app.voting.ballots import open_motion
@@ -153,8 +155,6 @@ def test_projector_panel_progress_then_result(app, ctx, client, login_as, captur
 
 def test_projector_panel_included_with_meeting_only(app, ctx):
     """The projector partial renders from `meeting` alone and loads itself from voting.panel."""
-    from flask import render_template
-
     body, convener, meeting, item = sitting()
     meeting.current_item_id = item.id
     add_motion(meeting, item, status="cancelled", cancel_reason="弄错了", text="旧的")
@@ -183,3 +183,39 @@ def test_ballot_post_query_count(app, ctx, client, login_as):
     # SQLite also sends its BEGIN IMMEDIATE.
     expected = 15 if db.engine.dialect.name == "postgresql" else 16
     assert len(statements) == expected, "\n".join(statements)
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_every_polled_answer_revalidates_per_person(app, ctx, client, login_as, htmx):
+    """Progress, projector panel, ballot area, ballot link and changes: no-cache, Vary on both."""
+    body, convener, meeting, item = sitting()
+    meeting.current_item_id = item.id
+    db.session.commit()
+    seat = seats_of(body, "street")[0]
+    check_in(meeting, [seat])
+    motion = _open(meeting, item)
+    member_urls = [
+        f"/meetings/{meeting.id}/vote-panel",
+        f"/meetings/{meeting.id}/vote",
+        f"/meetings/{meeting.id}/vote/link",
+        f"/meetings/{meeting.id}/vote/changes?shown={motion.id}",
+    ]
+    headers = HX if htmx else {}
+    answers = []
+    login_as(seat.holder)
+    answers += [client.get(url, headers=headers) for url in member_urls]
+    login_as(convener)
+    answers.append(client.get(f"/motions/{motion.id}/progress", headers=headers))
+    for response in answers:
+        assert response.status_code == 200, response.request.path
+        assert response.headers["Cache-Control"] == "private, no-cache", response.request.path
+        assert {"HX-Request", "Cookie"} <= set(response.vary), response.request.path
+        assert response.headers["ETag"], response.request.path
+
+
+def test_boosted_panel_request_gets_the_page(app, ctx, client, captured_templates):
+    """A boosted htmx request (a followed link) wants the whole panel page, not the fragment."""
+    body, convener, meeting, item = sitting()
+    captured_templates.clear()
+    client.get(f"/meetings/{meeting.id}/vote-panel", headers=HX | {"HX-Boosted": "true"})
+    assert captured_templates[0] == "voting/panel.html"

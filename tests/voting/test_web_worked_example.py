@@ -1,4 +1,4 @@
-"""VOTING.md's worked example voted through the web pages, with a proxy, gives its fractions."""
+"""The worked example of docs/counting.md, voted through the web pages with a proxy, adds up."""
 
 import sqlalchemy as sa
 

@@ -1,4 +1,7 @@
-"""What a signed-in person's own page (我的) gathers: meetings, seats, bodies run, units, topics."""
+"""Reads of the accounts area: what a person's own page (我的) gathers, their sign-in links.
+
+Plain SQLAlchemy on a session, no Flask.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +16,15 @@ from app.models import (
     Body,
     Constituency,
     Meeting,
+    MeetingStatus,
     Motion,
+    MotionStatus,
     ResponsibleUnit,
     Seat,
+    SignInLink,
     Task,
     Topic,
+    TopicStatus,
     UnitStaff,
     User,
 )
@@ -52,6 +59,20 @@ def member_bodies(session: Session, user: User) -> list[Body]:
     return list(session.scalars(query))
 
 
+def seats_held(session: Session, user: User) -> list[Seat]:
+    """The seats the person holds, in every body."""
+    query = sa.select(Seat).join(Constituency).where(Seat.holder_id == user.id)
+    return list(session.scalars(query))
+
+
+def sign_in_links(session: Session, person: User) -> list[SignInLink]:
+    """The person's personal sign-in links, newest first (revoked and expired ones too)."""
+    query = (
+        sa.select(SignInLink).where(SignInLink.user_id == person.id).order_by(SignInLink.id.desc())
+    )
+    return list(session.scalars(query))
+
+
 def meetings_to_attend(session: Session, bodies: list[Body], user: User) -> list[MeetingToAttend]:
     """Running meetings first, then published ones by date, with check-in and voting state."""
     if not bodies:
@@ -60,10 +81,10 @@ def meetings_to_attend(session: Session, bodies: list[Body], user: User) -> list
         sa.select(Meeting)
         .where(
             Meeting.body_id.in_([b.id for b in bodies]),
-            Meeting.status.in_(("published", "in_session")),
+            Meeting.status.in_((MeetingStatus.PUBLISHED, MeetingStatus.IN_SESSION)),
         )
         .options(selectinload(Meeting.body))
-        .order_by((Meeting.status == "in_session").desc(), Meeting.starts_at)
+        .order_by((Meeting.status == MeetingStatus.IN_SESSION).desc(), Meeting.starts_at)
     ).all()
     ids = [m.id for m in meetings]
     checked_in = set(
@@ -75,7 +96,9 @@ def meetings_to_attend(session: Session, bodies: list[Body], user: User) -> list
     )
     voting = set(
         session.scalars(
-            sa.select(Motion.meeting_id).where(Motion.meeting_id.in_(ids), Motion.status == "open")
+            sa.select(Motion.meeting_id).where(
+                Motion.meeting_id.in_(ids), Motion.status == MotionStatus.OPEN
+            )
         )
     )
     return [MeetingToAttend(m, m.id in checked_in, m.id in voting) for m in meetings]
@@ -109,7 +132,7 @@ def waiting_topics(session: Session, bodies: list[Body]) -> dict[int, int]:
         return {}
     rows = session.execute(
         sa.select(Topic.body_id, sa.func.count())
-        .where(Topic.body_id.in_([b.id for b in bodies]), Topic.status == "submitted")
+        .where(Topic.body_id.in_([b.id for b in bodies]), Topic.status == TopicStatus.SUBMITTED)
         .group_by(Topic.body_id)
     ).all()
     return dict(rows)

@@ -1,0 +1,70 @@
+"""Who may see and change what in meetings: loaders that answer 404/403, built on app.policy.
+
+Anyone sees a meeting once its agenda is published (a draft only its body's conveners, see
+``policy.meeting_visible_or_404``); its conveners run it (``policy.meeting_to_manage_or_403``);
+members and conveners of the body read the minutes.
+"""
+
+from flask import abort
+from flask_login import current_user
+
+from app import policy
+from app.extensions import db
+from app.meetings import queries
+from app.models import AgendaItem, Meeting, Seat
+
+
+def may_manage(meeting: Meeting) -> bool:
+    """Whether the current person convenes the meeting's body (and so runs the meeting)."""
+    return policy.is_convener(current_user, meeting.body)
+
+
+def may_read_minutes(meeting: Meeting) -> bool:
+    """Members and conveners of the body read the minutes."""
+    body = meeting.body
+    return policy.is_convener(current_user, body) or policy.is_member(current_user, body)
+
+
+def meeting_to_change_or_403(meeting_id: int) -> Meeting:
+    """A meeting to change (details, agenda, roster): its convener only, and not once closed."""
+    meeting = policy.meeting_to_manage_or_403(meeting_id)
+    if meeting.is_closed:
+        abort(403)
+    return meeting
+
+
+def published_meeting_or_404(meeting_id: int) -> Meeting:
+    """A meeting whose agenda is public; a draft is unknown here even to its conveners."""
+    meeting = policy.meeting_visible_or_404(meeting_id)
+    if not meeting.agenda_is_public:
+        abort(404)
+    return meeting
+
+
+def meeting_by_token_or_404(token: str) -> Meeting:
+    """The meeting of the room's QR code; an unknown token is a 404."""
+    meeting = queries.meeting_by_token(db.session, token)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def minutes_meeting_or_403(meeting_id: int) -> Meeting:
+    """A visible meeting whose minutes the current person may read (else 403)."""
+    meeting = policy.meeting_visible_or_404(meeting_id)
+    if not may_read_minutes(meeting):
+        abort(403)
+    return meeting
+
+
+def item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    """An agenda item of this meeting; an item of another meeting is never reached through it."""
+    item = db.get_or_404(AgendaItem, item_id)
+    if item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+def seat_or_404(meeting: Meeting, seat_id: int) -> Seat:
+    """A seat of the meeting's body, or 404."""
+    return policy.seat_of_body_or_404(meeting.body_id, seat_id)

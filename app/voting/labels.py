@@ -1,0 +1,40 @@
+"""Words of the voting pages: why a motion or a ballot is refused, and the tally's language."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from app.counting.tally import LOCALES
+from app.voting import rules
+
+#: Refusals of ``rules.transition_refusal``, by code, in plain words.
+TRANSITION_REFUSALS = {
+    rules.MEETING_NOT_IN_SESSION: _l(
+        "会议不在进行中，现在不能发起、开始、结束或撤销表决。请先开始会议。"
+    ),
+    rules.NOT_ALLOWED_FROM_HERE: _l("这项动议现在的状态不能这样操作。"),
+    rules.HAS_RESOLUTION: _l("这项动议已经形成决议，不能撤销。"),
+    rules.HANDS_NEED_COUNTS: _l("举手表决请填写各界别的举手人数，再结束表决。"),
+}
+
+#: Refusals of ``rules.ballot_refusal`` that are answered with words (NOT_VOTER is a 403).
+BALLOT_REFUSALS = {
+    rules.MOTION_NOT_OPEN: _l("这项表决已经结束（或还没有开始），现在不能投票。"),
+    rules.SHOW_OF_HANDS: _l("这项是举手表决，请在会场举手，不用在手机上投票。"),
+    rules.SEAT_NOT_PRESENT: _l("这个席位还没有签到，请先签到再投票。"),
+    rules.NOT_YOUR_SEAT: _l("这个席位不由您投票，您只能为自己的席位或受委托的席位投票。"),
+}
+
+#: A close refused because the body changed since the motion was made.
+RULE_NO_LONGER_COUNTS = _l(
+    "这个规则已经无法用本会议现在的界别和份额计票，请撤销这项动议后重新发起。"
+)
+
+#: The notices a ballot card may carry after a tap: recorded now, or cast before.
+CARD_NOTICES = ("already", "recorded")
+
+
+def tally_locale() -> str:
+    """The language of the frozen explanation: the reader's, when the engine speaks it."""
+    locale = get_locale()
+    language = locale.language if locale else "zh"
+    return language if language in LOCALES else "zh"

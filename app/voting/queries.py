@@ -1,0 +1,72 @@
+"""Reads of the voting pages: plain SQLAlchemy on a session, no Flask."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.meetings.presence import presence_by_constituency, seats_voted_by
+from app.models import Ballot, Meeting, Motion, Seat
+from app.models.statuses import MeetingStatus, MotionStatus
+
+
+def open_motions(session: Session, meeting: Meeting) -> list[Motion]:
+    """The meeting's open motions, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(Motion)
+            .where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.OPEN)
+            .order_by(Motion.id)
+        )
+    )
+
+
+def projected_motion(session: Session, meeting: Meeting) -> Motion | None:
+    """The motion the projector shows: the current item's latest one that was not cancelled."""
+    if meeting.current_item_id is None:
+        return None
+    return session.scalar(
+        sa.select(Motion)
+        .where(
+            Motion.agenda_item_id == meeting.current_item_id,
+            Motion.status != MotionStatus.CANCELLED,
+        )
+        .order_by(Motion.id.desc())
+        .limit(1)
+    )
+
+
+def ballot_sheet(
+    session: Session, meeting: Meeting, seats: list[Seat]
+) -> tuple[list[Motion], dict[tuple[int, int], Ballot]]:
+    """What a member votes on now and what they cast: (open motions, {(motion, seat): ballot}).
+
+    Motions are offered only while the meeting is in session; the ballots are those the given
+    seats cast on them, in one query.
+    """
+    if meeting.status != MeetingStatus.IN_SESSION:
+        return [], {}
+    motions = open_motions(session, meeting)
+    if not motions or not seats:
+        return motions, {}
+    rows = session.scalars(
+        sa.select(Ballot).where(
+            Ballot.motion_id.in_([m.id for m in motions]),
+            Ballot.seat_id.in_([s.id for s in seats]),
+        )
+    )
+    return motions, {(b.motion_id, b.seat_id): b for b in rows}
+
+
+def present_per_constituency(session: Session, meeting: Meeting) -> dict[int, int]:
+    """Present seats per constituency id: where the show-of-hands form starts from."""
+    present = {p.key: p.present for p in presence_by_constituency(session, meeting)}
+    return {c.id: present.get(c.key, 0) for c in meeting.body.constituencies}
+
+
+def ballot_link_counts(session: Session, meeting: Meeting, user_id: int) -> tuple[int, int]:
+    """(open motions, seats this person votes for now): what the "去投票" button says.
+
+    The seats are looked up only while a vote is open, since the button polls every 5 s.
+    """
+    motions = open_motions(session, meeting)
+    seats = seats_voted_by(session, meeting, user_id) if motions else []
+    return len(motions), len(seats)
