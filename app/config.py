@@ -46,6 +46,10 @@ def from_environment(instance_path: str) -> dict:
         "SIGN_IN_LINK_DAYS": int(os.environ.get("LIANXI_SIGN_IN_LINK_DAYS", "30")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "UPLOAD_FOLDER": os.environ.get("LIANXI_UPLOADS", str(Path(instance_path) / "uploads")),
+        # Private keys of open secret votes: outside the database, never backed up (README).
+        "BALLOT_KEY_DIR": os.environ.get(
+            "LIANXI_BALLOT_KEYS", str(Path(instance_path) / "ballot-keys")
+        ),
     }
 
 

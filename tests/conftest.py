@@ -58,6 +58,7 @@ def app(tmp_path_factory):
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "lianxi.test",
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+            "BALLOT_KEY_DIR": str(tmp_path_factory.mktemp("ballot-keys") / "keys"),
         }
     )
     app.jinja_env.undefined = StrictUndefined

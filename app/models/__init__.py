@@ -19,7 +19,7 @@ from app.models.statuses import (
     TopicStatus,
 )
 from app.models.topics import Second, Topic, TopicEvent
-from app.models.voting import Ballot, HandCount, Motion, SecretCount
+from app.models.voting import Ballot, HandCount, Motion, SealedBallot, SecretCount
 
 __all__ = [
     "CheckInMethod",
@@ -49,6 +49,7 @@ __all__ = [
     "ResponsibleUnit",
     "Seat",
     "Second",
+    "SealedBallot",
     "SecretCount",
     "SignInLink",
     "Substitute",

@@ -132,6 +132,25 @@ class SecretCount(db.Model):
     )
 
 
+class SealedBallot(db.Model):
+    """A secret choice sealed under its motion's public key (app/voting/sealing.py).
+
+    The box holds the constituency and the choice; only the motion's private key, kept outside
+    the database and destroyed once the vote is counted, opens it. No seat, no voter, no time.
+    The boxes are deleted by the count, which keeps the totals only.
+    """
+
+    __tablename__ = "sealed_ballots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("motions.id", ondelete="CASCADE"), index=True
+    )
+    box: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+    __table_args__ = (sa.CheckConstraint("length(box) = 68", name="box_length"),)
+
+
 class HandCount(db.Model):
     """Counts typed by the convener for a show-of-hands (举手) motion, per constituency."""
 

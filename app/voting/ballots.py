@@ -1,14 +1,16 @@
-"""Ballots and counts of a motion: opening, casting, secret counters, progress and freezing.
+"""Ballots and counts of a motion: opening, casting, sealed secret choices, progress and freezing.
 
-Plain SQLAlchemy on a session the caller owns (no Flask here): the views add the audit event
-and commit once, so a ballot, its counter and its audit event exist together or not at all.
+Plain SQLAlchemy on a session the caller owns: the views add the audit event and commit once, so
+a ballot, its sealed choice and its audit event exist together or not at all.
 
-Secrecy (docs/counting.md, "Ballot secrecy"): for a secret motion a ballot row only says that a seat
-voted (its choice stays NULL), and the choice goes into a counter per (motion, constituency,
-choice) created when the motion opened. Each secret ballot rewrites *every* counter row of the
-motion with one UPDATE, adding 1 to the chosen one and 0 to the others: on PostgreSQL a row's
-``xmin`` names the transaction that last wrote it, so touching only the chosen counter would
-let a reader match it with the ballot row's ``xmin`` and learn the choice.
+Secrecy (README, "Secret ballots"; app/voting/sealing.py): for a secret motion a ballot row only
+says that a seat voted (its choice stays NULL), and the choice with its constituency is written
+as a sealed box under the motion's public key. Nothing in the database can open it: the private
+key is a file outside the database, made when the vote opens and destroyed once the count is
+committed. The count opens the boxes, writes only the totals into the motion's counters (made at
+open, so their order says nothing) and deletes the boxes. No counter changes while the vote is
+open, so neither SQLite's WAL nor PostgreSQL's old row versions show which total went up when a
+seat voted; they show a box being written, which is random bytes without the key.
 """
 
 from __future__ import annotations
@@ -31,20 +33,17 @@ from app.models import (
     HandCount,
     Motion,
     Proxy,
+    SealedBallot,
     Seat,
     SecretCount,
     Substitute,
     User,
 )
 from app.models.statuses import Choice, MotionKind, MotionStatus
+from app.voting import sealing
 
 #: The choices as plain strings: the keys of the counts in a tally case and in a frozen result.
 CHOICES = tuple(choice.value for choice in Choice)
-
-_TOUCH_ALL_COUNTERS = sa.text(
-    "UPDATE secret_counts SET count = count + CASE WHEN constituency_id = :constituency "
-    "AND choice = :choice THEN 1 ELSE 0 END WHERE motion_id = :motion"
-)
 
 
 def locked_motion(session: Session, motion_id: int, *, exclusive: bool = False) -> Motion | None:
@@ -62,10 +61,10 @@ def locked_motion(session: Session, motion_id: int, *, exclusive: bool = False) 
 
 
 def open_motion(session: Session, motion: Motion, now: datetime) -> None:
-    """Open the motion; a secret one gets all its counters (every constituency × choice) at 0.
+    """Open the motion; a secret one gets its key pair and its counters, all at 0.
 
-    The counters are made here, before any ballot, so their order in the table says nothing
-    about who voted when.
+    The counters (every constituency × choice) are made here, before any ballot, so their order
+    in the table says nothing about who voted when; they are written again only by the count.
     """
     motion.status = MotionStatus.OPEN
     motion.opened_at = now
@@ -80,6 +79,7 @@ def open_motion(session: Session, motion: Motion, now: datetime) -> None:
             for cid in ids
             for choice in CHOICES
         )
+        sealing.store().create(motion.id)
 
 
 def cast(
@@ -89,9 +89,8 @@ def cast(
 
     One ballot per seat and motion is the database's UNIQUE(motion_id, seat_id): the insert
     is tried in a savepoint and a duplicate is caught, so a hundred simultaneous taps make one
-    ballot. A secret ballot keeps no choice; its counter is incremented in the same savepoint
-    (see the module docstring for why every counter row is touched), so the ballot row and
-    every counter row carry the same transaction id on PostgreSQL.
+    ballot. A secret ballot keeps no choice: the choice is sealed into a box of fixed length in
+    the same savepoint, so a ballot and its box exist together or not at all.
     """
     secret = motion.kind == MotionKind.SECRET
     ballot = Ballot(
@@ -106,10 +105,9 @@ def cast(
             session.add(ballot)
             session.flush()
             if secret:
-                session.execute(
-                    _TOUCH_ALL_COUNTERS,
-                    {"constituency": seat.constituency_id, "choice": choice, "motion": motion.id},
-                )
+                box = sealing.store().seal(motion.id, seat.constituency_id, choice)
+                session.add(SealedBallot(motion_id=motion.id, box=box))
+                session.flush()
     except IntegrityError:
         return None
     return ballot
@@ -328,12 +326,51 @@ def _count_ballots(session, motion, keys, present, votes) -> None:
         votes[keys[constituency_id]][choice] = number
 
 
+def unseal(session: Session, motion: Motion) -> None:
+    """Open the motion's sealed boxes into its counters, then delete the boxes.
+
+    The totals must match the ballots: per constituency, as many boxes as seats that voted.
+    Boxes that do not open under the motion's key, or that do not match the ballots (a box
+    added or removed behind the app's back), refuse the count with ``SealingError``.
+    """
+    boxes = session.scalars(
+        sa.select(SealedBallot.box).where(SealedBallot.motion_id == motion.id)
+    ).all()
+    opened = sealing.store().open_all(motion.id, boxes)
+    totals = defaultdict(int)
+    for constituency_id, choice in opened:
+        totals[(constituency_id, choice)] += 1
+    voted = defaultdict(int)
+    for (constituency_id,) in session.execute(
+        sa.select(Seat.constituency_id)
+        .join(Ballot, Ballot.seat_id == Seat.id)
+        .where(Ballot.motion_id == motion.id)
+    ):
+        voted[constituency_id] += 1
+    boxed = defaultdict(int)
+    for (constituency_id, _), number in totals.items():
+        boxed[constituency_id] += number
+    if dict(boxed) != dict(voted):
+        raise sealing.SealingError(f"the sealed ballots of motion {motion.id} do not match")
+    for counter in session.scalars(
+        sa.select(SecretCount).where(SecretCount.motion_id == motion.id)
+    ):
+        counter.count = totals.pop((counter.constituency_id, counter.choice), 0)
+    if totals:
+        raise sealing.SealingError(f"a sealed ballot of motion {motion.id} has no counter")
+    session.execute(sa.delete(SealedBallot).where(SealedBallot.motion_id == motion.id))
+    session.flush()
+
+
 def freeze(session: Session, motion: Motion, now: datetime, locale: str) -> dict:
     """Close the motion: count it now and keep the rule, inputs and result for good.
 
     ``motion.frozen`` holds {"rule", "constituencies", "present", "votes", "result"}; the
-    result is never recomputed from later data.
+    result is never recomputed from later data. A secret motion's boxes are opened and counted
+    first (``unseal``); its key is destroyed when this transaction commits.
     """
+    if motion.kind == MotionKind.SECRET:
+        unseal(session, motion)
     case = case_for(session, motion)
     result = tally.tally_case(case, locale)
     motion.frozen = {**case, "result": result.to_json()}
