@@ -17,8 +17,10 @@ from flask.testing import FlaskClient
 from jinja2 import StrictUndefined
 
 from app import create_app
+from app.accounts import sessions
 from app.config import engine_options
 from app.extensions import db
+from app.models import User
 
 
 def database_url(tmp_path_factory) -> str:
@@ -115,12 +117,30 @@ def login_as(client):
     """Sign a person in on the test client without going through the form."""
 
     def login(user):
+        token = session_token(client.application, user.id)
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = token
             session["_fresh"] = True
         return client
 
     return login
+
+
+def session_token(app, user_id: int) -> str:
+    """Open a live server-side session for the person; the token the session cookie holds."""
+
+    def make() -> str:
+        token = sessions.open_session(db.session, db.session.get(User, user_id))
+        db.session.commit()
+        return token
+
+    if has_app_context():
+        return make()
+    with app.app_context():
+        try:
+            return make()
+        finally:
+            db.session.remove()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from flask import abort
 from flask_login import current_user
 
 from app import policy
+from app.accounts import sessions
 from app.extensions import db, login_manager
 from app.models import SignInLink, User
 
@@ -12,9 +13,9 @@ login_manager.login_message = None
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the person behind the session cookie."""
-    return db.session.get(User, int(user_id))
+def load_user(token: str) -> User | None:
+    """Flask-Login's loader: the person of the live server-side session the cookie names."""
+    return sessions.user_for_session(db.session, token)
 
 
 def person_to_manage_or_403(user_id: int) -> User:

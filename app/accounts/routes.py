@@ -1,28 +1,36 @@
 """Sign in and out, personal sign-in links, and the language / 长辈版 switches."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app import audit, database, policy, ratelimits
-from app.accounts import queries
+from app.accounts import queries, sessions
 from app.accounts.access import link_to_manage_or_403, person_to_manage_or_403
 from app.accounts.forms import SignInForm
-from app.accounts.signin import user_for_link, user_for_password
+from app.accounts.signin import user_for_password, valid_link
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES, LARGE_TEXT_COOKIE, PREFERENCE_MAX_AGE
 from app.models import SignInLink
 from app.qr import qr_svg
 from app.web.forms import EmptyForm
+from app.web.redirects import local_path
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow ``next`` to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("accounts.me")
+    """Only follow ``next`` to a path on this site (app/web/redirects.py)."""
+    return local_path(target) or url_for("accounts.me")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -34,7 +42,9 @@ def sign_in():
     if form.validate_on_submit():
         user = user_for_password(db.session, form.login.data, form.password.data)
         if user:
+            sessions.open_session(db.session, user)
             login_user(user, remember=True)
+            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("手机号（用户名）或密码不正确，请再试一次。"))
     return render_template("accounts/sign_in.html", form=form)
@@ -42,9 +52,40 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out and go back to the public board."""
+    """Sign out: this session ends on the server, so its old cookies open nothing."""
+    if current_user.is_authenticated:
+        sessions.end_session(db.session, current_user.session_token)
+        db.session.commit()
     logout_user()
     return redirect(url_for("board.index"))
+
+
+@bp.post("/me/sessions/end")
+@policy.login_required
+def end_my_sessions():
+    """退出所有设备: end every session of the signed-in person, this one included."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ended = sessions.end_all_sessions(db.session, current_user)
+    audit.record("sessions.ended_all", current_user, actor=current_user, after={"ended": ended})
+    db.session.commit()
+    logout_user()
+    flash(_("已在所有设备上退出登录。"))
+    return redirect(url_for("board.index"))
+
+
+@bp.post("/people/<int:user_id>/sessions/end")
+@policy.login_required
+def end_sessions(user_id: int):
+    """End every session of a person (a lost phone): they must sign in again everywhere."""
+    person = person_to_manage_or_403(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    ended = sessions.end_all_sessions(db.session, person)
+    audit.record("sessions.ended_all", person, actor=current_user, after={"ended": ended})
+    db.session.commit()
+    flash(_("已让 %(name)s 在所有设备上退出登录。", name=person.name))
+    return redirect(url_for("accounts.person", user_id=person.id))
 
 
 @bp.get("/l/<token>")
@@ -52,10 +93,11 @@ def sign_out():
 @database.writes
 def link_sign_in(token: str):
     """Sign in through a personal link (个人链接) or its QR code: no password to type."""
-    user = user_for_link(db.session, token)
-    if user is None:
+    link = valid_link(db.session, token)
+    if link is None:
         return render_template("accounts/link_invalid.html"), 404
-    login_user(user, remember=True)
+    sessions.open_session(db.session, link.user, link)
+    login_user(link.user, remember=True)
     db.session.commit()
     return redirect(url_for("accounts.me"))
 
@@ -75,6 +117,7 @@ def me():
         waiting=queries.waiting_topics(db.session, convened),
         units=queries.units_worked_for(db.session, current_user),
         topics=queries.topics_raised(db.session, current_user),
+        end_sessions_form=EmptyForm(),
     )
 
 
@@ -113,7 +156,8 @@ def revoke_link(link_id: int):
     link = link_to_manage_or_403(link_id)
     if EmptyForm().validate_on_submit() and link.revoked_at is None:
         link.revoke()
-        audit.record("sign_in_link.revoked", link, actor=current_user)
+        ended = sessions.end_link_sessions(db.session, link)
+        audit.record("sign_in_link.revoked", link, actor=current_user, after={"sessions": ended})
         db.session.commit()
     return redirect(url_for("accounts.person", user_id=link.user_id))
 

@@ -38,10 +38,12 @@ def _dummy_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
 
 
-def user_for_link(session: Session, token: str) -> User | None:
-    """The active person a valid (unexpired, unrevoked) personal link belongs to; marks it used."""
+def valid_link(session: Session, token: str) -> SignInLink | None:
+    """A valid (unexpired, unrevoked) personal link of an active person; marks it used."""
+    if len(token) > 100:
+        return None
     link = session.scalar(sa.select(SignInLink).where(SignInLink.token_hash == hash_token(token)))
     if link is None or not link.is_valid() or not link.user.active:
         return None
     link.last_used_at = clock.now()
-    return link.user
+    return link

@@ -1,6 +1,6 @@
 """The domain's tables, split by stage of the cycle: ``from app.models import Body``."""
 
-from app.models.accounts import SignInLink, User
+from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
 from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
 from app.models.followup import Rating, Task, TaskUpdate
@@ -59,5 +59,6 @@ __all__ = [
     "TopicEvent",
     "UnitStaff",
     "User",
+    "UserSession",
     "resolution_topics",
 ]

@@ -33,13 +33,24 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     is_admin: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    #: Bumped by a password change or "end all sessions": every older session stops working.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    #: The token of the server-side session this object was loaded for (not a column): what
+    #: Flask-Login keeps in the session and "remember me" cookies instead of the user's id.
+    session_token = None
 
     seats: Mapped[list[Seat]] = relationship(back_populates="holder")  # noqa: F821
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of the password, never the password."""
+        """Store a salted hash of the password, never the password; end every session."""
         self.password_hash = generate_password_hash(password)
+        self.session_generation = (self.session_generation or 0) + 1
+
+    def get_id(self) -> str | None:
+        """Flask-Login's cookie value: the session's token, so ending the session ends it."""
+        return self.session_token
 
     def check_password(self, password: str) -> bool:
         """Tell whether the password matches; a person without a password never matches."""
@@ -98,3 +109,25 @@ class SignInLink(db.Model):
     def revoke(self) -> None:
         """Stop the link from working."""
         self.revoked_at = self.revoked_at or clock.now()
+
+
+class UserSession(db.Model):
+    """A signed-in session (登录会话), kept on the server so that it can be ended.
+
+    The browser holds a random token (in the signed session cookie and the "remember me"
+    cookie); only its SHA-256 is stored. A session works while it is not ended, its person is
+    active and its ``generation`` equals the person's (a password change or "退出所有设备" bumps
+    the person's). ``link_id`` names the personal link that opened it, so revoking the link ends it.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    link_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sign_in_links.id", ondelete="CASCADE"), index=True
+    )
+    generation: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    ended_at: Mapped[datetime | None]

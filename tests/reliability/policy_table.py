@@ -57,6 +57,8 @@ POLICY = {
     ("accounts.person", "GET"): "convener",
     ("accounts.issue_link", "POST"): "convener",
     ("accounts.revoke_link", "POST"): "convener",
+    ("accounts.end_my_sessions", "POST"): "signed_in",
+    ("accounts.end_sessions", "POST"): "convener",
     ("accounts.set_language", "POST"): "public",
     ("accounts.set_large_text", "POST"): "public",
     # admin: bodies, conveners, units, staff

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app import audit
 from app.extensions import db
 from app.models import AuditEvent, User
+from tests.conftest import session_token
 from tests.factories import make_user
 
 THREADS, EACH = 5, 10
@@ -142,10 +143,12 @@ def test_concurrent_requests_that_record_events_never_fork(app, ctx):
     member = make_user("成员")
     admin_id, member_id = admin.id, member.id
 
-    def issue(_number):
+    tokens = [session_token(app, admin_id) for _ in range(THREADS)]
+
+    def issue(number):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(admin_id)
+            session["_user_id"] = tokens[number]
         for _ in range(EACH):
             response = client.post(f"/people/{member_id}/links")
             assert response.status_code == 200, response.status_code

@@ -11,6 +11,7 @@ import pytest
 from flask import url_for
 
 from app.extensions import db
+from tests.conftest import session_token
 from tests.reliability.authz_world import ROLES, build_world, fill
 from tests.reliability.policy_table import (
     AUDIENCES,
@@ -75,7 +76,7 @@ def _request(app, endpoint, method, role, world, headers=None):
     client = app.test_client()
     if role != "anonymous":
         with client.session_transaction() as session:
-            session["_user_id"] = str(world["people"][role])
+            session["_user_id"] = session_token(app, world["people"][role])
             session["_fresh"] = True
     data = MINIMAL_FORMS.get(endpoint, {}) if method == "POST" else None
     return client.open(_url(app, endpoint, world), method=method, data=data, headers=headers)
@@ -235,7 +236,7 @@ def test_a_child_of_another_body_is_not_reached_through_ones_own(app, endpoint, 
         values["meeting_id"] = world["other_meeting"]
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(world["people"]["other_convener"])
+        session["_user_id"] = session_token(app, world["people"]["other_convener"])
     with app.test_request_context():
         url = url_for(endpoint, **values)
     response = client.open(url, method=method, data=MINIMAL_FORMS.get(endpoint, {}))
@@ -253,7 +254,7 @@ def test_a_seat_of_another_body_is_not_reached_through_this_one(app, endpoint, m
     values = {**fill(rule, world), "seat_id": world["other_seat"]}
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(world["people"]["convener"])
+        session["_user_id"] = session_token(app, world["people"]["convener"])
     with app.test_request_context():
         url = url_for(endpoint, **values)
     response = client.open(url, method=method, data=MINIMAL_FORMS.get(endpoint, {}))

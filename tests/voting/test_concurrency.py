@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import AuditEvent, Ballot, SealedBallot
 from app.voting.ballots import open_motion
+from tests.conftest import session_token
 from tests.voting.helpers import add_motion, check_in, seats_of, sitting
 
 THREADS = 100
@@ -30,10 +31,11 @@ def test_hundred_concurrent_submissions_make_one_ballot(app, ctx):
     holder_id = seat.holder_id
 
     clients = []
+    token = session_token(app, holder_id)
     for _ in range(THREADS):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(holder_id)
+            session["_user_id"] = token
         clients.append(client)
     barrier = threading.Barrier(THREADS)
     answers = [None] * THREADS
