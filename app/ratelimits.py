@@ -1,131 +1,185 @@
-"""Rate limits against guessing: passwords at sign-in, tokens of personal links.
+"""Rate limits against guessing and flooding: counted before the check, never after the answer.
 
-Only failed attempts count: a room of members signing in from the community centre's one
-Wi-Fi address must not lock each other out, while a script trying passwords or link tokens is
-stopped after a few misses. The counters live in Redis when REDIS_URL is set (shared by every
-gunicorn worker), in memory otherwise, and in memory again if Redis goes away.
+Every limited attempt first takes one from its budgets with an atomic increment (Redis ``INCRBY``
+when REDIS_URL is set, shared by every gunicorn worker; a locked counter in memory otherwise or
+when Redis goes away). Only then is the password checked or the topic stored, so requests in
+flight cannot all slip through before the first failure is counted: of 60 simultaneous wrong
+passwords for one account, 5 are checked. An attempt that succeeds gives its units back, so only
+failures use a budget up.
+
+A room shares one address, so one address must not lock a room out (docs/security.md):
+- a browser that signed in to an account before carries a signed *device cookie*; its attempts
+  on that account count on the device's own budget, not on the account's or the address's, so
+  a stranger's wrong guesses never lock the member out on their own phone;
+- when an address has used its budget, each account may still be tried once per window from it:
+  a member signing in for the first time gets in with the right password, while a script
+  trying many accounts gets one guess per account per window;
+- a valid personal link or follow link always opens; only unknown tokens are counted.
 """
+
+from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass, field
 
-from flask import Flask, current_app, make_response, render_template, request
-from flask.wrappers import Response
-from flask_babel import gettext as _
-from flask_limiter import RequestLimit
-from flask_limiter.errors import RateLimitExceeded
+from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature, URLSafeSerializer
+from limits import parse
+from limits.storage import MemoryStorage
 
-from app.accounts.forms import SignInForm
-from app.accounts.signin import normalise_login
 from app.extensions import limiter
 
-#: Failed attempts allowed per window; each can be overridden in the app's configuration.
+#: Attempts allowed per window; each can be overridden in the app's configuration.
 DEFAULT_LIMITS = {
     "LIANXI_SIGN_IN_LIMIT_ACCOUNT": "5 per 15 minutes",
     "LIANXI_SIGN_IN_LIMIT_IP": "30 per 15 minutes",
+    "LIANXI_SIGN_IN_LIMIT_CROWDED": "1 per 15 minutes",
+    "LIANXI_SIGN_IN_LIMIT_DEVICE": "5 per 15 minutes",
     "LIANXI_LINK_LIMIT_IP": "20 per 15 minutes",
+    "LIANXI_FOLLOW_LIMIT_IP": "20 per 15 minutes",
+    "LIANXI_TOPIC_LIMIT_IP": "5 per hour",
 }
+DEVICE_COOKIE = "lianxi_device"
+DEVICE_MAX_AGE = 400 * 24 * 3600
+_FALLBACK = "lianxi_rate_fallback"
 
 
 def init_app(app: Flask) -> None:
-    """Wire Flask-Limiter to the app; RATELIMIT_ENABLED is then read on every request.
+    """Wire the counters' storage (Flask-Limiter's, from RATELIMIT_STORAGE_URI) to the app.
 
-    Flask-Limiter decides once, at ``init_app``, whether it is on for the process. We always
-    wire it and let a request filter read the app's own RATELIMIT_ENABLED instead, so the test
-    suite can switch limits on for one test (``monkeypatch.setitem(app.config, ...)``).
+    RATELIMIT_ENABLED is read on every attempt, so the test suite can switch limits on for
+    one test (``monkeypatch.setitem(app.config, ...)``).
     """
     for key, value in DEFAULT_LIMITS.items():
         app.config.setdefault(key, value)
-    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     enabled = app.config.get("RATELIMIT_ENABLED", True)
     app.config["RATELIMIT_ENABLED"] = True
     try:
         limiter.init_app(app)
     finally:
         app.config["RATELIMIT_ENABLED"] = enabled
-    app.register_error_handler(RateLimitExceeded, _too_many_attempts)
+    app.extensions[_FALLBACK] = MemoryStorage()
 
 
-@limiter.request_filter
-def _switched_off() -> bool:
-    return not current_app.config["RATELIMIT_ENABLED"]
+def _incr(key: str, expiry: int, amount: int) -> tuple[int, float]:
+    """Add ``amount`` to a counter atomically; its new value and when its window ends."""
+    for storage in (limiter.storage, current_app.extensions[_FALLBACK]):
+        try:
+            value = storage.incr(key, expiry, amount)
+            return value, storage.get_expiry(key)
+        except Exception:  # noqa: BLE001 - Redis gone: count in memory rather than fail
+            current_app.logger.warning("rate-limit storage unavailable, counting in memory")
+    raise RuntimeError("no rate-limit storage")  # pragma: no cover - memory never fails
 
 
-def minutes_left(limit: RequestLimit) -> int:
-    """Whole minutes until the limit's window ends (at least 1).
+@dataclass
+class Attempt:
+    """The units one attempt took from its budgets; refused when any budget was already spent."""
 
-    Flask-Limiter rounds the reset time up and adds a second; that second is not a minute more.
+    taken: list[tuple[str, int]] = field(default_factory=list)
+    #: When the earliest spent budget refills (epoch seconds), or None when the attempt may go on.
+    refused_until: float | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Whether a budget was spent before this attempt."""
+        return self.refused_until is not None
+
+    def take(self, config_key: str, identity: str) -> bool:
+        """Take one unit of the budget ``config_key`` of ``identity``; False if it was spent."""
+        if not current_app.config["RATELIMIT_ENABLED"] or not identity:
+            return True
+        limit = parse(current_app.config[config_key])
+        expiry = limit.get_expiry()
+        key = f"lianxi/{config_key}/{identity}"
+        value, reset_at = _incr(key, expiry, 1)
+        self.taken.append((key, expiry))
+        if value > limit.amount:
+            self.refused_until = max(self.refused_until or 0, reset_at)
+            return False
+        return True
+
+    def give_back(self) -> None:
+        """Return the units taken: the attempt succeeded, or was not one that counts."""
+        for key, expiry in self.taken:
+            _incr(key, expiry, -1)
+        self.taken.clear()
+
+    def minutes_left(self) -> int:
+        """Whole minutes until the attempt may be made again (at least 1)."""
+        return max(1, math.ceil(((self.refused_until or 0) - time.time()) / 60))
+
+    def retry_after(self) -> str:
+        """The Retry-After header's value, in seconds (at least 1)."""
+        return str(max(1, int((self.refused_until or 0) - time.time())))
+
+
+def address() -> str:
+    """The client's address (the proxy's X-Forwarded-For hop when LIANXI_PROXY is set)."""
+    return get_remote_address() or ""
+
+
+def sign_in_attempt(login_key: str, user_id: int | None) -> Attempt:
+    """Count a sign-in attempt before its password is checked (see the module docstring).
+
+    ``login_key`` is the login as typed, normalised; ``user_id`` the account it names, if any.
     """
-    return max(1, math.ceil((limit.reset_at - 1 - time.time()) / 60))
+    attempt = Attempt()
+    device = trusted_device(user_id)
+    if device:
+        attempt.take("LIANXI_SIGN_IN_LIMIT_DEVICE", f"device:{device}")
+        return attempt
+    attempt.take("LIANXI_SIGN_IN_LIMIT_ACCOUNT", f"login:{login_key}")
+    if attempt.refused:
+        return attempt
+    ip = address()
+    crowded = Attempt()
+    if not crowded.take("LIANXI_SIGN_IN_LIMIT_IP", ip):
+        # The address is spent: one try per account per window from it, no more.
+        crowded.refused_until = None
+        crowded.take("LIANXI_SIGN_IN_LIMIT_CROWDED", f"{ip}|{login_key}")
+    attempt.taken += crowded.taken
+    attempt.refused_until = crowded.refused_until
+    return attempt
 
 
-def _refused(response: Response, limit: RequestLimit) -> Response:
-    response.status_code = 429
-    response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
-    return response
+def unknown_token(config_key: str) -> Attempt:
+    """Count an unknown personal-link or follow-link token from this address."""
+    attempt = Attempt()
+    attempt.take(config_key, address())
+    return attempt
 
 
-def _typed_login() -> str:
-    login = normalise_login(request.form.get("login", "")).lower()
-    return f"login:{login}" if login else ""
+def topic_submission() -> Attempt:
+    """Count a topic about to be stored from this address (before it is stored)."""
+    attempt = Attempt()
+    attempt.take("LIANXI_TOPIC_LIMIT_IP", address())
+    return attempt
 
 
-def _form_came_back(response: Response) -> bool:
-    """A sign-in attempt failed when the form is shown again instead of a redirect."""
-    return response.status_code == 200
+# --- device cookies ------------------------------------------------------------------------------
 
 
-def _link_not_found(response: Response) -> bool:
-    """A personal-link attempt failed when the token matched no valid link."""
-    return response.status_code == 404
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="lianxi-device")
 
 
-def _refuse_sign_in(limit: RequestLimit) -> Response:
-    """The sign-in form again, with the login typed kept and the wait said next to it."""
-    form = SignInForm()
-    form.password.errors = [
-        _("登录尝试太多，请 %(minutes)d 分钟后再试。", minutes=minutes_left(limit))
-    ]
-    page = render_template("accounts/sign_in.html", form=form)
-    return _refused(make_response(page), limit)
+def device_cookie_for(user_id: int, device: str) -> str:
+    """The signed value of a device cookie: this browser signed in to ``user_id`` before."""
+    return _serializer().dumps({"u": user_id, "d": device})
 
 
-def _refuse_link(limit: RequestLimit) -> Response:
-    message = _(
-        "尝试打开个人链接的次数太多，请 %(minutes)d 分钟后再试。", minutes=minutes_left(limit)
-    )
-    page = render_template("error.html", code=429, message=message)
-    return _refused(make_response(page), limit)
-
-
-def _too_many_attempts(error: RateLimitExceeded):
-    """The page a limit's breach built, or a plain one saying how long to wait."""
-    if error.response is not None:
-        return error.response
-    limit = limiter.current_limit
-    minutes = minutes_left(limit) if limit else 1
-    message = _("操作太频繁，请 %(minutes)d 分钟后再试。", minutes=minutes)
-    return render_template("error.html", code=429, message=message), 429
-
-
-sign_in_per_account = limiter.limit(
-    lambda: current_app.config["LIANXI_SIGN_IN_LIMIT_ACCOUNT"],
-    key_func=_typed_login,
-    methods=["POST"],
-    deduct_when=_form_came_back,
-    on_breach=_refuse_sign_in,
-)
-sign_in_per_ip = limiter.limit(
-    lambda: current_app.config["LIANXI_SIGN_IN_LIMIT_IP"],
-    key_func=get_remote_address,
-    methods=["POST"],
-    deduct_when=_form_came_back,
-    on_breach=_refuse_sign_in,
-)
-link_per_ip = limiter.limit(
-    lambda: current_app.config["LIANXI_LINK_LIMIT_IP"],
-    key_func=get_remote_address,
-    deduct_when=_link_not_found,
-    on_breach=_refuse_link,
-)
+def trusted_device(user_id: int | None) -> str | None:
+    """The device id of this browser's cookie when it signed in to ``user_id`` before."""
+    value = request.cookies.get(DEVICE_COOKIE)
+    if not value or user_id is None:
+        return None
+    try:
+        data = _serializer().loads(value)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != user_id or not isinstance(data.get("d"), str):
+        return None
+    return data["d"]

@@ -1,10 +1,13 @@
 """Sign in and out, personal sign-in links, and the language / 长辈版 switches."""
 
+import secrets
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -17,7 +20,7 @@ from app import audit, database, policy, ratelimits
 from app.accounts import queries, sessions
 from app.accounts.access import link_to_manage_or_403, person_to_manage_or_403
 from app.accounts.forms import SignInForm
-from app.accounts.signin import user_for_password, valid_link
+from app.accounts.signin import account_for, normalise_login, password_opens, valid_link
 from app.extensions import db
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES, LARGE_TEXT_COOKIE, PREFERENCE_MAX_AGE
 from app.models import SignInLink
@@ -34,20 +37,47 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@ratelimits.sign_in_per_ip
-@ratelimits.sign_in_per_account
 def sign_in():
-    """Sign in by phone number or username and password."""
+    """Sign in by phone number or username and password (attempts counted before the check)."""
     form = SignInForm()
     if form.validate_on_submit():
-        user = user_for_password(db.session, form.login.data, form.password.data)
-        if user:
-            sessions.open_session(db.session, user)
-            login_user(user, remember=True)
+        account = account_for(db.session, form.login.data)
+        login_key = normalise_login(form.login.data).lower()
+        attempt = ratelimits.sign_in_attempt(login_key, account.id if account else None)
+        if attempt.refused:
+            return _too_many_sign_ins(form, attempt)
+        if password_opens(account, form.password.data):
+            attempt.give_back()
+            sessions.open_session(db.session, account)
+            login_user(account, remember=True)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            _remember_device(response, account.id)
+            return response
         form.password.errors.append(_("手机号（用户名）或密码不正确，请再试一次。"))
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _too_many_sign_ins(form: SignInForm, attempt: ratelimits.Attempt):
+    """The form again (login kept), the wait said next to the password, 429 with Retry-After."""
+    minutes = attempt.minutes_left()
+    form.password.errors.append(_("登录尝试太多，请 %(minutes)d 分钟后再试。", minutes=minutes))
+    response = make_response(render_template("accounts/sign_in.html", form=form), 429)
+    response.headers["Retry-After"] = attempt.retry_after()
+    return response
+
+
+def _remember_device(response, user_id: int) -> None:
+    """Mark this browser as one that signed in to the account (see app/ratelimits.py)."""
+    device = ratelimits.trusted_device(user_id) or secrets.token_urlsafe(16)
+    response.set_cookie(
+        ratelimits.DEVICE_COOKIE,
+        ratelimits.device_cookie_for(user_id, device),
+        max_age=ratelimits.DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 @bp.post("/sign-out")
@@ -89,12 +119,23 @@ def end_sessions(user_id: int):
 
 
 @bp.get("/l/<token>")
-@ratelimits.link_per_ip
 @database.writes
 def link_sign_in(token: str):
-    """Sign in through a personal link (个人链接) or its QR code: no password to type."""
+    """Sign in through a personal link (个人链接) or its QR code: no password to type.
+
+    A valid link always opens, however many wrong tokens came from the same address; unknown
+    tokens are counted per address.
+    """
     link = valid_link(db.session, token)
     if link is None:
+        attempt = ratelimits.unknown_token("LIANXI_LINK_LIMIT_IP")
+        if attempt.refused:
+            message = _(
+                "尝试打开个人链接的次数太多，请 %(minutes)d 分钟后再试。",
+                minutes=attempt.minutes_left(),
+            )
+            page = render_template("error.html", code=429, message=message)
+            return page, 429, {"Retry-After": attempt.retry_after()}
         return render_template("accounts/link_invalid.html"), 404
     sessions.open_session(db.session, link.user, link)
     login_user(link.user, remember=True)

@@ -17,19 +17,24 @@ def normalise_login(login: str) -> str:
     return "".join(login.split()).replace("-", "")
 
 
-def user_for_password(session: Session, login: str, password: str) -> User | None:
-    """The active person whose phone or username is ``login`` and whose password matches."""
+def account_for(session: Session, login: str) -> User | None:
+    """The person whose phone or username is ``login`` (typed loosely), active or not."""
     login = normalise_login(login)
-    user = session.scalar(
+    return session.scalar(
         sa.select(User).where(sa.or_(User.phone == login, User.username == login))
     )
+
+
+def password_opens(user: User | None, password: str) -> bool:
+    """Whether ``password`` signs ``user`` in: the right password of an active account.
+
+    An unknown account spends the time of a real check, so the answer's speed does not tell
+    who has an account.
+    """
     if user is None:
-        # Spend the time of a real check, so the answer's speed does not tell who has an account.
         check_password_hash(_dummy_hash(), password)
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
+        return False
+    return user.check_password(password) and user.active
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 from flask import abort
 from flask_login import current_user
 
-from app import policy
+from app import policy, ratelimits
 from app.extensions import db
 from app.models import Body, Topic
 from app.topics import submission
@@ -15,10 +15,13 @@ def body_of(topic: Topic) -> Body:
 
 
 def followed_topic_or_404(token: str) -> Topic:
-    """The topic behind a private follow link: anyone holding the link, else 404."""
-    topic = submission.topic_for_token(db.session, token)
+    """The topic behind a private follow link: anyone holding the link, else 404.
+
+    Unknown tokens are counted per address; past the limit the answer is 429.
+    """
+    topic = submission.topic_for_token(db.session, token) if len(token) <= 100 else None
     if topic is None:
-        abort(404)
+        abort(429 if ratelimits.unknown_token("LIANXI_FOLLOW_LIMIT_IP").refused else 404)
     return topic
 
 

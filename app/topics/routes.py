@@ -1,16 +1,14 @@
 """Topic collection and triage (议题征集): submit, follow, second, list, the convener's queue."""
 
-import math
-import time
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_limiter import RateLimitExceeded
 from flask_login import current_user
+from limits import parse
 
-from app import audit, clock, policy
-from app.extensions import db, limiter
+from app import audit, clock, policy, ratelimits
+from app.extensions import db
 from app.followup import queries as followup_queries
 from app.followup.forms import RatingForm
 from app.models import Body, Topic, TopicStatus
@@ -30,8 +28,6 @@ from app.web.htmx import fragment_or_redirect, render, wants_fragment
 
 bp = Blueprint("topics", __name__)
 
-#: Submissions allowed per visitor's address and hour; only stored submissions count.
-SUBMITS_PER_HOUR = 5
 PER_PAGE = 20
 #: The queue's status filter: "open" means waiting for the convener.
 TRIAGE_FILTERS = {"open": WAITING_STATUSES, "all": ()} | {s: (s,) for s in STATUS_LABELS}
@@ -51,20 +47,21 @@ def _topic_form(body: Body) -> TopicForm:
     return form
 
 
-def _stored(response) -> bool:
-    """Only a stored submission (answered by a redirect) counts towards the rate limit."""
-    return response.status_code in (302, 303)
-
-
 @bp.route("/b/<slug>/topics/new", methods=["GET", "POST"])
-@limiter.limit(f"{SUBMITS_PER_HOUR} per hour", methods=["POST"], deduct_when=_stored)
 def new(slug: str):
-    """The public submission form: anyone, with or without an account, raises a topic."""
+    """The public submission form: anyone, with or without an account, raises a topic.
+
+    A valid submission takes its place in the address's hourly budget before it is stored, so a
+    burst of simultaneous posts stores no more than the limit; forms sent back do not count.
+    """
     body = policy.body_or_404(slug)
     form = _topic_form(body)
     if request.method == "POST" and form.website.data:
         return _decoy(body, form)
     if form.validate_on_submit():
+        attempt = ratelimits.topic_submission()
+        if attempt.refused:
+            return _too_many_submissions(body, form, attempt)
         submitter = current_user if current_user.is_authenticated else None
         fields = form.topic_fields()
         topic, token = submission.submit(
@@ -87,16 +84,16 @@ def _decoy(body: Body, form: TopicForm):
     return _follow_page(fake, submission.new_follow_token(), body=body, new=True, decoy=True)
 
 
-@bp.errorhandler(RateLimitExceeded)
-def too_many_submissions(error):
+def _too_many_submissions(body: Body, form: TopicForm, attempt: ratelimits.Attempt):
     """A refused submission: the form again, with what was typed and why, in plain words."""
-    body = policy.body_or_404(request.view_args["slug"])
-    form = TopicForm(body.topic_categories)
-    reset_at = getattr(limiter.current_limit, "reset_at", None) or time.time() + 3600
-    minutes = max(1, math.ceil((reset_at - time.time()) / 60))
-    return render_template(
-        "topics/new.html", body=body, form=form, limited=minutes, per_hour=SUBMITS_PER_HOUR
-    ), 429
+    page = render_template(
+        "topics/new.html",
+        body=body,
+        form=form,
+        limited=attempt.minutes_left(),
+        per_hour=parse(current_app.config["LIANXI_TOPIC_LIMIT_IP"]).amount,
+    )
+    return page, 429, {"Retry-After": attempt.retry_after()}
 
 
 def _follow_page(topic: Topic, token: str, form=None, status=200, **context):

@@ -1,18 +1,21 @@
 """Rate limits on guessing: sign-in per account and per address, personal-link tokens."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import redis
+import sqlalchemy as sa
 import time_machine
 
-from app import clock
+from app import clock, ratelimits
+from app.accounts import routes
 from app.extensions import db, limiter
-from app.models import SignInLink
-from tests.factories import PASSWORD, make_user
+from app.models import SignInLink, Topic
+from tests.factories import PASSWORD, make_body, make_user
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
 WAIT_MESSAGE = re.compile(r"登录尝试太多，请 (\d+) 分钟后再试")
 
 
@@ -77,15 +80,71 @@ def test_successful_sign_ins_do_not_use_up_the_limit(client, ctx, rate_limited):
     assert {_sign_in(client, "zhaojun").status_code for _ in range(7)} == {302}
 
 
-def test_one_address_trying_many_accounts_is_refused(client, ctx, rate_limited, monkeypatch):
-    """Per address: misses on different accounts add up; another address is not affected."""
+def test_one_address_trying_many_accounts_gets_one_try_per_account(
+    client, ctx, rate_limited, monkeypatch
+):
+    """Once an address has spent its budget, each account gets one try per window from it.
+
+    A script trying many accounts is held to one guess per account; a member behind the same
+    address who signs in for the first time gets in with the right password (issue 15, 5).
+    """
     monkeypatch.setitem(client.application.config, "LIANXI_SIGN_IN_LIMIT_IP", "3 per 15 minutes")
     make_user(username="zhaojun")
+    make_user(username="liping")
     for login in ("a1", "a2", "a3"):
         assert _fail(client, login, "198.51.100.1").status_code == 200
-    response = _sign_in(client, "zhaojun", "198.51.100.1")
+    assert _fail(client, "a4", "198.51.100.1").status_code == 200  # its one try
+    response = _fail(client, "a4", "198.51.100.1")
     assert response.status_code == 429 and WAIT_MESSAGE.search(response.get_data(as_text=True))
+    assert _sign_in(client, "liping", "198.51.100.1").status_code == 302
+    assert _fail(client, "zhaojun", "198.51.100.1").status_code == 200
+    assert _sign_in(client, "zhaojun", "198.51.100.1").status_code == 429
     assert _sign_in(client, "zhaojun", "198.51.100.2").status_code == 302
+
+
+def test_a_spent_address_does_not_stop_the_right_password(client, ctx, rate_limited, monkeypatch):
+    """The room's one address spent on wrong sign-ins: members with their password still get in.
+
+    (The address budget is 30 in production; 4 here, to keep the test quick.)
+    """
+    monkeypatch.setitem(client.application.config, "LIANXI_SIGN_IN_LIMIT_IP", "4 per 15 minutes")
+    members = [make_user(username=f"member{n}") for n in range(5)]
+    for number in range(5):
+        _fail(client, f"nobody{number}")
+    for member in members:
+        assert _sign_in(client.application.test_client(), member.username).status_code == 302
+
+
+def test_a_stranger_cannot_lock_a_member_out_of_their_own_phone(app, ctx, rate_limited):
+    """Five wrong passwords lock the account for new browsers, not for the member's own phone."""
+    make_user(username="zhaojun")
+    phone = app.test_client()
+    assert _sign_in(phone, "zhaojun").status_code == 302
+    phone.post("/sign-out")
+    stranger = app.test_client()
+    for _ in range(5):
+        assert _fail(stranger, "zhaojun").status_code == 200
+    assert _sign_in(stranger, "zhaojun").status_code == 429
+    assert _sign_in(app.test_client(), "zhaojun").status_code == 429
+    assert _sign_in(phone, "zhaojun").status_code == 302
+    # The phone's own guesses are limited too: a stolen phone does not guess freely.
+    phone.post("/sign-out")
+    assert [_fail(phone, "zhaojun").status_code for _ in range(6)] == [200] * 5 + [429]
+
+
+def test_a_forged_device_cookie_is_not_trusted(app, ctx, rate_limited):
+    """A device cookie not signed by the server, or made for another account, changes nothing."""
+    member = make_user(username="zhaojun")
+    other = make_user(username="liping")
+    with app.test_request_context():
+        for_other = ratelimits.device_cookie_for(other.id, "abc")
+    stranger = app.test_client()
+    for _ in range(5):
+        _fail(stranger, "zhaojun")
+    for cookie in (for_other, f'{{"u": {member.id}, "d": "abc"}}', "garbage"):
+        client = app.test_client()
+        client.set_cookie("lianxi_device", cookie, domain="lianxi.test")
+        assert _sign_in(client, "zhaojun").status_code == 429
 
 
 def test_the_limit_lifts_when_the_window_ends(client, ctx, rate_limited):
@@ -108,16 +167,24 @@ def test_limits_are_off_unless_switched_on(client, ctx):
 
 
 def test_guessing_personal_links_is_refused_per_address(client, ctx, rate_limited):
-    """After 20 unknown tokens from one address even a good link waits; other addresses do not."""
+    """After 20 unknown tokens from one address more guesses wait; a valid link still opens."""
     token = _issue_link(make_user(password=None))
     for number in range(20):
         assert client.get(f"/l/guess{number}").status_code == 404
-    response = client.get(f"/l/{token}")
+    response = client.get("/l/guess-again")
     html = response.get_data(as_text=True)
-    assert response.status_code == 429
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert re.search(r"尝试打开个人链接的次数太多，请 \d+ 分钟后再试", html)
+    assert client.application.test_client().get(f"/l/{token}").status_code == 302
+
+
+def test_guessing_follow_links_is_refused_per_address(client, ctx, rate_limited):
+    """Unknown /t/<token> follow links are counted per address too (issue 15, 8)."""
+    for number in range(20):
+        assert client.get(f"/t/guess{number}").status_code == 404
+    assert client.get("/t/guess-again").status_code == 429
     other = client.application.test_client()
-    assert other.get(f"/l/{token}", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 302
+    assert other.get("/t/guess", environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 404
 
 
 def test_a_room_of_members_opening_their_links_is_not_limited(client, ctx, rate_limited):
@@ -128,7 +195,7 @@ def test_a_room_of_members_opening_their_links_is_not_limited(client, ctx, rate_
 
 @pytest.fixture
 def redis_db():
-    """Redis database 15, emptied before and after; the test is skipped when Redis is not up."""
+    """Redis database 14, emptied before and after; the test is skipped when Redis is not up."""
     connection = redis.Redis.from_url(REDIS_TEST_URL)
     try:
         connection.ping()
@@ -159,3 +226,69 @@ def test_sign_in_keeps_working_when_redis_is_down(make_app, ctx):
     client = other.test_client()
     assert [_fail(client, "zhaojun").status_code for _ in range(5)] == [200] * 5
     assert _sign_in(client, "zhaojun").status_code == 429
+
+
+def _burst(app, number, work):
+    """Run ``work(client)`` on ``number`` threads released at the same moment; their answers."""
+    barrier = threading.Barrier(number)
+    answers = [None] * number
+
+    def run(index):
+        client = app.test_client()
+        barrier.wait()
+        answers[index] = work(client)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(number)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return answers
+
+
+def _count_password_checks(monkeypatch) -> list:
+    checked = []
+    original = routes.password_opens
+
+    def counting(user, password):
+        checked.append(password)
+        return original(user, password)
+
+    monkeypatch.setattr(routes, "password_opens", counting)
+    return checked
+
+
+def test_sixty_simultaneous_wrong_passwords_check_at_most_five(app, ctx, rate_limited, monkeypatch):
+    """60 wrong passwords for one account at once: at most 5 are checked, the rest answer 429."""
+    make_user(username="zhaojun")
+    db.session.commit()
+    checked = _count_password_checks(monkeypatch)
+    answers = _burst(app, 60, lambda client: _fail(client, "zhaojun").status_code)
+    assert 1 <= len(checked) <= 5, len(checked)
+    assert answers.count(200) == len(checked) and answers.count(429) == 60 - len(checked)
+
+
+def test_sixty_simultaneous_wrong_passwords_through_redis(make_app, ctx, redis_db, monkeypatch):
+    """The same burst counted in Redis (shared by every worker): exactly 5 checked."""
+    other = make_app(REDIS_URL=REDIS_TEST_URL, RATELIMIT_ENABLED=True)
+    make_user(username="zhaojun")
+    db.session.commit()
+    checked = _count_password_checks(monkeypatch)
+    answers = _burst(other, 60, lambda client: _fail(client, "zhaojun").status_code)
+    assert len(checked) == 5
+    assert answers.count(200) == 5 and answers.count(429) == 55
+
+
+def test_forty_simultaneous_topic_submissions_store_five(app, ctx, rate_limited):
+    """40 public topic submissions at once from one address store exactly the 5 allowed."""
+    body = make_body(slug="burst")
+    db.session.commit()
+    form = {"title": "路灯坏了", "description": "晚上很黑", "category": "环境卫生", "phone": ""}
+
+    def submit(client):
+        return client.post("/b/burst/topics/new", data=form).status_code
+
+    answers = _burst(app, 40, submit)
+    db.session.rollback()
+    stored = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(Topic.body_id == body.id))
+    assert stored == 5 and answers.count(303) == 5 and answers.count(429) == 35, answers
