@@ -101,15 +101,33 @@ def task_request(task: Task, status_notes: str, tz: str) -> dict:
     }
 
 
+#: What a spreadsheet reads as the start of a formula (the full-width forms too: some Chinese and
+#: Japanese spreadsheet versions turn them into their ASCII twins).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def neutralise_formula(value):
+    """A text cell that a spreadsheet would run as a formula, made plain text with a leading "'".
+
+    Applies to text only: numbers (a negative count) are left as they are. Anyone reading the CSV
+    with a program sees the apostrophe; it is the OWASP-recommended escape for CSV injection.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(rows: list[dict], fields: tuple[str, ...]) -> str:
-    """Rows as CSV with a header line; nested values (the rule) as JSON text."""
+    """Rows as CSV with a header line; nested values (the rule) as JSON text; formulas defused."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(
             {
-                k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v
+                k: neutralise_formula(
+                    json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v
+                )
                 for k, v in row.items()
                 if k in fields
             }

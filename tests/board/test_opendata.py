@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 
 from app.extensions import db
+from app.opendata.shape import neutralise_formula
 from tests.factories import make_body, make_meeting
 from tests.followup.helpers import make_passed_motion, make_resolution, make_task
 
@@ -91,6 +92,29 @@ def test_csv_files_parse_with_the_csv_module(data, client):
         )
     )
     assert {t["service_name"] for t in tasks} == {"挂牌", "充电点"}
+
+
+FORMULAS = ['=HYPERLINK("http://evil.test","点我")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "＝1+1"]
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_csv_cells_that_start_a_formula_are_neutralised(world, client, formula):
+    """A resolution or task titled like a formula reaches both CSV files as plain text."""
+    motion = make_passed_motion(world["body"])
+    resolution = make_resolution(world["body"], motion=motion, title=formula)
+    make_task(resolution, world["unit"], status="in_progress", title=formula)
+    db.session.commit()
+    for url, column in (("resolutions.csv", "title"), ("tasks.csv", "service_name")):
+        text = client.get(f"/open-data/{url}").get_data(as_text=True).lstrip("\ufeff")
+        cells = [row[column] for row in csv.DictReader(io.StringIO(text))]
+        assert "'" + formula in cells and formula not in cells, (url, cells)
+
+
+def test_numbers_and_ordinary_text_are_left_alone():
+    """Only text that starts a formula is touched: numbers and other text stay as they are."""
+    assert neutralise_formula(-3) == -3
+    assert neutralise_formula("共享厕所 = 好事") == "共享厕所 = 好事"
+    assert neutralise_formula("") == ""
 
 
 def test_atom_feed_parses_with_elementtree(data, client):
