@@ -28,6 +28,7 @@ from app.opendata import routes as opendata
 from app.topics import routes as topics
 from app.voting import cli as voting_cli
 from app.voting import routes as voting
+from app.web import urls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    if app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = urls.trusted_hosts(
+            app.config.get("LIANXI_BASE_URL"), app.config.get("LIANXI_ALLOWED_HOSTS")
+        )
 
     db.init_app(app)
     database.init_app(app)

@@ -46,6 +46,10 @@ def from_environment(instance_path: str) -> dict:
         "SIGN_IN_LINK_DAYS": int(os.environ.get("LIANXI_SIGN_IN_LINK_DAYS", "30")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "UPLOAD_FOLDER": os.environ.get("LIANXI_UPLOADS", str(Path(instance_path) / "uploads")),
+        # Where the public reaches the app; links in feeds, calendars and QR codes use it, and
+        # requests naming another host are refused (app/web/urls.py).
+        "LIANXI_BASE_URL": os.environ.get("LIANXI_BASE_URL") or None,
+        "LIANXI_ALLOWED_HOSTS": os.environ.get("LIANXI_ALLOWED_HOSTS", ""),
         # Private keys of open secret votes: outside the database, never backed up (README).
         "BALLOT_KEY_DIR": os.environ.get(
             "LIANXI_BALLOT_KEYS", str(Path(instance_path) / "ballot-keys")

@@ -9,6 +9,7 @@ that is a dozen lines we can read and test, with no dependency to keep alive.
 from flask import Flask, request
 from flask.wrappers import Response
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 #: Everything from our own origin only; no inline script or style, no plugins, no framing.
@@ -28,10 +29,19 @@ def init_app(app: Flask) -> None:
     """Add the headers to every response; trust one proxy's X-Forwarded-* when LIANXI_PROXY=1."""
     app.after_request(add_security_headers)
     app.before_request(drop_nul_characters)
+    app.register_error_handler(SecurityError, unknown_host)
     if app.config.get("LIANXI_PROXY"):
         # nginx sets X-Forwarded-For/-Proto/-Host: the client's address (for rate limits) and
         # https (for Secure cookies and external links) come from there, from one hop only.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def unknown_host(error: SecurityError):
+    """A request naming a host outside TRUSTED_HOSTS (LIANXI_BASE_URL): a plain 400.
+
+    Plain text: no page can be rendered, as no URL can be built for a host the app refuses.
+    """
+    return "400 Bad Request: unknown host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def drop_nul_characters() -> None:

@@ -27,6 +27,7 @@ from app.models import SignInLink
 from app.qr import qr_svg
 from app.web.forms import EmptyForm
 from app.web.redirects import local_path
+from app.web.urls import external_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -184,7 +185,7 @@ def issue_link(user_id: int):
     db.session.add(link)
     audit.record("sign_in_link.issued", link, actor=current_user, after={"user_id": person.id})
     db.session.commit()
-    url = url_for("accounts.link_sign_in", token=token, _external=True)
+    url = external_url("accounts.link_sign_in", token=token)
     return render_template(
         "accounts/link_issued.html", person=person, link=link, url=url, qr=qr_svg(url)
     )

@@ -31,6 +31,7 @@ from app.models import Body
 from app.qr import qr_svg
 from app.web import htmx
 from app.web.forms import EmptyForm
+from app.web.urls import external_url
 
 bp = Blueprint("bodies", __name__, url_prefix="/b/<slug>")
 
@@ -347,7 +348,7 @@ def print_sign_in_cards(slug: str):
         audit.record(
             "sign_in_link.issued", link, actor=current_user, after={"user_id": seat.holder_id}
         )
-        url = url_for("accounts.link_sign_in", token=token, _external=True)
+        url = external_url("accounts.link_sign_in", token=token)
         cards.append((seat, url, qr_svg(url, scale=4)))
     db.session.commit()
     return render_template("bodies/cards_print.html", body=body, cards=cards)

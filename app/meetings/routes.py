@@ -33,6 +33,7 @@ from app.qr import qr_svg
 from app.topics import rules as topic_rules
 from app.web.forms import EmptyForm
 from app.web.htmx import polled, unchanged
+from app.web.urls import external_url, public_host
 
 __all__ = ["bp"]
 
@@ -99,10 +100,8 @@ def show(meeting_id: int):
 def ics_file(meeting_id: int):
     """The published meeting as a calendar event."""
     meeting = access.published_meeting_or_404(meeting_id)
-    url = url_for("meetings.show", meeting_id=meeting.id, _external=True)
-    body = ics.meeting_calendar(
-        meeting, url=url, host=request.host.split(":")[0], kinds=labels.KIND_LABELS
-    )
+    url = external_url("meetings.show", meeting_id=meeting.id)
+    body = ics.meeting_calendar(meeting, url=url, host=public_host(), kinds=labels.KIND_LABELS)
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
     return response
@@ -282,7 +281,7 @@ def projector(meeting_id: int):
     fingerprint = (meeting.status, item and (item.id, item.title, item.kind, item.presenter))
     if (answer := unchanged(fingerprint)) is not None:
         return answer
-    url = url_for("meetings.checkin", token=meeting.checkin_token, _external=True)
+    url = external_url("meetings.checkin", token=meeting.checkin_token)
     rows, quorum = queries.presence_state(db.session, meeting)
     return polled(
         "meetings/projector.html",

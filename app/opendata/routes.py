@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -10,6 +10,7 @@ from app.followup import labels
 from app.meetings import ics
 from app.meetings.labels import KIND_LABELS
 from app.opendata import queries, shape
+from app.web.urls import external_url, public_host
 
 bp = Blueprint("opendata", __name__, url_prefix="/open-data")
 
@@ -18,7 +19,7 @@ def _resolution_rows() -> list[dict]:
     """Published resolutions (of ``?body=``) as rows, with their public address and text."""
     tz = current_app.config["LIANXI_TIMEZONE"]
     return [
-        shape.resolution_row(r, url_for("board.resolution", resolution_id=r.id, _external=True), tz)
+        shape.resolution_row(r, external_url("board.resolution", resolution_id=r.id), tz)
         | {"text": r.text}
         for r in queries.published_resolutions(db.session, request.args.get("body"))
     ]
@@ -78,8 +79,8 @@ def resolutions_atom():
     feed = shape.to_atom(
         _resolution_rows()[:50],
         title=_("联席会议决议公示"),
-        feed_url=request.url,
-        site_url=url_for("board.resolutions", _external=True),
+        feed_url=external_url("opendata.resolutions_atom", **request.args.to_dict()),
+        site_url=external_url("board.resolutions"),
         tz=current_app.config["LIANXI_TIMEZONE"],
     )
     return Response(feed, mimetype="application/atom+xml")
@@ -89,8 +90,8 @@ def resolutions_atom():
 def meetings_ics():
     """Every published meeting (agenda public) as one calendar to subscribe to."""
     meetings = [
-        (m, url_for("meetings.show", meeting_id=m.id, _external=True))
+        (m, external_url("meetings.show", meeting_id=m.id))
         for m in queries.published_meetings(db.session, request.args.get("body"))
     ]
-    body = ics.meetings_calendar(meetings, host=request.host.split(":")[0], kinds=KIND_LABELS)
+    body = ics.meetings_calendar(meetings, host=public_host(), kinds=KIND_LABELS)
     return Response(body, mimetype="text/calendar")

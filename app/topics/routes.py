@@ -25,6 +25,7 @@ from app.topics.forms import AddInfoForm, DeclineForm, MergeForm, NeedsInfoForm,
 from app.topics.labels import STATUS_LABELS, refusal
 from app.web.forms import EmptyForm
 from app.web.htmx import fragment_or_redirect, render, wants_fragment
+from app.web.urls import external_url
 
 bp = Blueprint("topics", __name__)
 
@@ -98,7 +99,7 @@ def _too_many_submissions(body: Body, form: TopicForm, attempt: ratelimits.Attem
 
 def _follow_page(topic: Topic, token: str, form=None, status=200, **context):
     """The follow page of ``topic`` (its receipt when ``new``), reached with ``token``."""
-    url = url_for("topics.follow", token=token, _external=True)
+    url = external_url("topics.follow", token=token)
     context.setdefault("body", body_of(topic))
     survivor = rules.survivor(topic) if topic.merged_into_id else None
     return render_template(
@@ -391,5 +392,5 @@ def merge(topic_id: int):
 def qr(slug: str):
     """A printable QR code of the body's submission page, for notice boards and shop windows."""
     body = policy.convened_body_or_403(slug)
-    url = url_for("topics.new", slug=body.slug, _external=True)
+    url = external_url("topics.new", slug=body.slug)
     return render_template("topics/qr.html", body=body, url=url, qr=qr_svg(url, scale=10))
