@@ -1,9 +1,12 @@
 """Management commands: ``flask create-admin`` and ``flask seed-demo``."""
 
+import re
+
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.admin.forms import USERNAME_PATTERN
 from app.demo import DEMO_PASSWORD, SIGN_IN_HINTS, seed
 from app.extensions import db
 from app.models import Body, User
@@ -18,6 +21,11 @@ def create_admin(username: str, name: str, password: str) -> None:
     """Create an administrator account (or make an existing one administrator)."""
     if len(password) < 8:
         raise click.UsageError("密码至少 8 位 / the password needs at least 8 characters")
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        raise click.UsageError(
+            "用户名用 3 个以上英文字母、数字、下划线或点 / "
+            "a username is 3-64 letters, digits, '_' or '.' (no '-' or spaces)"
+        )
     user = db.session.scalar(sa.select(User).where(User.username == username))
     if user is None:
         user = User(username=username, name=name)

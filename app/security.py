@@ -6,6 +6,8 @@ scripts we do not have). We need five fixed headers and one exception for the pr
 that is a dozen lines we can read and test, with no dependency to keep alive.
 """
 
+import unicodedata
+
 from flask import Flask, request
 from flask.wrappers import Response
 from werkzeug.datastructures import ImmutableMultiDict
@@ -44,16 +46,30 @@ def unknown_host(error: SecurityError):
     return "400 Bad Request: unknown host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def drop_nul_characters() -> None:
-    """Remove NUL characters from submitted fields and query strings, before any form sees them.
+def invisible_only(value: str) -> bool:
+    """Whether a non-empty text shows nothing: only spaces and format characters.
 
-    PostgreSQL cannot store a NUL in text, so one in any field was a 500 (and the typed text was
-    lost). Nobody types a NUL and it shows as nothing: dropping it keeps all a person can see.
+    Format characters are Unicode category Cf: zero-width space, joiners, word joiner, BOM.
+    """
+    return bool(value) and all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in value)
+
+
+def _cleaned(value: str) -> str:
+    value = value.replace("\x00", "")
+    return "" if invisible_only(value) else value
+
+
+def drop_nul_characters() -> None:
+    """Clean submitted fields and query strings before any form sees them.
+
+    NUL characters are removed: PostgreSQL cannot store a NUL in text, so one in any field was
+    a 500 (and the typed text was lost). A value that shows nothing at all — only spaces and
+    zero-width characters — becomes empty, so "required" means something a person can see.
     """
     for name in ("form", "args"):
         data = getattr(request, name)
-        if any("\x00" in value for _, values in data.lists() for value in values):
-            cleaned = [(k, v.replace("\x00", "")) for k, values in data.lists() for v in values]
+        if any(_cleaned(value) != value for _, values in data.lists() for value in values):
+            cleaned = [(k, _cleaned(v)) for k, values in data.lists() for v in values]
             setattr(request, name, ImmutableMultiDict(cleaned))
 
 

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Body, ResponsibleUnit, User
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+USERNAME_PATTERN = r"^[A-Za-z0-9_.]{3,64}$"
 SLUG_MESSAGE = _l("只能用英文小写字母、数字和 -，例如 huaxing")
 
 
@@ -24,6 +25,7 @@ class BodyForm(FlaskForm):
         validators=[
             InputRequired(_l("请填写网址代号")),
             Regexp(SLUG_PATTERN, message=SLUG_MESSAGE),
+            Length(max=40),
         ],
     )
     name = StringField(_l("全称"), validators=[InputRequired(_l("请填写全称")), Length(max=120)])
@@ -46,6 +48,7 @@ class UnitForm(FlaskForm):
         validators=[
             InputRequired(_l("请填写网址代号")),
             Regexp(SLUG_PATTERN, message=SLUG_MESSAGE),
+            Length(max=40),
         ],
     )
     name = StringField(
@@ -65,12 +68,18 @@ class PersonForm(FlaskForm):
 
     person = SelectField(_l("选择已有人员"), coerce=int, default=0)
     name = StringField(_l("姓名"), validators=[Length(max=64)])
-    phone = StringField(_l("手机号"))
+    phone = StringField(_l("手机号"), validators=[Length(max=20)])
+    # No "-" or space: signing in ignores both in what is typed (phone numbers are typed with
+    # them), so a username holding one could never sign in.
     username = StringField(
         _l("用户名（可不填）"),
         validators=[
             Optional(),
-            Regexp(r"^[A-Za-z0-9_.-]{3,64}$", message=_l("用户名用 3 个以上英文字母或数字")),
+            Regexp(
+                USERNAME_PATTERN,
+                message=_l("用户名用 3 个以上英文字母、数字、下划线或点，不能有“-”或空格"),
+            ),
+            Length(max=64),
         ],
     )
     password = PasswordField(

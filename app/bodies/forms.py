@@ -121,6 +121,7 @@ class NewConstituencyForm(ConstituencyForm):
         validators=[
             InputRequired(_l("请填写代号")),
             Regexp(KEY_PATTERN, message=_l("代号只能用英文小写字母、数字、- 和 _")),
+            Length(max=40),
         ],
     )
 
@@ -160,7 +161,8 @@ class SettingsForm(FlaskForm):
     )
     allow_multiple_proxies = BooleanField(_l("允许一位成员同时接受几个席位的委托"))
     topic_categories = TextAreaField(
-        _l("议题类别（每行一个）"), validators=[InputRequired(_l("请至少填写一个类别"))]
+        _l("议题类别（每行一个）"),
+        validators=[InputRequired(_l("请至少填写一个类别")), Length(max=2000)],
     )
     resolution_number_format = StringField(
         _l("决议编号格式"),
@@ -209,12 +211,16 @@ class RuleForm(FlaskForm):
     base = SelectField(_l("赞成票和什么比"), choices=BASES, default="cast")
     threshold_op = SelectField(_l("赞成票要"), choices=OPS, default=">")
     threshold_value = StringField(
-        _l("比例"), default="1/2", validators=[InputRequired(_l("请填写比例")), _fraction]
+        _l("比例"),
+        default="1/2",
+        validators=[InputRequired(_l("请填写比例")), Length(max=32), _fraction],
     )
     quorum_op = SelectField(_l("出席人数要"), choices=OPTIONAL_OPS, default="")
-    quorum_value = StringField(_l("占全体席位的比例"), validators=[_fraction])
+    quorum_value = StringField(_l("占全体席位的比例"), validators=[Length(max=32), _fraction])
     bloc_quorum_op = SelectField(_l("每个界别的出席人数要"), choices=OPTIONAL_OPS, default="")
-    bloc_quorum_value = StringField(_l("占本界别席位的比例"), validators=[_fraction])
+    bloc_quorum_value = StringField(
+        _l("占本界别席位的比例"), validators=[Length(max=32), _fraction]
+    )
     concurrent_mode = RadioField(_l("界别单独通过"), choices=CONCURRENT_MODES, default="none")
     concurrent = MultiCheckboxField(_l("要单独通过的界别"), choices=[])
     headcount_too = BooleanField(_l("按人数计也要达到同样比例（双重多数）"))
@@ -297,7 +303,9 @@ class SeatForm(FlaskForm):
     """Who holds a seat: a person by name and phone, and whom they represent."""
 
     name = StringField(_l("姓名"), validators=[InputRequired(_l("请填写姓名")), Length(max=64)])
-    phone = StringField(_l("手机号"), validators=[InputRequired(_l("请填写手机号"))])
+    phone = StringField(
+        _l("手机号"), validators=[InputRequired(_l("请填写手机号")), Length(max=20)]
+    )
     represents = StringField(_l("代表（单位或店铺，可不填）"), validators=[Length(max=80)])
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -61,6 +62,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 #: The longest resolution text (or corrected wording) accepted: ample, yet not unbounded.
 TEXT_MAX = 20000
+#: The longest corrected wording per corrected part: what its column holds.
+CORRECTION_MAX = {"title": 160, "text": TEXT_MAX}
 
 
 class ResolutionForm(FlaskForm):
@@ -88,9 +91,17 @@ class CorrectionForm(FlaskForm):
         self.reason.validators = [Optional()]
 
     def typed_value(self) -> str | date | None:
-        """The new value in the field's type; a date that does not parse is said next to it."""
+        """The new value in the field's type, or None with the problem said next to it.
+
+        A date that does not parse, or a wording longer than the corrected part holds (a title
+        holds 160 characters), is refused.
+        """
         text = self.value.data.strip()
         if self.field.data != "decided_on":
+            longest = CORRECTION_MAX.get(self.field.data, TEXT_MAX)
+            if len(text) > longest:
+                self.value.errors = [_("最多 %(max)d 个字。", max=longest)]
+                return None
             return text
         try:
             return date.fromisoformat(text)
@@ -138,20 +149,24 @@ class ReassignForm(FlaskForm):
 
     unit = SelectField(_l("承办单位"), coerce=int, validators=[InputRequired(REQUIRED)])
     deadline = DateField(_l("截止日期"), validators=[InputRequired(REQUIRED), not_before_today])
-    note = TextAreaField(_l("给承办单位的说明（可不填）"), validators=[Optional()])
+    note = TextAreaField(
+        _l("给承办单位的说明（可不填）"), validators=[Optional(), Length(max=2000)]
+    )
 
 
 class ReopenForm(FlaskForm):
     """The convener reopens a completed task with a new deadline."""
 
     deadline = DateField(_l("新的截止日期"), validators=[InputRequired(REQUIRED), after_today])
-    note = TextAreaField(_l("需要继续办理的地方"), validators=[InputRequired(REQUIRED)])
+    note = TextAreaField(
+        _l("需要继续办理的地方"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
 
 
 class CloseForm(FlaskForm):
     """The convener closes (销号) a task, with an optional note."""
 
-    note = TextAreaField(_l("销号说明（可不填）"), validators=[Optional()])
+    note = TextAreaField(_l("销号说明（可不填）"), validators=[Optional(), Length(max=2000)])
 
 
 class RatingForm(FlaskForm):

@@ -66,6 +66,7 @@ PHOTO_ERRORS = {
     "empty": _l("照片是空的，请重新选择。"),
     "too_large": _l("照片超过 5 MB，请换一张小一些的。"),
     "not_image": _l("只能上传 JPG、PNG 或 WebP 格式的照片。"),
+    "too_many_pixels": _l("照片的像素太多（超过 5000 万），请换一张。"),
 }
 
 

@@ -73,7 +73,7 @@ class TopicForm(FlaskForm):
         validators=[Optional(), Length(max=20, message=_l("手机号太长了。"))],
     )
     #: A honeypot: hidden from people and screen readers, so only a bot fills it in.
-    website = StringField(_l("网址（请留空）"))
+    website = StringField(_l("网址（请留空）"), validators=[Length(max=200)])
 
     def __init__(self, categories: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -87,10 +87,14 @@ class MotionForm(FlaskForm):
     base = SelectField(_l("赞成票和什么比"), choices=BASES, default="cast")
     threshold_op = SelectField(_l("赞成票要"), choices=OPS, default=">")
     threshold_value = StringField(
-        _l("比例"), default="1/2", validators=[InputRequired(_l("请填写比例")), _fraction]
+        _l("比例"),
+        default="1/2",
+        validators=[InputRequired(_l("请填写比例")), Length(max=32), _fraction],
     )
     quorum_op = SelectField(_l("出席人数要"), choices=OPTIONAL_OPS, default="")
-    quorum_value = StringField(_l("占全体席位的比例"), validators=[Optional(), _fraction])
+    quorum_value = StringField(
+        _l("占全体席位的比例"), validators=[Optional(), Length(max=32), _fraction]
+    )
     concurrent = SelectField(_l("界别单独通过"), choices=CONCURRENT, default="none")
     headcount_too = BooleanField(_l("按人数计也要达到同样比例（双重多数）"))
 

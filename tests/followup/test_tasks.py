@@ -1,17 +1,27 @@
 """Tasks through the web: who may see and move them, progress photos, ratings, reopening."""
 
 import io
+import struct
+import zlib
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 import time_machine
+from PIL import Image
 
 from app.extensions import db
 from app.models import AuditEvent, Rating, Task, TaskUpdate
 from tests.followup.helpers import make_resolution, make_task, make_topic
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (20, 120, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 TODAY = "2026-10-01 10:00 +0800"
 
 
@@ -129,7 +139,8 @@ def test_progress_photo_is_checked_stored_and_served(world, login_as, client, ap
     assert update.photo_type == "image/png" and "static" not in app.config["UPLOAD_FOLDER"]
     served = client.get(f"/tasks/{task.id}/photos/{update.id}")
     assert served.status_code == 200 and served.mimetype == "image/png"
-    assert served.headers["X-Content-Type-Options"] == "nosniff" and served.data == PNG
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert Image.open(io.BytesIO(served.data)).size == (8, 6)
 
 
 def test_photo_larger_than_5_mb_is_refused(world, login_as, client):
@@ -308,4 +319,70 @@ def test_convener_assigns_a_task_and_wrong_roles_cannot(world, login_as, client)
         world["unit"].id,
         world["staff"].id,
         "assigned",
+    )
+
+
+def _photo_with_gps(fmt: str) -> bytes:
+    """A photo whose EXIF holds a GPS position and the camera's maker."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (30.0, 39.0, 57.0)
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(out, format=fmt, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _bomb_png(width=60000, height=60000) -> bytes:
+    """A few dozen bytes of PNG whose header declares ``width`` × ``height`` pixels."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("JPEG", "home.jpg"), ("PNG", "home.png"), ("WEBP", "h.webp")]
+)
+def test_uploaded_photos_lose_their_exif_and_gps(world, login_as, client, app, fmt, name):
+    """A photo with the GPS position of a resident's home is stored and served without it."""
+    task = make_task(world["resolution"], world["unit"], status="accepted")
+    login_as(world["staff"])
+    original = _photo_with_gps(fmt)
+    assert b"PhoneMaker" in original and Image.open(io.BytesIO(original)).getexif()
+    data = {"note": "现场", "photo": (io.BytesIO(original), name)}
+    response = client.post(
+        f"/tasks/{task.id}/progress", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    update = db.session.scalar(sa.select(TaskUpdate).where(TaskUpdate.photo_path.is_not(None)))
+    served = client.get(f"/tasks/{task.id}/photos/{update.id}").data
+    assert b"PhoneMaker" not in served and b"Exif" not in served
+    assert not Image.open(io.BytesIO(served)).getexif()
+    assert Image.open(io.BytesIO(served)).size == (40, 30)
+
+
+def test_a_png_declaring_60000_by_60000_pixels_is_refused(world, login_as, client):
+    """A decompression bomb is refused from its header, in words, and nothing is stored."""
+    task = make_task(world["resolution"], world["unit"], status="accepted")
+    login_as(world["staff"])
+    bomb = _bomb_png()
+    assert len(bomb) < 200
+    data = {"note": "炸弹", "photo": (io.BytesIO(bomb), "tiny.png")}
+    response = client.post(
+        f"/tasks/{task.id}/progress", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert "像素太多" in response.get_data(as_text=True)
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(TaskUpdate.id)).where(TaskUpdate.photo_path.is_not(None))
+        )
+        == 0
     )
