@@ -2,10 +2,18 @@
 
 An event's hash is SHA-256 of the previous event's hash followed by the event's own fields as
 canonical JSON, so editing, removing or reordering any stored event breaks every hash after it.
+
+A chain alone cannot show that its newest events were cut off, or that an event was edited and
+every hash after it recomputed. Its *head* — "N:HASH", the number of events and the newest
+event's hash — is therefore published (the board, ``/open-data/audit-head.json``, the minutes of
+each closed meeting), and ``flask audit verify --head N:HASH`` proves later that the N-th event
+still has that hash: a rewritten or shortened chain cannot.
 """
 
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -83,3 +91,63 @@ def verify() -> tuple[bool, int | None]:
             return False, event.id
         prev = event.hash
     return True, None
+
+
+@dataclass(frozen=True)
+class Head:
+    """A chain's head as published: its number of events and the newest event's hash."""
+
+    events: int
+    hash: str
+
+    def __str__(self) -> str:
+        """The published form, ``N:HASH``."""
+        return f"{self.events}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Head":
+        """Read ``N:HASH``; ValueError when it is not that."""
+        match = re.fullmatch(r"\s*(\d+)\s*:\s*([0-9a-fA-F]{64})\s*", text)
+        if not match or int(match.group(1)) < 1:
+            raise ValueError(f"not a published head (N:HASH): {text!r}")
+        return cls(int(match.group(1)), match.group(2).lower())
+
+
+def head(session) -> Head | None:
+    """The chain's head now, in one query; None when the log is empty."""
+    newest = sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
+    count, newest_hash = session.execute(sa.select(sa.func.count(AuditEvent.id), newest)).one()
+    return Head(count, newest_hash) if count else None
+
+
+def head_after(session, action: str, object_type: str, object_id: int) -> Head | None:
+    """The head as it stood right after the newest ``action`` event on an object, if any.
+
+    The minutes of a closed meeting print the head right after the meeting was closed.
+    """
+    event = session.execute(
+        sa.select(AuditEvent.id, AuditEvent.hash)
+        .where(
+            AuditEvent.action == action,
+            AuditEvent.object_type == object_type,
+            AuditEvent.object_id == object_id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        return None
+    count = session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(AuditEvent.id <= event.id))
+    return Head(count, event.hash)
+
+
+def holds_head(pinned: Head) -> bool:
+    """Whether the chain's ``pinned.events``-th event still has the published hash.
+
+    Together with ``verify`` (the chain recomputes), this shows that nothing up to that event
+    was removed or rewritten since the head was published.
+    """
+    nth = db.session.scalar(
+        sa.select(AuditEvent.hash).order_by(AuditEvent.id).offset(pinned.events - 1).limit(1)
+    )
+    return nth == pinned.hash

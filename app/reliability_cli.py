@@ -23,10 +23,29 @@ def audit() -> None:
     """The hash-chained audit log (审计记录)."""
 
 
+def _head_option(_ctx, _param, values):
+    try:
+        return [audit_log.Head.parse(value) for value in values]
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
 @audit.command("verify")
+@click.option(
+    "--head",
+    "heads",
+    multiple=True,
+    callback=_head_option,
+    metavar="N:HASH",
+    help="A head published earlier (board, open data, minutes): it must still be in the chain.",
+)
 @with_appcontext
-def verify() -> None:
-    """Recompute the hash chain: exit 0 when it holds, 1 naming the first bad event."""
+def verify(heads) -> None:
+    """Recompute the hash chain: exit 0 when it holds, 1 naming the first bad event.
+
+    With ``--head N:HASH`` (repeatable) the N-th event must still have that hash: a chain that
+    was cut short, or rewritten and re-hashed, fails although it recomputes.
+    """
     holds, bad_id = audit_log.verify()
     if not holds:
         click.echo(
@@ -36,7 +55,17 @@ def verify() -> None:
         )
         raise SystemExit(1)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    for pinned in heads:
+        if not audit_log.holds_head(pinned):
+            click.echo(
+                f"published head {pinned} is not in the audit log ({count} events): "
+                "events were removed or rewritten since it was published",
+                err=True,
+            )
+            raise SystemExit(1)
     click.echo(f"audit log intact: {count} events")
+    for pinned in heads:
+        click.echo(f"published head {pinned} is in the chain")
     last = db.session.execute(
         sa.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
@@ -44,6 +73,7 @@ def verify() -> None:
         # The chain cannot show that its newest events were cut off; a copy of the newest hash
         # kept elsewhere (minutes, a notice) can: it must still appear in the log later.
         click.echo(f"newest event {last.id}, hash {last.hash}")
+        click.echo(f"head to publish: {audit_log.head(db.session)}")
 
 
 @click.command("export")

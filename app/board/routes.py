@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from app import policy
+from app import audit, policy
 from app.board import access, queries
 from app.clock import today
 from app.extensions import db
@@ -24,6 +24,7 @@ def index():
         "board/index.html",
         bodies=queries.bodies(db.session),
         resolutions=queries.recent_resolutions(db.session),
+        audit_head=audit.head(db.session),
     )
 
 

@@ -28,7 +28,8 @@ from app.meetings.pages import (
     room_page,
 )
 from app.meetings.rules import MeetingError
-from app.models import TopicStatus
+from app.models import Meeting, TopicStatus
+from app.models.statuses import MeetingStatus
 from app.qr import qr_svg
 from app.topics import rules as topic_rules
 from app.web.forms import EmptyForm
@@ -302,7 +303,15 @@ def minutes_page(meeting_id: int):
     """The minutes (会议纪要), printable."""
     meeting = access.minutes_meeting_or_403(meeting_id)
     data = minutes.collect(db.session, meeting)
-    return render_template("meetings/minutes.html", meeting=meeting, m=data)
+    head = _closing_head(meeting)
+    return render_template("meetings/minutes.html", meeting=meeting, m=data, audit_head=head)
+
+
+def _closing_head(meeting: Meeting) -> audit.Head | None:
+    """The audit chain's head right after a closed meeting was closed (printed on its minutes)."""
+    if meeting.status != MeetingStatus.CLOSED:
+        return None
+    return audit.head_after(db.session, "meeting.close", "Meeting", meeting.id)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.md")
@@ -316,6 +325,8 @@ def minutes_md(meeting_id: int):
         kinds=labels.KIND_LABELS,
         _=_,
     )
+    if head := _closing_head(meeting):
+        text += "\n" + _("操作记录校验码（会议结束时）：%(head)s", head=str(head)) + "\n"
     response = current_app.response_class(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'attachment; filename="minutes-{meeting.id}.md"'
     return response

@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 
+from app import audit
 from app.extensions import db
 from app.followup import labels
 from app.meetings import ics
@@ -95,3 +96,12 @@ def meetings_ics():
     ]
     body = ics.meetings_calendar(meetings, host=public_host(), kinds=KIND_LABELS)
     return Response(body, mimetype="text/calendar")
+
+
+@bp.get("/audit-head.json")
+def audit_head():
+    """The audit chain's head now: ``flask audit verify --head N:HASH`` checks it later."""
+    head = audit.head(db.session)
+    if head is None:
+        return _json({"events": 0, "hash": None, "head": None})
+    return _json({"events": head.events, "hash": head.hash, "head": str(head)})

@@ -20,7 +20,8 @@ from tests.perf.conftest import explain
 QUOTA_MAJORITY = {"weighting": "quota", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
 
 #: Statements per request, by engine.
-BOARD_FIRST_PAGE = {"sqlite": 6, "postgresql": 6}
+#: (The first page also reads the audit chain's head it publishes: one query.)
+BOARD_FIRST_PAGE = {"sqlite": 7, "postgresql": 7}
 BOARD_LIST = {"sqlite": 7, "postgresql": 7}
 BALLOT_POST = {"sqlite": 12, "postgresql": 12}
 PROGRESS_FRAGMENT = {"sqlite": 12, "postgresql": 12}

@@ -150,6 +150,7 @@ POLICY = {
     ("opendata.meetings_ics", "GET"): "public",
     ("opendata.resolutions_atom", "GET"): "public",
     ("opendata.resolutions_csv", "GET"): "public",
+    ("opendata.audit_head", "GET"): "public",
     ("opendata.resolutions_json", "GET"): "public",
     ("opendata.tasks_csv", "GET"): "public",
     ("opendata.tasks_json", "GET"): "public",

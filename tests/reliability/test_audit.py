@@ -47,6 +47,7 @@ def test_an_untouched_chain_verifies(app, chain):
     assert result.stdout.splitlines() == [
         "audit log intact: 6 events",
         f"newest event {newest.id}, hash {newest.hash}",
+        f"head to publish: 6:{newest.hash}",
     ]
 
 
