@@ -7,31 +7,27 @@ missing, so running ``flask seed-demo`` twice duplicates nothing.
 from __future__ import annotations
 
 import functools
-import secrets
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from app import clock
-from app.counting.tally import tally_case
+from app import audit, clock
+from app.followup import resolving
+from app.followup import rules as followup_rules
+from app.meetings import presence
+from app.meetings import rules as meeting_rules
 from app.models import (
     AgendaItem,
-    Attendance,
-    Ballot,
     Body,
     Constituency,
     Convener,
     Meeting,
     Motion,
-    Rating,
-    Resolution,
     ResponsibleUnit,
     Seat,
     Second,
-    Task,
-    TaskUpdate,
     Topic,
     TopicEvent,
     UnitStaff,
@@ -40,6 +36,9 @@ from app.models import (
 from app.models.accounts import hash_token
 from app.topics import rules as topic_rules
 from app.topics.submission import new_follow_token, receipt_number
+from app.voting import ballots
+from app.voting import record as vote_record
+from app.voting import rules as voting_rules
 
 DEMO_PASSWORD = "lianxi2026"
 
@@ -156,7 +155,7 @@ TOPICS = [
         "华兴街中段",
         "刘阿姨",
         "13700000001",
-        "decided",
+        "accepted",
         "",
     ),
     (
@@ -168,7 +167,7 @@ TOPICS = [
         "华兴街全段",
         "陈先生",
         "13700000002",
-        "decided",
+        "accepted",
         "",
     ),
     (
@@ -389,219 +388,201 @@ def _seats_of(session: Session, body: Body) -> list[Seat]:
 
 
 def _past_meeting(session: Session, body: Body, topics: dict, units: dict) -> None:
-    """The 2026 third-quarter meeting of 华兴街: two decisions, two resolutions, five tasks."""
+    """The 2026 third-quarter meeting of 华兴街: two decisions, two resolutions, five tasks.
+
+    Built step by step through the same domain functions as the web pages, each step audited
+    as the pages audit it, so the demo's history is in the audit log (``flask audit verify``).
+    """
+    title = "2026年第三季度联席会议"
+    if session.scalar(sa.select(Meeting).where(Meeting.body_id == body.id, Meeting.title == title)):
+        return
     convener = session.scalar(sa.select(User).where(User.username == "zhaojun"))
     starts = datetime(2026, 9, 15, 6, 30)  # 14:30 in Chengdu
-    meeting, _ = _get_or_add(
-        session,
-        Meeting,
-        {
-            "body_id": body.id,
-            "starts_at": starts,
-            "ends_at": starts + timedelta(hours=2),
-            "place": "华兴街党群服务中心二楼会议室",
-            "status": "closed",
-            "published_at": starts - timedelta(days=5),
-            "opened_at": starts,
-            "closed_at": starts + timedelta(hours=2),
-            "checkin_token": secrets.token_urlsafe(16),
-        },
-        title="2026年第三季度联席会议",
+    meeting = meeting_rules.new_meeting(
+        body.id,
+        title=title,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="华兴街党群服务中心二楼会议室",
+        chair="赵军",
+        recorder="王晓燕",
     )
+    meeting.created_at = starts - timedelta(days=10)
+    session.add(meeting)
+    session.flush()
+    audit.record("meeting.created", meeting, actor=convener, after=meeting_rules.summary(meeting))
     items = [
         ("information", "上季度督办事项进展通报", None, "赵军"),
         ("decision", "商户开放共享厕所", topics[("huaxing", 1)], "刘阿姨（提议人）"),
         ("decision", "增设免费手机充电点", topics[("huaxing", 2)], "商户代表"),
     ]
-    agenda = []
-    for position, (kind, title, topic, presenter) in enumerate(items, start=1):
-        item, _ = _get_or_add(
-            session,
-            AgendaItem,
-            {
-                "kind": kind,
-                "title": title,
-                "presenter": presenter,
-                "topic_id": topic.id if topic else None,
-                "minutes_allotted": 20,
-            },
-            meeting_id=meeting.id,
-            position=position,
-        )
-        agenda.append(item)
+    agenda = [_agenda_item(session, meeting, convener, *spec) for spec in items]
+    _step(meeting, "publish", starts - timedelta(days=5), convener)
+    _step(meeting, "start", starts, convener)
 
     seats = _seats_of(session, body)
-    absent = {seats[3].id, seats[11].id, seats[19].id}  # one seat of each constituency missed it
-    present = [s for s in seats if s.id not in absent]
+    absent = [seats[3], seats[11], seats[19]]  # one seat of each constituency missed it
+    present = [s for s in seats if s not in absent]
     for seat in present:
-        session.add(
-            Attendance(
-                meeting_id=meeting.id,
-                seat_id=seat.id,
-                user_id=seat.holder_id,
-                method="qr",
-                checked_in_at=starts - timedelta(minutes=10),
-            )
-        )
+        (attendance,) = presence.check_in(session, meeting, [seat], seat.holder_id, "qr")
+        attendance.checked_in_at = starts - timedelta(minutes=10)
+        after = {"seats": [seat.id], "method": "qr"}
+        audit.record("meeting.checked_in", meeting, actor=seat.holder, after=after)
+    presence.set_leave(session, meeting, absent[0], on_leave=True, set_by_id=convener.id)
+    after = {"seat_id": absent[0].id, "on_leave": True}
+    audit.record("meeting.leave", meeting, actor=convener, after=after)
 
     # Choices per present seat, in seat order: mostly yes, a few against, one abstention.
     toilets = ["yes"] * 17
     toilets[2], toilets[9], toilets[15] = "no", "abstain", "no"
     charging = ["yes"] * 17
     charging[5] = "no"
-    decided_on = date(2026, 9, 15)
+    notes = {
+        agenda[0]: "赵军通报上季度督办事项：5 项中 4 项已办结。",
+        agenda[1]: "刘阿姨介绍游客如厕难；华兴百货表示愿意带头开放，并与小商户结对。",
+        agenda[2]: "商户代表提出优先在老年人常去的商户设充电点。",
+    }
     resolutions = []
-    for number, (item, choices, title, text) in enumerate(
-        [
-            (
-                agenda[1],
-                toilets,
-                "华兴街商户共享厕所行动",
-                "沿街有条件的商户自愿向游客和居民免费开放厕所，统一挂“共享厕所”牌；"
-                "华兴百货作为大单位带头，并与小商户结对。",
-            ),
-            (
-                agenda[2],
-                charging,
-                "华兴街免费手机充电点",
-                "在华兴街设立不少于 10 个免费手机充电点，优先设在老年人常去的商户。",
-            ),
-        ],
-        start=1,
-    ):
-        motion = _closed_motion(session, body, meeting, item, present, choices, convener)
-        resolution, _ = _get_or_add(
+    for item, choices, res_title, text in [
+        (
+            agenda[1],
+            toilets,
+            "华兴街商户共享厕所行动",
+            "沿街有条件的商户自愿向游客和居民免费开放厕所，统一挂“共享厕所”牌；"
+            "华兴百货作为大单位带头，并与小商户结对。",
+        ),
+        (
+            agenda[2],
+            charging,
+            "华兴街免费手机充电点",
+            "在华兴街设立不少于 10 个免费手机充电点，优先设在老年人常去的商户。",
+        ),
+    ]:
+        motion = _counted_motion(session, body, meeting, item, present, choices, convener)
+        resolution = resolving.create_from_motion(
             session,
-            Resolution,
-            {
-                "motion_id": motion.id,
-                "number_text": f"华兴街联席〔2026〕{number}号",
-                "title": title,
-                "text": text,
-                "decided_on": decided_on,
-                "status": "published",
-                "published_at": starts + timedelta(days=1),
-            },
-            body_id=body.id,
-            year=2026,
-            number=number,
+            motion,
+            title=res_title,
+            text=text,
+            decided_on=date(2026, 9, 15),
+            topics=[item.topic],
+            actor=convener,
         )
-        resolution.topics.append(item.topic)
+        session.flush()
+        after = {"number": resolution.number_text}
+        audit.record("resolution.created", resolution, actor=convener, after=after)
+        resolving.publish(resolution, now=starts + timedelta(days=1))
+        audit.record("resolution.published", resolution, actor=convener)
         resolutions.append(resolution)
+    for item, text in notes.items():
+        meeting_rules.keep_notes(meeting, item, text)
+        after = {"item_id": item.id, "notes": text}
+        audit.record("agenda.notes", meeting, actor=convener, after=after)
+    _step(meeting, "close", starts + timedelta(hours=2), convener)
     _tasks(session, resolutions, units, body, convener)
+
+
+def _step(meeting: Meeting, action: str, at: datetime, convener: User) -> None:
+    """Publish, start or close the meeting at ``at``, audited as the convener's room does."""
+    before = meeting.status
+    meeting_rules.transition(meeting, action, at)
+    audit.record(f"meeting.{action}", meeting, actor=convener, before=before, after=meeting.status)
+
+
+def _agenda_item(session, meeting, convener, kind, title, topic, presenter) -> AgendaItem:
+    """Add an agenda item (from a topic, which then goes on the agenda), audited."""
+    item = meeting_rules.add_item(
+        meeting, kind=kind, title=title, presenter=presenter, topic=topic, minutes_allotted=20
+    )
+    session.flush()
+    if topic is not None:
+        topic_rules.move(topic, "on_agenda", actor=convener, note=meeting.title)
+        audit.record("topic.on_agenda", topic, actor=convener, after=topic_rules.audit_state(topic))
+    after = {"item_id": item.id, "title": item.title, "public": meeting.agenda_is_public}
+    audit.record("agenda.item_added", meeting, actor=convener, after=after)
+    return item
 
 
 def _meeting_in_session(session: Session, body: Body, topics: dict) -> None:
     """Today's meeting of 华兴街, already in session, so a newcomer can check in and vote.
 
-    Its decision item takes up the accepted topic about night-time rubbish; the motion waits
-    as a draft for the convener to open it.
+    Its first items look back at the previous meeting; its decision item takes up the accepted
+    topic about night-time rubbish, and the motion waits as a draft for the convener to open it.
     """
+    title = "2026年第四季度联席会议"
+    if session.scalar(sa.select(Meeting).where(Meeting.body_id == body.id, Meeting.title == title)):
+        return
     convener = session.scalar(sa.select(User).where(User.username == "zhaojun"))
     now = clock.now().replace(second=0, microsecond=0)
-    meeting, created = _get_or_add(
-        session,
-        Meeting,
-        {
-            "body_id": body.id,
-            "starts_at": now,
-            "ends_at": now + timedelta(hours=2),
-            "place": "华兴街党群服务中心二楼会议室",
-            "status": "in_session",
-            "published_at": now - timedelta(days=5),
-            "opened_at": now,
-            "checkin_token": secrets.token_urlsafe(16),
-        },
-        title="2026年第四季度联席会议",
+    meeting = meeting_rules.new_meeting(
+        body.id,
+        title=title,
+        starts_at=now,
+        ends_at=now + timedelta(hours=2),
+        place="华兴街党群服务中心二楼会议室",
+        chair="赵军",
+        recorder="王晓燕",
     )
-    if not created:
-        return
-    rubbish = topics[("huaxing", 3)]
-    topic_rules.move(rubbish, "on_agenda", actor=convener, note="列入第四季度联席会议议程")
-    report = AgendaItem(
-        meeting_id=meeting.id,
-        position=1,
-        kind="information",
-        title="第三季度决议办理情况通报",
-        presenter="赵军",
-        minutes_allotted=15,
-    )
-    decision = AgendaItem(
-        meeting_id=meeting.id,
-        position=2,
-        kind="decision",
-        title="夜间垃圾清运",
-        presenter="锦华物业",
-        minutes_allotted=30,
-        topic_id=rubbish.id,
-        description="餐饮店夜间垃圾堆放路边，居民反映强烈。",
-    )
-    session.add_all([report, decision])
+    session.add(meeting)
     session.flush()
-    meeting.current_item_id = decision.id
-    session.add(
-        Motion(
-            meeting_id=meeting.id,
-            agenda_item_id=decision.id,
-            text=(
-                "餐饮店垃圾每晚 21:00 和 23:00 各清运一次，由锦华物业负责，"
-                "商户按时把垃圾放到指定点位。"
-            ),
-            kind="roll_call",
-            rule=body.default_rule,
-            status="draft",
-            created_by_id=convener.id,
-        )
+    audit.record("meeting.created", meeting, actor=convener, after=meeting_rules.summary(meeting))
+    _agenda_item(
+        session, meeting, convener, "information", "第三季度决议办理情况通报", None, "赵军"
     )
+    decision = _agenda_item(
+        session, meeting, convener, "decision", "夜间垃圾清运", topics[("huaxing", 3)], "锦华物业"
+    )
+    decision.minutes_allotted = 30
+    decision.description = "餐饮店夜间垃圾堆放路边，居民反映强烈。"
+    _step(meeting, "publish", now - timedelta(days=5), convener)
+    _step(meeting, "start", now, convener)
+    meeting_rules.set_current_item(meeting, decision)
+    audit.record("meeting.current_item", meeting, actor=convener, after={"item_id": decision.id})
+    motion = voting_rules.create_motion(
+        session,
+        decision,
+        text=(
+            "餐饮店垃圾每晚 21:00 和 23:00 各清运一次，由锦华物业负责，商户按时把垃圾放到指定点位。"
+        ),
+        kind="roll_call",
+        rule=dict(body.default_rule),
+        created_by_id=convener.id,
+    )
+    session.flush()
+    audit.record("motion.created", motion, actor=convener, after=voting_rules.summary(motion))
 
 
-def _closed_motion(session, body, meeting, item, present_seats, choices, convener) -> Motion:
-    """A roll-call motion with its ballots, closed with the engine's frozen result."""
-    motion = Motion(
-        meeting_id=meeting.id,
-        agenda_item_id=item.id,
+def _counted_motion(session, body, meeting, item, present_seats, choices, convener) -> Motion:
+    """A roll-call motion made, opened, voted seat by seat and closed, as on the web pages."""
+    opened = meeting.opened_at + timedelta(minutes=30 * item.position)
+    motion = voting_rules.create_motion(
+        session,
+        item,
         text=item.title,
         kind="roll_call",
-        rule=body.default_rule,
-        status="closed",
+        rule=dict(body.default_rule),
         created_by_id=convener.id,
-        opened_at=meeting.opened_at,
-        closed_at=meeting.opened_at + timedelta(minutes=30 * item.position),
-        frozen={},
     )
-    session.add(motion)
+    motion.created_at = opened
     session.flush()
-    present = {c.key: 0 for c in body.constituencies}
-    votes = {c.key: {"yes": 0, "no": 0, "abstain": 0} for c in body.constituencies}
+    audit.record("motion.created", motion, actor=convener, after=voting_rules.summary(motion))
+    ballots.open_motion(session, motion, opened)
+    audit.record("motion.opened", motion, actor=convener, after=voting_rules.summary(motion))
     for seat, choice in zip(present_seats, choices, strict=True):
-        session.add(
-            Ballot(
-                motion_id=motion.id,
-                seat_id=seat.id,
-                cast_by_id=seat.holder_id,
-                choice=choice,
-                cast_at=motion.opened_at,
-            )
-        )
-        key = seat.constituency.key
-        present[key] += 1
-        votes[key][choice] += 1
-    case = {
-        "constituencies": [
-            {"id": c.key, "seats": c.seats, "share": c.share} for c in body.constituencies
-        ],
-        "present": present,
-        "votes": votes,
-        "rule": body.default_rule,
-    }
-    result = tally_case(case, "zh")
-    motion.frozen = {**case, "result": result.to_json()}
-    motion.passed = result.passed
+        ballot = ballots.cast(session, motion, seat, choice, seat.holder_id, opened)
+        after = {"motion_id": motion.id, "seat_id": seat.id, "choice": ballot.choice}
+        audit.record("ballot.cast", ballot, actor=seat.holder, after=after)
+    frozen = vote_record.close(session, motion, opened + timedelta(minutes=10), "zh")
+    audit.record("motion.closed", motion, actor=convener, after=frozen)
     return motion
 
 
 def _tasks(session, resolutions, units, body, convener) -> None:
-    """Tasks in several states: closed and rated, completed, in progress, accepted, assigned."""
+    """Tasks in several states: closed and rated, completed, in progress, accepted, assigned.
+
+    Each moves through the follow-up rules (派单 → 接单 → 办理中 → 办结 → 评单 → 销号), by the
+    unit's staff or the convener, audited as the task pages audit it.
+    """
     baihuo, wuye = units["huaxing-baihuo"], units["jinhua-wuye"]
     toilets, charging = resolutions
     assigned = datetime(2026, 9, 17, 1, 0)
@@ -612,65 +593,55 @@ def _tasks(session, resolutions, units, body, convener) -> None:
         (charging, wuye, "在小商户门口加装 6 个充电点的电源", date(2026, 11, 10), "accepted"),
         (charging, wuye, "编印“充电点地图”张贴在街口", date(2026, 12, 20), "assigned"),
     ]
-    members = [s.holder_id for s in _seats_of(session, body)][:6]
+    members = [s.holder for s in _seats_of(session, body)][:4]
     for resolution, unit, title, deadline, status in specs:
-        task, created = _get_or_add(
-            session,
-            Task,
-            {
-                "unit_id": unit.id,
-                "deadline": deadline,
-                "status": status,
-                "assigned_at": assigned,
-                "done_definition": "现场可用、挂牌清楚，经成员查看确认。",
-            },
-            resolution_id=resolution.id,
-            title=title,
+        staff = session.scalar(
+            sa.select(User)
+            .join(UnitStaff, UnitStaff.user_id == User.id)
+            .where(UnitStaff.unit_id == unit.id)
         )
-        if not created:
+        task = followup_rules.assign(
+            session,
+            resolution,
+            unit_id=unit.id,
+            title=title,
+            done_definition="现场可用、挂牌清楚，经成员查看确认。",
+            deadline=deadline,
+            now=assigned,
+        )
+        session.flush()
+        audit.record("task.assigned", task, actor=convener, after={"unit_id": unit.id})
+        if status == "assigned":
             continue
-        if status != "assigned":
-            task.accepted_at = assigned + timedelta(days=1)
-            session.add(
-                TaskUpdate(
-                    task_id=task.id,
-                    kind="accepted",
-                    note="已接单，安排专人负责。",
-                    created_at=task.accepted_at,
-                )
+        followup_rules.accept(
+            task, actor_id=staff.id, now=assigned + timedelta(days=1), note="已接单，安排专人负责。"
+        )
+        audit.record("task.accepted", task, actor=staff)
+        if status == "accepted":
+            continue
+        followup_rules.progress(
+            task, "已完成现场勘查，正在采购。", actor_id=staff.id, now=assigned + timedelta(days=7)
+        )
+        audit.record("task.progress", task, actor=staff, after={"status": task.status})
+        if status == "in_progress":
+            continue
+        report = "已按要求完成，挂牌上墙，现场照片见进展。"
+        followup_rules.complete(task, report, actor_id=staff.id, now=datetime(2026, 10, 12, 8, 0))
+        audit.record("task.complete", task, actor=staff, after={"status": task.status})
+        if status == "completed":
+            continue
+        values = ["satisfied", "satisfied", "basic", "satisfied"]
+        for member, value in zip(members, values, strict=True):
+            rating = followup_rules.rate(
+                session, task, value, now=datetime(2026, 10, 15, 2, 0), user_id=member.id
             )
-        if status in ("in_progress", "completed", "closed"):
-            session.add(
-                TaskUpdate(
-                    task_id=task.id,
-                    kind="note",
-                    note="已完成现场勘查，正在采购。",
-                    created_at=assigned + timedelta(days=7),
-                )
-            )
-        if status in ("completed", "closed"):
-            task.completed_at = datetime(2026, 10, 12, 8, 0)
-            task.completion_report = "已按要求完成，挂牌上墙，现场照片见进展。"
-            session.add(
-                TaskUpdate(
-                    task_id=task.id,
-                    kind="completed",
-                    note=task.completion_report,
-                    created_at=task.completed_at,
-                )
-            )
-        if status == "closed":
-            for user_id, value in zip(
-                members, ["satisfied", "satisfied", "basic", "satisfied"], strict=False
-            ):
-                session.add(Rating(task_id=task.id, round=1, user_id=user_id, value=value))
-            task.closed_at = datetime(2026, 10, 20, 2, 0)
-            session.add(
-                TaskUpdate(
-                    task_id=task.id,
-                    kind="closed",
-                    note="评单满意，予以销号。",
-                    author_id=convener.id,
-                    created_at=task.closed_at,
-                )
-            )
+            after = {"task_id": task.id, "round": rating.round, "value": value}
+            audit.record("task.rated", rating, actor=member, after=after)
+        followup_rules.close(
+            task,
+            actor_id=convener.id,
+            now=datetime(2026, 10, 20, 2, 0),
+            note="评单满意，予以销号。",
+        )
+        after = {"status": task.status, "round": task.round, "deadline": task.deadline.isoformat()}
+        audit.record("task.close", task, actor=convener, after=after)

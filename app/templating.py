@@ -20,6 +20,9 @@ from app.followup import rules as followup_rules
 from app.meetings import labels as meeting_labels
 from app.meetings import minutes
 from app.topics import labels as topic_labels
+from app.voting import labels as voting_labels
+from app.voting import record as vote_record
+from app.web import confirm
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +48,9 @@ def init_app(app: Flask) -> None:
         quorum_words=lambda quorum: minutes.quorum_words(quorum, _),
         outcome_words=lambda outcome: minutes.outcome_words(outcome, _),
         counts_words=lambda outcome: minutes.counts_words(outcome, _),
+        vote_record=lambda motion: vote_record.record_of(motion, voting_labels.tally_locale()),
+        vote_sentence=lambda rec: vote_record.sentence(rec, _),
+        confirm_asking=confirm.asking,
         # follow-up
         followup_labels=followup_labels,
         overdue_days=overdue_days,

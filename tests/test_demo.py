@@ -1,9 +1,22 @@
 """``flask seed-demo`` loads the demo once and never duplicates it."""
 
+from collections import Counter
+
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Ballot, Body, Motion, Resolution, Seat, Task, Topic, User
+from app.models import (
+    AuditEvent,
+    Ballot,
+    Body,
+    Meeting,
+    Motion,
+    Resolution,
+    Seat,
+    Task,
+    Topic,
+    User,
+)
 
 
 def _counts():
@@ -65,3 +78,27 @@ def test_demo_has_a_meeting_in_session_to_try(app, ctx):
     assert meeting.current_item.kind == "decision"
     assert meeting.current_item.topic.status == "on_agenda"
     assert [m.status for m in meeting.current_item.motions] == ["draft"]
+
+
+def test_the_demo_history_is_in_the_audit_log(app, ctx, client):
+    """Every step of the demo's past meeting, votes, resolutions, tasks and ratings is audited.
+
+    ``flask audit verify`` passes on the fresh demo, and the closed meeting's minutes open for
+    an anonymous visitor with the attendance by name.
+    """
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    verified = runner.invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+    actions = Counter(db.session.scalars(sa.select(AuditEvent.action)))
+    ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot))
+    assert actions["ballot.cast"] == ballots == 34
+    assert actions["motion.closed"] == 2 and actions["resolution.published"] == 2
+    assert actions["meeting.close"] == 1 and actions["meeting.checked_in"] == 17
+    assert actions["task.assigned"] == 5 and actions["task.rated"] == 4
+    assert actions["task.close"] == 1
+    past = db.session.scalar(sa.select(Meeting).where(Meeting.status == "closed"))
+    page = client.get(f"/meetings/{past.id}/minutes")
+    assert page.status_code == 200
+    holder = db.session.scalars(sa.select(Seat)).first().holder.name
+    assert holder in page.text and "请假" in page.text and "记名表决：每个席位的投票" in page.text

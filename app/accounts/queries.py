@@ -19,6 +19,7 @@ from app.models import (
     MeetingStatus,
     Motion,
     MotionStatus,
+    Resolution,
     ResponsibleUnit,
     Seat,
     SignInLink,
@@ -28,6 +29,7 @@ from app.models import (
     UnitStaff,
     User,
 )
+from app.models.statuses import ResolutionStatus
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,22 @@ def meetings_to_attend(session: Session, bodies: list[Body], user: User) -> list
 
 
 def units_worked_for(session: Session, user: User) -> list[UnitWork]:
-    """Units whose tasks the person handles, with how many are not finished yet."""
+    """Units whose tasks the person handles, with how many are not finished yet.
+
+    Tasks of a draft resolution are not counted: the unit sees them once it is published.
+    """
+    published = sa.select(Resolution.id).where(Resolution.status == ResolutionStatus.PUBLISHED)
     rows = session.execute(
         sa.select(ResponsibleUnit, sa.func.count(Task.id))
         .join(UnitStaff, UnitStaff.unit_id == ResponsibleUnit.id)
-        .outerjoin(Task, sa.and_(Task.unit_id == ResponsibleUnit.id, Task.status.not_in(FINISHED)))
+        .outerjoin(
+            Task,
+            sa.and_(
+                Task.unit_id == ResponsibleUnit.id,
+                Task.status.not_in(FINISHED),
+                Task.resolution_id.in_(published),
+            ),
+        )
         .where(UnitStaff.user_id == user.id)
         .group_by(ResponsibleUnit.id)
         .order_by(ResponsibleUnit.id)

@@ -29,7 +29,7 @@ from app.counting.presets import PRESETS
 from app.extensions import db
 from app.models import Body
 from app.qr import qr_svg
-from app.web import htmx
+from app.web import confirm, htmx
 from app.web.forms import EmptyForm
 from app.web.urls import external_url
 
@@ -220,6 +220,7 @@ def settings(slug: str):
         body,
         seconds_needed=form.seconds_needed.data,
         allow_multiple_proxies=form.allow_multiple_proxies.data,
+        minutes_members_only=form.minutes_members_only.data,
         resolution_number_format=form.resolution_number_format.data,
         rating_rule=form.rating_rule.data,
         topic_categories=form.topic_categories.data,
@@ -314,6 +315,8 @@ def vacate_seat(slug: str, seat_id: int):
     body = policy.convened_body_or_403(slug)
     seat = policy.seat_of_body_or_404(body.id, seat_id)
     if EmptyForm().validate_on_submit() and seat.holder_id is not None:
+        if not confirm.confirmed():
+            return confirm.ask(url_for("bodies.roster", slug=slug), f"vacate-{seat.id}")
         before = setup.seat_state(seat)
         setup.vacate(seat)
         audit.record(

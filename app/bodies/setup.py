@@ -401,10 +401,16 @@ def change_settings(
     resolution_number_format: str,
     rating_rule: str,
     topic_categories: str,
+    minutes_members_only: bool = False,
 ) -> None:
-    """Save the body's other settings; the categories are typed one per line."""
+    """Save the body's other settings; the categories are typed one per line.
+
+    ``minutes_members_only`` keeps the minutes of closed meetings to members (off by default:
+    minutes are public once the meeting is closed).
+    """
     body.seconds_needed = seconds_needed
     body.allow_multiple_proxies = allow_multiple_proxies
+    body.minutes_members_only = minutes_members_only
     body.resolution_number_format = resolution_number_format
     body.rating_rule = rating_rule
     body.topic_categories = parse_categories(topic_categories)
@@ -415,6 +421,7 @@ def settings_state(body: Body) -> dict:
     return {
         "seconds_needed": body.seconds_needed,
         "allow_multiple_proxies": body.allow_multiple_proxies,
+        "minutes_members_only": body.minutes_members_only,
         "topic_categories": list(body.topic_categories or []),
         "resolution_number_format": body.resolution_number_format,
         "rating_rule": body.rating_rule,

@@ -5,9 +5,10 @@ from flask_login import current_user
 
 from app import policy
 from app.extensions import db
-from app.followup import queries
+from app.followup import queries, rules
 from app.models import Body, Motion, Resolution, ResponsibleUnit, Task, TaskUpdate, Topic
 from app.models.followup import TaskRole
+from app.topics.rules import survivor
 
 
 def convened_motion_or_403(motion_id: int) -> Motion:
@@ -44,7 +45,7 @@ def task_roles(task: Task) -> set[TaskRole]:
     roles = body_roles(task.resolution.body)
     if policy.is_unit_staff(current_user, task.unit):
         roles.add(TaskRole.UNIT)
-    return roles
+    return rules.roles_seeing(task, roles)
 
 
 def task_or_403(task_id: int, role: TaskRole | None = None) -> tuple[Task, set[TaskRole]]:
@@ -73,11 +74,13 @@ def staffed_unit_or_403(slug: str) -> ResponsibleUnit:
 def task_rated_by_link_or_404(token: str, task_id: int) -> tuple[Topic, Task]:
     """The topic of a follow link and a public task of a resolution answering it; else 404.
 
+    A merged topic's submitter follows the topic it was merged into, and rates its tasks.
+
     Only the submitter holds the link, so the link is the permission: no sign-in.
     """
     topic = queries.topic_by_follow_token(db.session, token)
     task = db.get_or_404(Task, task_id)
-    if topic is None or not task.is_public or not task.resolution.answers(topic):
+    if topic is None or not task.is_public or not task.resolution.answers(survivor(topic)):
         abort(404)
     return topic, task
 

@@ -101,10 +101,16 @@ def draft_resolutions(session: Session, body_id: int) -> list[Resolution]:
 
 
 def tasks_of_unit(session: Session, unit_id: int) -> list[Task]:
-    """Every task of a unit, with its resolution loaded."""
+    """A unit's tasks of published resolutions, with their resolution loaded.
+
+    Tasks of a draft resolution are not the unit's yet (see ``rules.roles_seeing``).
+    """
     return list(
         session.scalars(
-            sa.select(Task).where(Task.unit_id == unit_id).options(selectinload(Task.resolution))
+            sa.select(Task)
+            .join(Resolution)
+            .where(Task.unit_id == unit_id, Resolution.status == ResolutionStatus.PUBLISHED)
+            .options(selectinload(Task.resolution))
         )
     )
 
@@ -119,16 +125,21 @@ def topic_by_follow_token(session: Session, token: str) -> Topic | None:
     return session.scalar(sa.select(Topic).where(Topic.follow_token_hash == hash_token(token)))
 
 
-def rating_tasks_of_topic(session: Session, topic: Topic) -> list[tuple[Task, bool]]:
-    """Completed tasks of published resolutions answering ``topic``, each with "already rated".
+def rating_tasks_of_topic(
+    session: Session, topic: Topic, followed: Topic | None = None
+) -> list[tuple[Task, bool]]:
+    """Completed tasks of published resolutions answering the followed topic, each with "rated".
 
-    "Already rated" means the topic's submitter rated the task's current round.
+    ``followed`` is the topic whose fate the submitter follows: the topic their own was merged
+    into (see ``topics.rules.survivor``), else their own. "Already rated" means the submitter
+    (through ``topic``'s link) rated the task's current round.
     """
+    followed = followed or topic
     tasks = session.scalars(
         sa.select(Task)
         .join(Resolution)
         .where(
-            Resolution.topics.any(Topic.id == topic.id),
+            Resolution.topics.any(Topic.id == followed.id),
             Resolution.status == ResolutionStatus.PUBLISHED,
             Task.status == TaskStatus.COMPLETED,
         )
@@ -140,3 +151,18 @@ def rating_tasks_of_topic(session: Session, topic: Topic) -> list[tuple[Task, bo
         ).all()
     )
     return [(task, (task.id, task.round) in rated) for task in tasks]
+
+
+def resolutions_answering(session: Session, topic: Topic) -> list[Resolution]:
+    """Published resolutions answering ``topic``, with their tasks: what its follow page shows."""
+    return list(
+        session.scalars(
+            sa.select(Resolution)
+            .where(
+                Resolution.topics.any(Topic.id == topic.id),
+                Resolution.status == ResolutionStatus.PUBLISHED,
+            )
+            .options(selectinload(Resolution.tasks))
+            .order_by(Resolution.id)
+        )
+    )

@@ -34,7 +34,7 @@ from app.followup.forms import (
 )
 from app.models import Resolution, Task
 from app.models.followup import TaskRole
-from app.web import htmx
+from app.web import confirm, htmx
 from app.web.forms import EmptyForm
 
 bp = Blueprint("followup", __name__)
@@ -102,6 +102,9 @@ def publish_resolution(resolution_id: int):
     """Publish (公示) a draft resolution on the public board."""
     resolution = access.convened_resolution_or_403(resolution_id)
     if EmptyForm().validate_on_submit() and resolution.is_draft:
+        if not confirm.confirmed():
+            page = url_for("followup.resolution", resolution_id=resolution.id)
+            return confirm.ask(page, "publish")
         resolving.publish(resolution, now=clock.now())
         audit.record("resolution.published", resolution, actor=current_user)
         db.session.commit()
@@ -191,6 +194,7 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         "close_form": CloseForm(formdata=None),
         "reopen_form": ReopenForm(formdata=None),
         "rating_form": RatingForm(formdata=None),
+        "confirming": None,
         **forms,
         "reassign_form": reassign,
     }
@@ -296,8 +300,14 @@ def complete_task(task_id: int):
     )
 
 
-def _convener_step(task_id: int, form_cls, form_name: str, action: str, step):
-    """Validate the convener's form, make the move, record it, commit once — or show errors."""
+def _convener_step(
+    task_id: int, form_cls, form_name: str, action: str, step, *, irreversible: bool = False
+):
+    """Validate the convener's form, make the move, record it, commit once — or show errors.
+
+    An ``irreversible`` move (销号) is first answered with the same page asking for the explicit
+    second step, the form's values kept in it.
+    """
     task, roles = access.task_or_403(task_id, TaskRole.CONVENER)
     form = form_cls()
     if form_name == "reassign_form":
@@ -305,6 +315,8 @@ def _convener_step(task_id: int, form_cls, form_name: str, action: str, step):
     if action not in rules.allowed_actions(task, rules.CONVENER):
         return _after_action(task)
     if form.validate_on_submit():
+        if irreversible and not confirm.confirmed():
+            return _task_page(task, roles, 200, **{form_name: form, "confirming": action})
         step(task, form)
         audit.record(
             f"task.{action}",
@@ -353,6 +365,7 @@ def close_task(task_id: int):
         lambda t, f: rules.close(
             t, actor_id=current_user.id, now=clock.now(), note=f.note.data or ""
         ),
+        irreversible=True,
     )
 
 

@@ -110,6 +110,7 @@ def assign(
         description=description or "",
         done_definition=done_definition.strip(),
         deadline=deadline,
+        first_deadline=deadline,
         status=ASSIGNED,
         assigned_at=now,
     )
@@ -132,7 +133,21 @@ def allowed_actions(task: Task, role: str) -> list[str]:
     ]
 
 
-def _move(task: Task, action: str, role: str, *, actor_id, now: datetime, note: str) -> None:
+def _move(
+    task: Task,
+    action: str,
+    role: str,
+    *,
+    actor_id,
+    now: datetime,
+    note: str,
+    deadline: date | None = None,
+) -> None:
+    """Move the task along ``TRANSITIONS`` and add the step to its history.
+
+    A step that sets a new deadline (重新派单, 重新办理) keeps it in its history line, so each
+    round's deadline stays readable after the next one replaces it on the task.
+    """
     sources, to_status, who = TRANSITIONS[action]
     if role != who:
         raise TaskError(f"{action!r} is for the {who}, not the {role}")
@@ -141,7 +156,13 @@ def _move(task: Task, action: str, role: str, *, actor_id, now: datetime, note: 
     task.status = to_status
     task.updated_at = now
     task.updates.append(
-        TaskUpdate(kind=UPDATE_KINDS[action], note=note or "", author_id=actor_id, created_at=now)
+        TaskUpdate(
+            kind=UPDATE_KINDS[action],
+            note=note or "",
+            author_id=actor_id,
+            created_at=now,
+            deadline=deadline,
+        )
     )
 
 
@@ -187,7 +208,7 @@ def reassign(
     task: Task, unit_id: int, deadline: date, *, actor_id=None, now: datetime, note: str = ""
 ) -> None:
     """The convener assigns a declined task again (to the same or another unit)."""
-    _move(task, "reassign", CONVENER, actor_id=actor_id, now=now, note=note)
+    _move(task, "reassign", CONVENER, actor_id=actor_id, now=now, note=note, deadline=deadline)
     task.unit_id = unit_id
     task.assignee_id = None
     task.deadline = deadline
@@ -212,7 +233,7 @@ def reopen(
     """
     if deadline <= today:
         raise TaskError("the new deadline must be after today")
-    _move(task, "reopen", CONVENER, actor_id=actor_id, now=now, note=note)
+    _move(task, "reopen", CONVENER, actor_id=actor_id, now=now, note=note, deadline=deadline)
     task.deadline = deadline
     task.round += 1
     task.completed_at = None
@@ -396,3 +417,14 @@ def percent(rate: Fraction | None) -> str:
     if rate is None:
         return "—"
     return f"{round(rate * 100)}%"
+
+
+def roles_seeing(task: Task, roles: set) -> set:
+    """Which of ``roles`` see ``task``: only the conveners while its resolution is a draft.
+
+    A task on a draft resolution is the convener's preparation: units, members and the public
+    see it only once the resolution is published (公示).
+    """
+    if task.is_public:
+        return set(roles)
+    return {role for role in roles if role == TaskRole.CONVENER}

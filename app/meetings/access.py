@@ -2,15 +2,16 @@
 
 Anyone sees a meeting once its agenda is published (a draft only its body's conveners, see
 ``policy.meeting_visible_or_404``); its conveners run it (``policy.meeting_to_manage_or_403``);
-members and conveners of the body read the minutes.
+members and conveners of the body read the minutes, and anyone once the meeting is closed
+unless the body keeps them to members (``rules.minutes_readable``).
 """
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 
 from app import policy
 from app.extensions import db
-from app.meetings import queries
+from app.meetings import queries, rules
 from app.models import AgendaItem, Meeting, Seat
 
 
@@ -20,9 +21,13 @@ def may_manage(meeting: Meeting) -> bool:
 
 
 def may_read_minutes(meeting: Meeting) -> bool:
-    """Members and conveners of the body read the minutes."""
+    """Whether the current person reads the minutes (see ``rules.minutes_readable``)."""
     body = meeting.body
-    return policy.is_convener(current_user, body) or policy.is_member(current_user, body)
+    return rules.minutes_readable(
+        closed=meeting.is_closed,
+        members_only=body.minutes_members_only,
+        insider=policy.is_convener(current_user, body) or policy.is_member(current_user, body),
+    )
 
 
 def meeting_to_change_or_403(meeting_id: int) -> Meeting:
@@ -53,6 +58,8 @@ def minutes_meeting_or_403(meeting_id: int) -> Meeting:
     """A visible meeting whose minutes the current person may read (else 403)."""
     meeting = policy.meeting_visible_or_404(meeting_id)
     if not may_read_minutes(meeting):
+        if not current_user.is_authenticated:
+            abort(current_app.login_manager.unauthorized())
         abort(403)
     return meeting
 

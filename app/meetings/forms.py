@@ -58,6 +58,10 @@ class MeetingForm(FlaskForm):
         ],
     )
     place = StringField(_l("地点"), validators=[Length(max=120, message=_l("最多 %(max)d 个字"))])
+    chair = StringField(_l("主持人"), validators=[Length(max=64, message=_l("最多 %(max)d 个字"))])
+    recorder = StringField(
+        _l("记录人"), validators=[Length(max=64, message=_l("最多 %(max)d 个字"))]
+    )
     notice_days = IntegerField(
         _l("提前通知天数"),
         default=3,
@@ -78,6 +82,8 @@ class MeetingForm(FlaskForm):
             starts_at=to_user_timezone(meeting.starts_at).replace(tzinfo=None),
             duration=int(length.total_seconds() // 60),
             place=meeting.place,
+            chair=meeting.chair,
+            recorder=meeting.recorder,
             notice_days=meeting.notice_days,
         )
 
@@ -90,6 +96,8 @@ class MeetingForm(FlaskForm):
             "starts_at": starts,
             "ends_at": starts + length,
             "place": (self.place.data or "").strip(),
+            "chair": (self.chair.data or "").strip(),
+            "recorder": (self.recorder.data or "").strip(),
             "notice_days": self.notice_days.data,
         }
 
@@ -155,6 +163,25 @@ class NotesForm(FlaskForm):
 
     notes = TextAreaField(
         _l("纪要记录"), validators=[Length(max=8000, message=_l("最多 %(max)d 个字"))]
+    )
+
+
+class CorrectionForm(FlaskForm):
+    """A correction (更正) appended to closed minutes: what is corrected, and why."""
+
+    text = TextAreaField(
+        _l("更正内容"),
+        validators=[
+            InputRequired(_l("请写明更正的内容")),
+            Length(max=4000, message=_l("最多 %(max)d 个字")),
+        ],
+    )
+    reason = StringField(
+        _l("更正理由"),
+        validators=[
+            InputRequired(_l("请写明更正的理由")),
+            Length(max=400, message=_l("最多 %(max)d 个字")),
+        ],
     )
 
 

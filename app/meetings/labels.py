@@ -44,6 +44,11 @@ ERRORS = {
     "not_present": _l("受托人还没有签到：只能委托给已经签到的成员。"),
     "holder_busy": _l("这位成员已经接受了一项委托；本联席会议不允许一人接受多项委托。"),
     "not_checkin_time": _l("现在不能签到：议程发布后、会议结束前才能签到。"),
+    "minutes_not_closed": _l("会议结束后才能确认纪要或追加更正。"),
+    "minutes_confirmed": _l("这份纪要已经确认过了；如需修改，请追加更正。"),
+    "correction_needs_reason": _l("更正要写明内容和理由。"),
+    "no_previous_meeting": _l("本会议还没有已结束的上次会议，无需开场议程。"),
+    "opening_items_there": _l("开场议程已经在议程里了。"),
     "no_seat": _l("您在这次会议没有需要签到的席位（如果您的席位由替补人员出席，请替补人员签到）。"),
 }
 

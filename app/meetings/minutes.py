@@ -1,9 +1,12 @@
 """Minutes (会议纪要) of a meeting: gathered from the data, written out as Markdown (no Flask).
 
-The minutes say, per constituency, how many seats were expected and present (应到/实到) and the
-attendance rate (出席率); the substitutes and proxies with who set them; and for each agenda item
-its notes and the outcome of its motions as frozen when they closed (a cancelled motion with its
-reason), with the resolution a passed motion became.
+The minutes say the meeting's number in its body, its actual start and end (recorded when the
+convener opened and closed the session), 主持人 and 记录人; per constituency how many seats were
+expected and present (应到/实到) and the attendance rate (出席率); the attendance by name and
+seat (present, absent, 请假, substitutes, proxies); for each agenda item its notes and each
+motion's full result as frozen when it closed (in seats per constituency, roll-call names, the
+motion it rescinds) with the resolution a passed motion became; whether the minutes were
+confirmed, and every correction appended since.
 """
 
 from __future__ import annotations
@@ -15,10 +18,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.meetings import rules
-from app.meetings.presence import presence_by_constituency
+from app.meetings.presence import presence_by_constituency, present_seat_ids
 from app.models import (
     Choice,
+    Constituency,
+    Leave,
     Meeting,
+    MeetingStatus,
+    MinutesCorrection,
     Motion,
     MotionStatus,
     Proxy,
@@ -27,6 +34,7 @@ from app.models import (
     Substitute,
     User,
 )
+from app.voting import record as vote_record
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,20 @@ class StandIn:
 
 
 @dataclass(frozen=True)
+class SeatAttendance:
+    """One seat at the meeting, by name: 出席, 缺席, 请假, with its substitute or proxy."""
+
+    constituency: str
+    number: int
+    holder: str
+    #: present, absent or leave.
+    status: str
+    substitute: str = ""
+    proxy: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What became of one motion of an item."""
 
@@ -62,6 +84,12 @@ class Outcome:
     explanation: str = ""
     cancel_reason: str = ""
     resolution: str = ""
+    motion_id: int = 0
+    #: The full counted result (seats per constituency, roll-call names), when counted.
+    record: vote_record.Record | None = None
+    #: The earlier motion this one rescinds (复议), and the later ones rescinding it.
+    rescinds: str = ""
+    rescinded_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +116,11 @@ class Minutes:
     substitutes: list[StandIn]
     proxies: list[StandIn]
     items: list[ItemMinutes]
+    number: int = 0
+    chair: str = ""
+    recorder: str = ""
+    seats: list[SeatAttendance] = field(default_factory=list)
+    corrections: list[MinutesCorrection] = field(default_factory=list)
 
 
 def _seat_label(seat: Seat) -> str:
@@ -100,9 +133,14 @@ def _name(session: Session, user_id: int | None) -> str:
     return user.name if user else ""
 
 
-def _outcome(motion: Motion, resolution: Resolution | None) -> Outcome:
+def _motion_label(motion: Motion) -> str:
+    return f"{motion.meeting.title} · {motion.text}"
+
+
+def _outcome(motion: Motion, resolution: Resolution | None, locale: str) -> Outcome:
     """A motion's outcome: seats voting each way (headcounts of the frozen votes) and result."""
     frozen = (motion.frozen or {}) if motion.status == MotionStatus.CLOSED else {}
+    record = vote_record.record_of(motion, locale) if frozen else None
     result = frozen.get("result", {})
     votes = frozen.get("votes") or {}
     counts = {
@@ -116,14 +154,94 @@ def _outcome(motion: Motion, resolution: Resolution | None) -> Outcome:
         status=motion.status,
         passed=result.get("passed") if result else None,
         **counts,
-        explanation=result.get("explanation", ""),
+        explanation=record.explanation if record else "",
         cancel_reason=motion.cancel_reason if motion.status == MotionStatus.CANCELLED else "",
         resolution=f"{resolution.number_text} {resolution.title}" if resolution else "",
+        motion_id=motion.id,
+        record=record,
+        rescinds=_motion_label(motion.rescinds) if motion.rescinds else "",
+        rescinded_by=tuple(_motion_label(m) for m in motion.rescinded_by),
     )
 
 
-def collect(session: Session, meeting: Meeting) -> Minutes:
-    """Gather the minutes of ``meeting`` from its attendance, roster, agenda and motions."""
+def meeting_number(session: Session, meeting: Meeting) -> int:
+    """The meeting's number in its body (第 N 次): its place among the body's meetings by start.
+
+    Drafts are not counted, so a numbered meeting keeps its number when a draft is added.
+    """
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.body_id == meeting.body_id,
+            Meeting.status != MeetingStatus.DRAFT,
+            sa.or_(
+                Meeting.starts_at < meeting.starts_at,
+                sa.and_(Meeting.starts_at == meeting.starts_at, Meeting.id <= meeting.id),
+            ),
+        )
+    )
+
+
+def seat_attendance(session: Session, meeting: Meeting) -> list[SeatAttendance]:
+    """Every seat of the body at the meeting, by name: present, on leave (请假) or absent.
+
+    A present seat names its substitute or proxy holder; a seat is on leave when the convener
+    recorded it so and it did not come after all.
+    """
+    present = present_seat_ids(session, meeting.id)
+    substitutes = dict(
+        session.execute(
+            sa.select(Substitute.seat_id, Substitute.user_id).where(
+                Substitute.meeting_id == meeting.id
+            )
+        ).all()
+    )
+    proxies = dict(
+        session.execute(
+            sa.select(Proxy.seat_id, Proxy.holder_id).where(Proxy.meeting_id == meeting.id)
+        ).all()
+    )
+    leaves = dict(
+        session.execute(
+            sa.select(Leave.seat_id, Leave.note).where(Leave.meeting_id == meeting.id)
+        ).all()
+    )
+    seats = session.execute(
+        sa.select(Seat.id, Seat.number, Seat.holder_id, Constituency.name)
+        .join(Constituency)
+        .where(Constituency.body_id == meeting.body_id)
+        .order_by(Constituency.position, Constituency.id, Seat.number)
+    ).all()
+    people = {s.holder_id for s in seats} | set(substitutes.values()) | set(proxies.values())
+    names = dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(people))).all())
+    rows = []
+    for seat_id, number, holder_id, constituency in seats:
+        if seat_id in present:
+            status = "present"
+        elif seat_id in leaves:
+            status = "leave"
+        else:
+            status = "absent"
+        rows.append(
+            SeatAttendance(
+                constituency=constituency,
+                number=number,
+                holder=names.get(holder_id, "") if holder_id else "",
+                status=status,
+                substitute=names.get(substitutes.get(seat_id), ""),
+                proxy=names.get(proxies.get(seat_id), "") if status == "present" else "",
+                note=leaves.get(seat_id, "") if status == "leave" else "",
+            )
+        )
+    return rows
+
+
+def collect(session: Session, meeting: Meeting, locale: str = "zh") -> Minutes:
+    """Gather the minutes of ``meeting`` from its attendance, roster, agenda and motions.
+
+    ``locale`` is the reader's language, in which each result's sentence is said.
+    """
     presence = presence_by_constituency(session, meeting)
     rows = [
         AttendanceRow(p.name, p.seats, p.present, rules.attendance_rate(p.present, p.seats))
@@ -177,7 +295,7 @@ def collect(session: Session, meeting: Meeting) -> Minutes:
             item.presenter,
             item.notes,
             [
-                _outcome(m, resolutions.get(m.id))
+                _outcome(m, resolutions.get(m.id), locale)
                 for m in motions
                 if m.agenda_item_id == item.id
                 and m.status in (MotionStatus.CLOSED, MotionStatus.CANCELLED)
@@ -194,6 +312,17 @@ def collect(session: Session, meeting: Meeting) -> Minutes:
         substitutes=substitutes,
         proxies=proxies,
         items=items,
+        number=meeting_number(session, meeting),
+        chair=meeting.chair,
+        recorder=meeting.recorder,
+        seats=seat_attendance(session, meeting),
+        corrections=list(
+            session.scalars(
+                sa.select(MinutesCorrection)
+                .where(MinutesCorrection.meeting_id == meeting.id)
+                .order_by(MinutesCorrection.id)
+            )
+        ),
     )
 
 
@@ -228,9 +357,13 @@ def counts_words(outcome: Outcome, _: Callable[..., str]) -> str:
 def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[..., str]) -> str:
     """The minutes as Markdown; ``when`` is the start in local time, ``_`` the gettext to use."""
     out = [f"# {minutes.title} {_('会议纪要')}", ""]
+    if minutes.number:
+        out.append(f"- {_('会次')}：{_('第 %(n)s 次会议', n=minutes.number)}")
     out.append(f"- {_('时间')}：{when}")
     if minutes.place:
         out.append(f"- {_('地点')}：{minutes.place}")
+    out.append(f"- {_('主持人')}：{minutes.chair or '—'}")
+    out.append(f"- {_('记录人')}：{minutes.recorder or '—'}")
     out += ["", f"## {_('出席情况')}", ""]
     out.append(f"| {_('界别')} | {_('应到')} | {_('实到')} | {_('出席率')} |")
     out.append("|---|---:|---:|---:|")
@@ -260,14 +393,50 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
         for outcome in item.outcomes:
             out.append(f"- {_('表决事项')}：{outcome.text}")
             out.append(f"  - {_('结果')}：{outcome_words(outcome, _)}")
-            if outcome.status == MotionStatus.CLOSED:
-                out.append(f"  - {counts_words(outcome, _)}")
-                if outcome.explanation:
-                    out.append(f"  - {outcome.explanation}")
+            if outcome.rescinds:
+                out.append(f"  - {_('复议：%(m)s', m=outcome.rescinds)}")
+            if outcome.record:
+                out.append(f"  - {vote_record.sentence(outcome.record, _)}")
+                out += ["", *_seat_table_md(outcome.record, _), ""]
+                if outcome.record.roll:
+                    out += [*_roll_md(outcome.record, _), ""]
             if outcome.resolution:
                 out.append(f"  - {_('形成决议')}：{outcome.resolution}")
         if item.outcomes:
             out.append("")
         if item.notes:
             out += [f"{_('纪要')}：", "", item.notes.strip(), ""]
+    for correction in minutes.corrections:
+        out.append(
+            f"- {_('更正')}：{correction.text}（{_('更正理由：%(r)s', r=correction.reason)}）"
+        )
+    out += ["", f"{_('主持人')}：____________  {_('记录人')}：____________", ""]
+    out.append(f"{_('参会代表签字')}：")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _seat_table_md(record: vote_record.Record, _: Callable[..., str]) -> list[str]:
+    """A result's seats per constituency as a Markdown table."""
+    heads = ("界别", "应到", "实到", "赞成", "反对", "弃权", "未投票")
+    lines = ["| " + " | ".join(_(h) for h in heads) + " |", "|---" + "|---:" * 6 + "|"]
+    for row in [*record.rows, record.total]:
+        name = row.name or _("合计")
+        figures = (row.seats, row.present, row.yes, row.no, row.abstain, row.not_voted)
+        lines.append(f"| {name} | " + " | ".join(str(f) for f in figures) + " |")
+    return lines
+
+
+def _roll_md(record: vote_record.Record, _: Callable[..., str]) -> list[str]:
+    """A roll-call vote's names, one line per seat."""
+    words = {
+        "yes": _("赞成"),
+        "no": _("反对"),
+        "abstain": _("弃权"),
+        vote_record.NOT_VOTED: _("出席未投票"),
+        vote_record.ABSENT: _("缺席"),
+    }
+    lines = []
+    for r in record.roll or []:
+        voter = f"（{r.voter}）" if r.voter and r.via else ""
+        lines.append(f"- {r.constituency} {r.seat} {r.member}{voter}：{words[r.choice]}")
+    return lines

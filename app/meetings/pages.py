@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from app import audit
 from app.extensions import db
-from app.meetings import labels, presence, queries, rules
+from app.meetings import confirmation, labels, presence, queries, rules
 from app.meetings.forms import ItemForm, NotesForm, ProxyForm, SubstituteForm
 from app.models import AgendaItem, Meeting
 from app.web.htmx import fragment_or_redirect, wants_fragment
@@ -86,6 +86,7 @@ def room_page(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
         rows=rows,
         quorum=quorum,
         notes_forms=notes_forms,
+        previous=confirmation.previous_meeting(db.session, meeting),
         **forms,
     )
     return page, status

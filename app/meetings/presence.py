@@ -22,6 +22,7 @@ from app.models import (
     Attendance,
     CheckInMethod,
     Constituency,
+    Leave,
     Meeting,
     Proxy,
     Seat,
@@ -269,6 +270,8 @@ class RosterRow:
     proxy_holder: User | None
     attendance: Attendance | None
     present: bool
+    #: The convener recorded the seat as excused (请假) from this meeting.
+    on_leave: bool = False
 
     @property
     def voter(self) -> User | None:
@@ -295,6 +298,7 @@ def roster(session: Session, meeting: Meeting) -> list[RosterRow]:
         u.id: u for u in session.scalars(sa.select(User).where(User.id.in_(people_ids - {None})))
     }
     present = present_seat_ids(session, meeting.id)
+    leaves = set(session.scalars(sa.select(Leave.seat_id).filter_by(**where)))
     return [
         RosterRow(
             seat=seat,
@@ -303,6 +307,7 @@ def roster(session: Session, meeting: Meeting) -> list[RosterRow]:
             proxy_holder=people.get(proxies.get(seat.id)),
             attendance=attendances.get(seat.id),
             present=seat.id in present,
+            on_leave=seat.id in leaves,
         )
         for seat in seats
     ]
@@ -365,3 +370,25 @@ def add_proxy(session: Session, meeting: Meeting, seat: Seat, holder_id: int, se
     proxy = Proxy(meeting_id=meeting.id, seat_id=seat.id, holder_id=holder_id, set_by_id=set_by_id)
     session.add(proxy)
     return proxy
+
+
+def set_leave(
+    session: Session, meeting: Meeting, seat: Seat, *, on_leave: bool, set_by_id: int, note=""
+) -> bool:
+    """Record a seat as excused (请假) from the meeting, or take that back; whether it changed.
+
+    Only until the meeting closes (``MeetingError("closed")``): the minutes then list the seat
+    as 请假 instead of 缺席, unless it came after all.
+    """
+    if meeting.is_closed:
+        raise MeetingError("closed")
+    leave = session.scalar(
+        sa.select(Leave).where(Leave.meeting_id == meeting.id, Leave.seat_id == seat.id)
+    )
+    if on_leave and leave is None:
+        session.add(Leave(meeting_id=meeting.id, seat_id=seat.id, set_by_id=set_by_id, note=note))
+        return True
+    if not on_leave and leave is not None:
+        session.delete(leave)
+        return True
+    return False

@@ -84,6 +84,31 @@ def tick_in(meeting_id: int, seat_id: int):
     )
 
 
+@bp.post("/meetings/<int:meeting_id>/seats/<int:seat_id>/leave")
+@policy.login_required
+def leave(meeting_id: int, seat_id: int):
+    """The convener records a seat as excused (请假) from the meeting, or takes it back."""
+    meeting = policy.meeting_to_manage_or_403(meeting_id)
+    seat = access.seat_or_404(meeting, seat_id)
+    if EmptyForm().validate_on_submit():
+        on_leave = request.form.get("on_leave") == "1"
+        try:
+            if presence.set_leave(
+                db.session, meeting, seat, on_leave=on_leave, set_by_id=current_user.id
+            ):
+                after = {"seat_id": seat.id, "on_leave": on_leave}
+                audit.record("meeting.leave", meeting, actor=current_user, after=after)
+                db.session.commit()
+        except MeetingError as error:
+            flash(labels.refusal(error), "bad")
+    return fragment_or_redirect(
+        ROSTER,
+        room_url(meeting, "roster"),
+        meeting=meeting,
+        roster=presence.roster(db.session, meeting),
+    )
+
+
 @bp.post("/meetings/<int:meeting_id>/substitutes")
 @policy.login_required
 def set_substitute(meeting_id: int):

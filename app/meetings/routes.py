@@ -14,6 +14,7 @@ from flask_login import current_user
 from app import audit, clock, policy
 from app.extensions import db
 from app.meetings import access, ics, labels, minutes, queries, rules
+from app.meetings import record_views as _record  # its views register on bp
 from app.meetings import roster as _roster  # noqa: F401  (its views register on bp)
 from app.meetings.blueprint import bp
 from app.meetings.forms import ItemForm, MeetingForm, MoveForm, NotesForm
@@ -28,10 +29,11 @@ from app.meetings.pages import (
     room_page,
 )
 from app.meetings.rules import MeetingError
-from app.models import Meeting, TopicStatus
-from app.models.statuses import MeetingStatus
+from app.models import TopicStatus
 from app.qr import qr_svg
 from app.topics import rules as topic_rules
+from app.voting import labels as voting_labels
+from app.web import confirm
 from app.web.forms import EmptyForm
 from app.web.htmx import polled, unchanged
 from app.web.urls import external_url, public_host
@@ -138,6 +140,9 @@ def transition(meeting_id: int):
     action = request.form.get("action", "")
     if not EmptyForm().validate_on_submit():
         return back_to_room(meeting)
+    closing = action == "close" and "close" in rules.allowed_actions(meeting)
+    if closing and not confirm.confirmed():
+        return confirm.ask(url_for("meetings.manage", meeting_id=meeting.id), "close")
     before = meeting.status
     try:
         warnings = rules.transition(meeting, action, clock.now())
@@ -298,29 +303,17 @@ def projector(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes", endpoint="minutes")
-@policy.login_required
 def minutes_page(meeting_id: int):
-    """The minutes (会议纪要), printable."""
-    meeting = access.minutes_meeting_or_403(meeting_id)
-    data = minutes.collect(db.session, meeting)
-    head = _closing_head(meeting)
-    return render_template("meetings/minutes.html", meeting=meeting, m=data, audit_head=head)
-
-
-def _closing_head(meeting: Meeting) -> audit.Head | None:
-    """The audit chain's head right after a closed meeting was closed (printed on its minutes)."""
-    if meeting.status != MeetingStatus.CLOSED:
-        return None
-    return audit.head_after(db.session, "meeting.close", "Meeting", meeting.id)
+    """The minutes (会议纪要), printable on A4; public once the meeting is closed."""
+    return _record.minutes_page(access.minutes_meeting_or_403(meeting_id))
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.md")
-@policy.login_required
 def minutes_md(meeting_id: int):
-    """The minutes as a Markdown file."""
+    """The minutes as a Markdown file (readable by whoever reads the minutes page)."""
     meeting = access.minutes_meeting_or_403(meeting_id)
     text = minutes.markdown(
-        minutes.collect(db.session, meeting),
+        minutes.collect(db.session, meeting, voting_labels.tally_locale()),
         when=format_datetime(meeting.starts_at, "yyyy-MM-dd HH:mm"),
         kinds=labels.KIND_LABELS,
         _=_,

@@ -34,7 +34,7 @@ TRANSITIONS: dict[str, tuple[MeetingStatus, MeetingStatus]] = {
 }
 
 #: A meeting's details, as the meeting form sets them and the audit log keeps them.
-DETAILS = ("title", "starts_at", "ends_at", "place", "notice_days")
+DETAILS = ("title", "starts_at", "ends_at", "place", "chair", "recorder", "notice_days")
 
 #: An agenda item's fields the convener may change after adding it.
 ITEM_FIELDS = ("title", "kind", "presenter", "minutes_allotted", "description")
@@ -115,6 +115,8 @@ def summary(meeting: Meeting) -> dict:
         "title": meeting.title,
         "starts_at": meeting.starts_at.isoformat(),
         "place": meeting.place,
+        "chair": meeting.chair,
+        "recorder": meeting.recorder,
         "notice_days": meeting.notice_days,
     }
 
@@ -277,3 +279,13 @@ def attendance_rate(present: int, seats: int) -> str:
     tenths = Fraction(present * 1000, seats)
     rounded = int(tenths + Fraction(1, 2))  # half up, exactly
     return f"{rounded // 10}.{rounded % 10}%"
+
+
+def minutes_readable(*, closed: bool, members_only: bool, insider: bool) -> bool:
+    """Who reads a meeting's minutes (会议纪要).
+
+    Members and conveners of the body always (the draft minutes grow during the meeting); once
+    the meeting is closed, anyone, unless the body chose to keep its minutes to members
+    (``members_only``, off by default).
+    """
+    return insider or (closed and not members_only)

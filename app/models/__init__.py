@@ -4,7 +4,15 @@ from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
 from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
 from app.models.followup import Rating, Task, TaskUpdate
-from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
+from app.models.meetings import (
+    AgendaItem,
+    Attendance,
+    Leave,
+    Meeting,
+    MinutesCorrection,
+    Proxy,
+    Substitute,
+)
 from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
     CheckInMethod,
@@ -42,6 +50,8 @@ __all__ = [
     "HandCount",
     "Meeting",
     "Motion",
+    "Leave",
+    "MinutesCorrection",
     "Proxy",
     "Rating",
     "Resolution",

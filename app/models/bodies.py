@@ -35,6 +35,8 @@ class Body(db.Model):
     seconds_needed: Mapped[int] = mapped_column(default=0)
     #: Whether one member may carry the proxies (委托) of several seats at one meeting.
     allow_multiple_proxies: Mapped[bool] = mapped_column(default=False)
+    #: Minutes of closed meetings are public unless the body keeps them to members (off).
+    minutes_members_only: Mapped[bool] = mapped_column(default=False)
     #: Resolution numbers, e.g. "{short_name}〔{year}〕{number}号" → 华兴街联席〔2026〕3号.
     resolution_number_format: Mapped[str] = mapped_column(
         sa.String(80), default="{short_name}〔{year}〕{number}号"

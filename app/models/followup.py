@@ -54,6 +54,8 @@ class Task(db.Model):
     #: What "done" means, agreed when the task is assigned.
     done_definition: Mapped[str] = mapped_column(sa.Text, default="")
     deadline: Mapped[date] = mapped_column(index=True)
+    #: The deadline it was first given (派单): the history says it even after a reopening.
+    first_deadline: Mapped[date | None]
     #: assigned (派单) → accepted (接单) → in_progress (办理中) → completed (办结) → closed (销号);
     #: declined goes back to the convener; a reopened task starts a new rating round.
     status: Mapped[str] = mapped_column(sa.String(20), default=TaskStatus.ASSIGNED, index=True)
@@ -129,6 +131,8 @@ class TaskUpdate(db.Model):
     note: Mapped[str] = mapped_column(sa.Text, default="")
     photo_path: Mapped[str | None] = mapped_column(sa.String(200))
     photo_type: Mapped[str | None] = mapped_column(sa.String(40))
+    #: The deadline this step set (派单 and 重新办理): each round's deadline stays in the history.
+    deadline: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     task: Mapped[Task] = relationship(back_populates="updates")

@@ -33,6 +33,14 @@ class Meeting(db.Model):
     )
     #: Random token in the room's check-in QR code (/checkin/<token>).
     checkin_token: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    #: 主持人 and 记录人, named in the minutes and their signature block.
+    chair: Mapped[str] = mapped_column(sa.String(64), default="")
+    recorder: Mapped[str] = mapped_column(sa.String(64), default="")
+    #: Draft minutes become confirmed minutes (确认纪要): from then on only corrections are added.
+    minutes_confirmed_at: Mapped[datetime | None]
+    minutes_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: How they were confirmed: "convener" (a step of the convener) or "meeting" (next meeting).
+    minutes_confirmed_how: Mapped[str] = mapped_column(sa.String(20), default="")
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     body: Mapped[Body] = relationship()  # noqa: F821
@@ -63,6 +71,11 @@ class Meeting(db.Model):
     def is_closed(self) -> bool:
         """A closed meeting is final: its details, agenda, notes and roster no longer change."""
         return self.status == MeetingStatus.CLOSED
+
+    @property
+    def minutes_confirmed(self) -> bool:
+        """The minutes were confirmed: they change only by appended corrections (更正)."""
+        return self.minutes_confirmed_at is not None
 
     @property
     def in_session(self) -> bool:
@@ -150,3 +163,35 @@ class Proxy(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     __table_args__ = (sa.UniqueConstraint("meeting_id", "seat_id"),)
+
+
+class Leave(db.Model):
+    """A seat excused (请假) from one meeting, recorded by the convener, shown in the minutes."""
+
+    __tablename__ = "leaves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    seat_id: Mapped[int] = mapped_column(sa.ForeignKey("seats.id", ondelete="CASCADE"))
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    set_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "seat_id"),)
+
+
+class MinutesCorrection(db.Model):
+    """A correction (更正) appended to confirmed minutes, with its reason: never a silent edit."""
+
+    __tablename__ = "minutes_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    __table_args__ = (sa.CheckConstraint("text <> '' AND reason <> ''", name="text_and_reason"),)

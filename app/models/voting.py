@@ -41,6 +41,10 @@ class Motion(db.Model):
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str] = mapped_column(sa.Text, default="")
     passed: Mapped[bool | None]
+    #: The earlier motion this one rescinds or reconsiders (复议); both stay on the record.
+    rescinds_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("motions.id", ondelete="SET NULL"), index=True
+    )
     #: Frozen at close: {"rule", "constituencies", "present", "votes", "result"}.
     frozen: Mapped[dict | None] = mapped_column(sa.JSON)
 
@@ -48,6 +52,10 @@ class Motion(db.Model):
     agenda_item: Mapped[AgendaItem | None] = relationship(back_populates="motions")  # noqa: F821
     resolution: Mapped[Resolution | None] = relationship(  # noqa: F821
         back_populates="motion", uselist=False
+    )
+    rescinds: Mapped[Motion | None] = relationship(remote_side=[id], back_populates="rescinded_by")
+    rescinded_by: Mapped[list[Motion]] = relationship(
+        back_populates="rescinds", order_by="Motion.id"
     )
 
     __table_args__ = (
@@ -76,8 +84,8 @@ class Motion(db.Model):
 
     @property
     def can_be_cancelled(self) -> bool:
-        """Any motion may be cancelled (撤销) once, unless a resolution was made from it."""
-        return self.status != MotionStatus.CANCELLED and self.resolution is None
+        """Only a motion nobody has voted on may be withdrawn (撤销); see ``rules.cancel``."""
+        return self.status in (MotionStatus.DRAFT, MotionStatus.OPEN) and self.resolution is None
 
     @property
     def allows_running_totals(self) -> bool:

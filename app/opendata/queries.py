@@ -6,8 +6,8 @@ Each accepts the slug of one body (``?body=``) or None for all bodies.
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Body, Meeting, Resolution, Task
-from app.models.statuses import MeetingStatus, ResolutionStatus
+from app.models import Body, Meeting, Motion, Resolution, Task
+from app.models.statuses import MeetingStatus, MotionStatus, ResolutionStatus
 
 
 def _published(session: Session, query: sa.Select, body_slug: str | None) -> list:
@@ -49,4 +49,34 @@ def published_meetings(session: Session, body_slug: str | None = None) -> list[M
     )
     if body_slug:
         query = query.where(Meeting.body.has(Body.slug == body_slug))
+    return list(session.scalars(query))
+
+
+def public_counted_motions(session: Session, body_slug: str | None = None) -> list[Motion]:
+    """Counted motions whose result is public, oldest first.
+
+    A result is public once its meeting is closed and the body's minutes are public, or when it
+    became a published resolution (公示).
+    """
+    published = sa.exists().where(
+        Resolution.motion_id == Motion.id, Resolution.status == ResolutionStatus.PUBLISHED
+    )
+    query = (
+        sa.select(Motion)
+        .join(Meeting, Motion.meeting_id == Meeting.id)
+        .join(Body, Meeting.body_id == Body.id)
+        .where(
+            Motion.status == MotionStatus.CLOSED,
+            sa.or_(
+                sa.and_(
+                    Meeting.status == MeetingStatus.CLOSED, Body.minutes_members_only.is_(False)
+                ),
+                published,
+            ),
+        )
+        .options(selectinload(Motion.meeting).selectinload(Meeting.body))
+        .order_by(Motion.closed_at, Motion.id)
+    )
+    if body_slug:
+        query = query.where(Body.slug == body_slug)
     return list(session.scalars(query))

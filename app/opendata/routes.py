@@ -62,6 +62,33 @@ def resolutions_csv():
     return _csv(_resolution_rows(), shape.RESOLUTION_FIELDS)
 
 
+def _public_motions():
+    return queries.public_counted_motions(db.session, request.args.get("body"))
+
+
+@bp.get("/votes.json")
+def votes_json():
+    """Roll-call (记名) votes whose result is public: one row per seat, never a secret vote."""
+    tz = current_app.config["LIANXI_TIMEZONE"]
+    return _json([row for m in _public_motions() for row in shape.vote_rows(m, tz)])
+
+
+@bp.get("/votes.csv")
+def votes_csv():
+    """Roll-call votes whose result is public, one row per seat, as CSV."""
+    tz = current_app.config["LIANXI_TIMEZONE"]
+    rows = [row for m in _public_motions() for row in shape.vote_rows(m, tz)]
+    return _csv(rows, shape.VOTE_FIELDS)
+
+
+@bp.get("/vote-seats.csv")
+def vote_seats_csv():
+    """Every public counted vote in seats, one row per constituency, as CSV."""
+    tz = current_app.config["LIANXI_TIMEZONE"]
+    rows = [row for m in _public_motions() for row in shape.seat_rows(m, tz)]
+    return _csv(rows, shape.SEAT_FIELDS)
+
+
 @bp.get("/tasks.json")
 def tasks_json():
     """Tasks of published resolutions as Open311 GeoReport v2 service requests, as JSON."""

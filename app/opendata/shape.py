@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
-from app.models import Resolution, Task
+from app.models import Motion, Resolution, Task
+from app.voting import record as vote_record
 
 RESOLUTION_FIELDS = (
     "id",
@@ -45,6 +46,39 @@ TASK_FIELDS = (
     "expected_datetime",
     "resolution_number",
     "lianxi_status",
+)
+#: One row per seat of a roll-call (记名) vote; secret votes and shows of hands have none.
+VOTE_FIELDS = (
+    "motion_id",
+    "motion",
+    "meeting",
+    "body_slug",
+    "closed",
+    "rescinds_motion_id",
+    "constituency",
+    "seat",
+    "member",
+    "cast_by",
+    "via",
+    "choice",
+)
+#: One row per constituency of every counted vote: its result in seats.
+SEAT_FIELDS = (
+    "motion_id",
+    "motion",
+    "meeting",
+    "body_slug",
+    "closed",
+    "kind",
+    "passed",
+    "rescinds_motion_id",
+    "constituency",
+    "seats",
+    "present",
+    "yes",
+    "no",
+    "abstain",
+    "not_voted",
 )
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -80,8 +114,65 @@ def resolution_row(resolution: Resolution, url: str, tz: str) -> dict:
         "base": result.get("base"),
         "ratio": result.get("ratio"),
         "rule": frozen.get("rule"),
+        "motion_id": resolution.motion_id,
+        "rescinds_motion_id": resolution.motion.rescinds_id if resolution.motion else None,
         "url": url,
     }
+
+
+def _motion_fields(motion: Motion, tz: str) -> dict:
+    return {
+        "motion_id": motion.id,
+        "motion": motion.text,
+        "meeting": motion.meeting.title,
+        "body_slug": motion.meeting.body.slug,
+        "closed": iso(motion.closed_at, tz),
+        "rescinds_motion_id": motion.rescinds_id,
+    }
+
+
+def vote_rows(motion: Motion, tz: str) -> list[dict]:
+    """Who voted what in a roll-call motion, one row per seat, as frozen at close.
+
+    A secret (无记名) vote or a show of hands gives no row: only a roll-call vote is named.
+    """
+    record = vote_record.record_of(motion, "zh")
+    if record is None or record.roll is None:
+        return []
+    base = _motion_fields(motion, tz)
+    return [
+        base
+        | {
+            "constituency": r.constituency,
+            "seat": r.seat,
+            "member": r.member,
+            "cast_by": r.voter,
+            "via": r.via,
+            "choice": r.choice,
+        }
+        for r in record.roll
+    ]
+
+
+def seat_rows(motion: Motion, tz: str) -> list[dict]:
+    """A counted motion's result in seats, one row per constituency (应到/实到/…/未投票)."""
+    record = vote_record.record_of(motion, "zh")
+    if record is None:
+        return []
+    base = _motion_fields(motion, tz) | {"kind": motion.kind, "passed": record.passed}
+    return [
+        base
+        | {
+            "constituency": row.name,
+            "seats": row.seats,
+            "present": row.present,
+            "yes": row.yes,
+            "no": row.no,
+            "abstain": row.abstain,
+            "not_voted": row.not_voted,
+        }
+        for row in record.rows
+    ]
 
 
 def task_request(task: Task, status_notes: str, tz: str) -> dict:

@@ -113,7 +113,8 @@ def _follow_page(topic: Topic, token: str, form=None, status=200, **context):
         actors=queries.actor_names(db.session, topic),
         form=form or AddInfoForm(formdata=None),
         token=token,
-        rating_tasks=followup_queries.rating_tasks_of_topic(db.session, topic),
+        rating_tasks=followup_queries.rating_tasks_of_topic(db.session, topic, survivor),
+        resolutions=followup_queries.resolutions_answering(db.session, survivor or topic),
         rating_form=RatingForm(formdata=None),
     ), status
 

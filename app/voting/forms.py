@@ -51,6 +51,13 @@ OPTIONAL_OPS = [("", _l("不要求")), (">", _l("超过")), (">=", _l("达到"))
 CONCURRENT = [("none", _l("不要求")), ("all", _l("每个界别都要各自通过"))]
 
 
+def _rescindable_label(motion) -> str:
+    """An earlier counted motion as offered for reconsideration: meeting, text, outcome."""
+    outcome = _("通过") if motion.passed else _("未通过")
+    text = motion.text if len(motion.text) <= 40 else motion.text[:40] + "…"
+    return f"{motion.meeting.title}：{text}（{outcome}）"
+
+
 def _strip(value):
     """Typed text without surrounding blanks."""
     return value.strip() if isinstance(value, str) else value
@@ -97,14 +104,26 @@ class MotionForm(FlaskForm):
     )
     concurrent = SelectField(_l("界别单独通过"), choices=CONCURRENT, default="none")
     headcount_too = BooleanField(_l("按人数计也要达到同样比例（双重多数）"))
+    rescinds = SelectField(_l("复议以前的决定"), default="", validate_choice=True)
 
-    def __init__(self, body, **kwargs):
-        """Start from the body's default rule and offer its presets."""
+    def __init__(self, body, rescindable=(), **kwargs):
+        """Start from the body's default rule and offer its presets and earlier counted motions.
+
+        ``rescindable`` are the body's counted motions this one may rescind or reconsider (复议).
+        """
         super().__init__(data=_fields_of(body.default_rule), **kwargs)
         self.body = body
+        self.rescindable = {str(m.id): m for m in rescindable}
+        self.rescinds.choices = [("", _("不是复议（一项新的动议）"))] + [
+            (key, _rescindable_label(m)) for key, m in self.rescindable.items()
+        ]
         self.rule_choice.choices = [("default", _("本会议默认规则"))]
         self.rule_choice.choices += [(key, _(p.label)) for key, p in PRESETS.items()]
         self.rule_choice.choices += [("custom", _("自定义（按下面的设置）"))]
+
+    def rescinded_motion(self):
+        """The earlier motion this one rescinds or reconsiders, or None."""
+        return self.rescindable.get(self.rescinds.data or "")
 
     def rule_hints(self) -> dict[str, str]:
         """A plain sentence under each rule choice."""

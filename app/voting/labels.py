@@ -14,6 +14,10 @@ TRANSITION_REFUSALS = {
     rules.NOT_ALLOWED_FROM_HERE: _l("这项动议现在的状态不能这样操作。"),
     rules.HAS_RESOLUTION: _l("这项动议已经形成决议，不能撤销。"),
     rules.HANDS_NEED_COUNTS: _l("举手表决请填写各界别的举手人数，再结束表决。"),
+    rules.COUNTED: _l(
+        "这项动议已经有人投票或已经计票，结果是正式记录，不能撤销。"
+        "要改变这个决定，请在会议中发起一项复议动议。"
+    ),
 }
 
 #: Refusals of ``rules.ballot_refusal`` that are answered with words (NOT_VOTER is a 403).

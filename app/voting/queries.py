@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.meetings import rules as meeting_rules
 from app.meetings.presence import presence_by_constituency, seats_voted_by
 from app.models import Ballot, Meeting, Motion, Seat
 from app.models.statuses import MeetingStatus, MotionStatus
@@ -70,3 +71,28 @@ def ballot_link_counts(session: Session, meeting: Meeting, user_id: int) -> tupl
     motions = open_motions(session, meeting)
     seats = seats_voted_by(session, meeting, user_id) if motions else []
     return len(motions), len(seats)
+
+
+def has_ballots(session: Session, motion_id: int) -> bool:
+    """Whether anyone has voted on the motion: from then on it can no longer be withdrawn."""
+    return session.scalar(sa.select(sa.exists().where(Ballot.motion_id == motion_id))) or False
+
+
+def rescindable_motions(session: Session, body_id: int) -> list[Motion]:
+    """The body's counted motions, newest first: what a new motion may rescind (复议)."""
+    return list(
+        session.scalars(
+            sa.select(Motion)
+            .join(Meeting, Motion.meeting_id == Meeting.id)
+            .where(Meeting.body_id == body_id, Motion.status == MotionStatus.CLOSED)
+            .order_by(Motion.id.desc())
+        )
+    )
+
+
+def quorum_now(session: Session, motion: Motion) -> meeting_rules.Quorum:
+    """Whether the motion's own quorum test holds with the seats present now (before opening)."""
+    presence = presence_by_constituency(session, motion.meeting)
+    present = sum(p.present for p in presence)
+    seats = sum(p.seats for p in presence)
+    return meeting_rules.quorum(present, seats, motion.rule)

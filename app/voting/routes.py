@@ -16,8 +16,9 @@ from app.counting.tally import TallyInputError
 from app.extensions import db
 from app.models import Motion, Seat
 from app.models.statuses import MotionKind, MotionStatus
-from app.voting import access, ballots, labels, queries, rules
+from app.voting import access, ballots, labels, queries, record, rules
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
+from app.web import confirm
 from app.web.forms import EmptyForm
 from app.web.htmx import fragment_or_redirect, polled, render, unchanged, wants_fragment
 
@@ -33,7 +34,7 @@ def new_motion(id: int):
     """Put a decision item to the vote: the motion's text, how it is voted, and its rule."""
     item = access.decision_item_to_run_or_403(id)
     meeting = item.meeting
-    form = MotionForm(meeting.body)
+    form = MotionForm(meeting.body, queries.rescindable_motions(db.session, meeting.body_id))
     if reason := rules.creation_refusal(item):
         return _refused(labels.TRANSITION_REFUSALS[reason])
     if not form.validate_on_submit():
@@ -45,6 +46,7 @@ def new_motion(id: int):
         kind=form.kind.data,
         rule=form.rule(),
         created_by_id=current_user.id,
+        rescinds=form.rescinded_motion(),
     )
     audit.record("motion.created", motion, actor=current_user, after=rules.summary(motion))
     db.session.commit()
@@ -67,6 +69,8 @@ def open_motion(id: int):
         abort(400)
     if reason := rules.refusal(motion, MotionStatus.OPEN):
         return _cannot_move(motion, reason)
+    if not queries.quorum_now(db.session, motion).met and not confirm.confirmed():
+        return confirm.ask(url_for("voting.motion", id=motion.id), "open")
     ballots.open_motion(db.session, motion, clock.now())
     audit.record("motion.opened", motion, actor=current_user, after=rules.summary(motion))
     db.session.commit()
@@ -82,6 +86,8 @@ def close_motion(id: int):
         abort(400)
     if reason := rules.refusal(motion, MotionStatus.CLOSED):
         return _cannot_move(motion, reason)
+    if not confirm.confirmed():
+        return confirm.ask(url_for("voting.motion", id=motion.id), "close")
     return _close(motion)
 
 
@@ -105,12 +111,13 @@ def cancel_motion(id: int):
     """Cancel a motion with a recorded reason; it is never reopened (start a new one)."""
     motion = access.motion_to_run_or_403(id, exclusive=True)
     form = CancelForm()
-    if reason := rules.refusal(motion, MotionStatus.CANCELLED):
+    has_ballots = queries.has_ballots(db.session, motion.id)
+    if reason := rules.refusal(motion, MotionStatus.CANCELLED, has_ballots=has_ballots):
         return _cannot_move(motion, reason)
     if not form.validate_on_submit():
         return _motion_page(motion, cancel_form=form)
     before = {"status": motion.status}
-    rules.cancel(motion, form.reason.data, clock.now())
+    rules.cancel(motion, form.reason.data, clock.now(), has_ballots=has_ballots)
     after = {"status": motion.status, "reason": motion.cancel_reason}
     audit.record("motion.cancelled", motion, actor=current_user, before=before, after=after)
     db.session.commit()
@@ -268,7 +275,7 @@ def _cannot_move(motion: Motion, reason: str):
 def _close(motion: Motion):
     """Freeze the count and record it; a rule the body can no longer count is refused."""
     try:
-        frozen = ballots.freeze(db.session, motion, clock.now(), labels.tally_locale())
+        frozen = record.close(db.session, motion, clock.now(), labels.tally_locale())
     except TallyInputError:
         db.session.rollback()
         return _refused(labels.RULE_NO_LONGER_COUNTS, url_for("voting.motion", id=motion.id))
@@ -289,6 +296,10 @@ def _motion_page(motion: Motion, hands_form=None, cancel_form=None):
         progress=ballots.progress(db.session, motion) if motion.is_live else None,
         hands_form=hands_form,
         cancel_form=cancel_form or CancelForm(),
+        cancellable=motion.can_be_cancelled and not queries.has_ballots(db.session, motion.id),
+        quorum=queries.quorum_now(db.session, motion)
+        if motion.status == MotionStatus.DRAFT
+        else None,
         form=EmptyForm(),
     )
 

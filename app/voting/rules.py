@@ -1,10 +1,11 @@
 """The rules of a motion's life and of who may cast a ballot (no Flask here).
 
-A motion (动议) moves draft → open → closed, and may be cancelled (撤销) with a recorded reason
-from draft, open, or closed as long as no resolution was made from it. Nothing goes back: a
-closed vote is never reopened; a convener who made a mistake cancels the motion and starts a
-new one. Only the body's conveners (and administrators) move a motion, and only while the
-meeting is in session.
+A motion (动议) moves draft → open → closed, and may be withdrawn (撤销) with a recorded reason
+only while nobody has voted on it: once it has a ballot, or has been closed and counted, its
+result is part of the official record and is final. Nothing goes back: a closed vote is never
+reopened or withdrawn; to undo a decision the body passes a new motion that rescinds or
+reconsiders it (复议), which names the old one, and both stay on the record. Only the body's
+conveners (and administrators) move a motion, and only while the meeting is in session.
 
 A ballot (选票) is accepted when the motion is open, is voted from phones (not a show of hands),
 the meeting is in session, and the seat is one of the present seats whose vote this person
@@ -25,7 +26,7 @@ from app.models.statuses import ItemKind, MeetingStatus, MotionKind, MotionStatu
 TRANSITIONS = {
     MotionStatus.DRAFT: (MotionStatus.OPEN, MotionStatus.CANCELLED),
     MotionStatus.OPEN: (MotionStatus.CLOSED, MotionStatus.CANCELLED),
-    MotionStatus.CLOSED: (MotionStatus.CANCELLED,),
+    MotionStatus.CLOSED: (),
     MotionStatus.CANCELLED: (),
 }
 
@@ -35,6 +36,7 @@ NOT_CONVENER = "not_convener"
 NOT_ALLOWED_FROM_HERE = "not_allowed_from_here"
 HAS_RESOLUTION = "has_resolution"
 HANDS_NEED_COUNTS = "hands_need_counts"
+COUNTED = "counted"
 
 # Why a ballot is refused.
 MOTION_NOT_OPEN = "motion_not_open"
@@ -61,17 +63,22 @@ def transition_refusal(
     meeting_status: str,
     kind: str = MotionKind.ROLL_CALL,
     has_resolution: bool = False,
+    has_ballots: bool = False,
     via_hand_counts: bool = False,
 ) -> str | None:
     """Why a motion may not move from ``status`` to ``target``, or None when it may.
 
-    The checks, in order: only conveners; only while the meeting is in session; only along
-    ``TRANSITIONS``; a motion that became a resolution is never cancelled; a show-of-hands
+    The checks, in order: only conveners; a counted result is final, so a motion that was
+    closed and counted, or has any ballot, is never withdrawn (``COUNTED``: pass a motion that
+    rescinds it instead); only while the meeting is in session; only along ``TRANSITIONS``; a
+    motion that became a resolution is never cancelled; a show-of-hands
     motion closes only by entering its counts (``via_hand_counts``), and those counts close
     nothing but a show of hands.
     """
     if not is_convener:
         return NOT_CONVENER
+    if target == MotionStatus.CANCELLED and (status == MotionStatus.CLOSED or has_ballots):
+        return COUNTED
     if meeting_status != MeetingStatus.IN_SESSION:
         return MEETING_NOT_IN_SESSION
     if target not in TRANSITIONS[status]:
@@ -84,10 +91,13 @@ def transition_refusal(
     return None
 
 
-def refusal(motion: Motion, target: str, *, via_hand_counts: bool = False) -> str | None:
+def refusal(
+    motion: Motion, target: str, *, via_hand_counts: bool = False, has_ballots: bool = False
+) -> str | None:
     """Why the convener may not move ``motion`` to ``target`` now (see ``transition_refusal``).
 
-    The caller has already established that the current person convenes the motion's body.
+    The caller has already established that the current person convenes the motion's body, and
+    says whether the motion has any ballot.
     """
     return transition_refusal(
         motion.status,
@@ -96,6 +106,7 @@ def refusal(motion: Motion, target: str, *, via_hand_counts: bool = False) -> st
         meeting_status=motion.meeting.status,
         kind=motion.kind,
         has_resolution=motion.resolution is not None,
+        has_ballots=has_ballots,
         via_hand_counts=via_hand_counts,
     )
 
@@ -108,17 +119,27 @@ def creation_refusal(item: AgendaItem) -> str | None:
 
 
 def create_motion(
-    session: Session, item: AgendaItem, *, text: str, kind: str, rule: dict, created_by_id: int
+    session: Session,
+    item: AgendaItem,
+    *,
+    text: str,
+    kind: str,
+    rule: dict,
+    created_by_id: int,
+    rescinds: Motion | None = None,
 ) -> Motion:
     """Put a decision item to the vote: a draft motion, opened later by the convener.
 
     Only a decision item (表决) of a meeting in session carries motions; the rule is stored as
-    given (a fresh dict), so a later change of the body's default rule leaves it alone.
+    given (a fresh dict), so a later change of the body's default rule leaves it alone. A motion
+    may rescind or reconsider (复议) an earlier counted motion of the same body, which it names.
     """
     if item.kind != ItemKind.DECISION:
         raise MotionRuleError("only a decision item is put to the vote")
     if creation_refusal(item):
         raise MotionRuleError("motions are made while the meeting is in session")
+    if rescinds is not None and not may_be_rescinded(rescinds, item.meeting.body_id):
+        raise MotionRuleError("only a counted motion of the same body is reconsidered")
     motion = Motion(
         meeting_id=item.meeting_id,
         agenda_item_id=item.id,
@@ -127,21 +148,31 @@ def create_motion(
         rule=rule,
         status=MotionStatus.DRAFT,
         created_by_id=created_by_id,
+        rescinds=rescinds,
     )
     session.add(motion)
     return motion
 
 
-def cancel(motion: Motion, reason: str, now: datetime) -> None:
-    """Cancel (撤销) the motion with its recorded reason; it is never reopened.
+def may_be_rescinded(motion: Motion, body_id: int) -> bool:
+    """A motion of the body that was closed and counted may be rescinded or reconsidered (复议)."""
+    return motion.status == MotionStatus.CLOSED and motion.meeting.body_id == body_id
 
-    Any state but cancelled may be cancelled, unless a resolution was made from the motion; a
-    closed motion keeps its frozen count, shown with the reason.
+
+def cancel(motion: Motion, reason: str, now: datetime, *, has_ballots: bool) -> None:
+    """Withdraw (撤销) the motion with its recorded reason; it is never reopened.
+
+    Only a draft or open motion that nobody has voted on may be withdrawn: a counted result is
+    final (see the module docstring).
     """
     if not reason.strip():
         raise MotionRuleError("a cancelled motion needs its reason")
-    if MotionStatus.CANCELLED not in TRANSITIONS[motion.status] or motion.resolution is not None:
-        raise MotionRuleError(f"a {motion.status} motion cannot be cancelled")
+    if (
+        MotionStatus.CANCELLED not in TRANSITIONS[motion.status]
+        or motion.resolution is not None
+        or has_ballots
+    ):
+        raise MotionRuleError(f"a {motion.status} motion with ballots cannot be withdrawn")
     motion.status = MotionStatus.CANCELLED
     motion.cancelled_at = now
     motion.cancel_reason = reason
@@ -160,7 +191,10 @@ def show_running_totals(motion: Motion, show: bool) -> None:
 
 def summary(motion: Motion) -> dict:
     """What the audit log keeps of a motion when it is created, opened or closed."""
-    return {"status": motion.status, "kind": motion.kind, "text": motion.text, "rule": motion.rule}
+    out = {"status": motion.status, "kind": motion.kind, "text": motion.text, "rule": motion.rule}
+    if motion.rescinds is not None:
+        out["rescinds_id"] = motion.rescinds.id
+    return out
 
 
 def ballot_refusal(

@@ -10,6 +10,9 @@ from app.models import AuditEvent, Body, Constituency, Seat, SignInLink, User
 from tests.bodies.helpers import make_filled_body
 from tests.factories import make_body, make_convener, make_user
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 QUOTAS_23 = [
     ("merchant", 10, "2/5", True),
     ("resident", 8, "7/20", False),
@@ -157,7 +160,7 @@ def test_vacating_a_seat(ctx, client, login_as):
     seat = body.constituencies[0].seat_list[0]
     holder_id = seat.holder_id
     login_as(make_convener(body))
-    client.post(f"/b/{body.slug}/seats/{seat.id}/vacate")
+    client.post(f"/b/{body.slug}/seats/{seat.id}/vacate", data=CONFIRMED)
     assert db.session.get(Seat, seat.id).holder_id is None
     assert db.session.get(User, holder_id) is not None
     assert _actions() == ["seat.vacated"]

@@ -263,10 +263,12 @@ def test_change_settings_reads_categories_per_line(ctx):
         resolution_number_format="{short_name}第{number}号",
         rating_rule="all_basic",
         topic_categories="停车\n\n安全\n",
+        minutes_members_only=True,
     )
     assert setup.settings_state(body) == {
         "seconds_needed": 3,
         "allow_multiple_proxies": True,
+        "minutes_members_only": True,
         "topic_categories": ["停车", "安全"],
         "resolution_number_format": "{short_name}第{number}号",
         "rating_rule": "all_basic",

@@ -6,7 +6,9 @@ the convener works on a laptop (1366×900) and the room's projector is 1920×108
 page is checked by axe; htmx swaps are checked to leave the page in place.
 """
 
+import subprocess
 from datetime import date, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -22,6 +24,7 @@ RULE = {
     "threshold": {"op": ">", "value": "1/2"},
     "quorum": {"op": ">", "value": "1/2"},
 }
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TITLE = "夜里十点后商户卸货太吵"
 MOTION = "同意商户晚上十点后不在街面卸货，改到早上七点以后。"
 
@@ -42,6 +45,27 @@ def _mark(page) -> None:
 def _still_marked(page) -> bool:
     """Whether the page is still the same document as when it was marked."""
     return page.evaluate("window.__cycleMarker === 1")
+
+
+def keep(page, name: str) -> None:
+    """Keep a screenshot of the viewport in docs/screenshots/ (the issue asks to show it)."""
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+def print_a4(page, name: str) -> None:
+    """Print the page to an A4 PDF as a browser would, and keep its pages as PNGs.
+
+    The PDF's pages are drawn with pdftoppm (poppler-utils) into docs/screenshots/NAME-N.png.
+    """
+    pdf = SCREENSHOTS / f"{name}.pdf"
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True)
+    try:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf), str(SCREENSHOTS / name)], check=True
+        )
+    except FileNotFoundError:  # poppler-utils not installed: the PDF stays for a look
+        return
+    pdf.unlink()
 
 
 def _button_heights(page) -> list[float]:
@@ -150,7 +174,7 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     laptop.get_by_role("button", name="发布议程").click()
     expect(laptop.get_by_role("button", name="开始会议")).to_be_visible()
     laptop.get_by_role("button", name="开始会议").click()
-    expect(laptop.get_by_role("button", name="结束会议")).to_be_visible()
+    expect(laptop.get_by_role("link", name="结束会议")).to_be_visible()
     laptop.get_by_role("button", name="开始这项议程").click()
     expect(laptop.locator(".builder-item.current")).to_contain_text("正在进行")
     manage_url = laptop.url.split("#")[0].split("?")[0]
@@ -245,12 +269,47 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     qian_phone.get_by_role("button", name="反对").click()
     expect(qian_phone.locator(".ballot-done")).to_contain_text("反对")
 
-    # 9. The convener closes the vote; the projector shows the frozen result in words.
+    # 9. The convener closes the vote after the explicit second step on the same page (no
+    # pop-up); the result is frozen, in seats per constituency and with every seat's name.
     laptop.goto(motion_url)
-    laptop.get_by_role("button", name="结束表决并计票").click()
+    laptop.get_by_role("link", name="结束表决并计票").click()
+    box = laptop.locator("#confirm-close")
+    expect(box).to_contain_text("这一步不能撤回")
+    assert_accessible(laptop, "closing the vote: the second step (laptop)")
+    box.scroll_into_view_if_needed()
+    shot(laptop, "cycle-12a-confirm-close-laptop")
+    keep(laptop, "record-confirm-close-laptop")
+    box.get_by_role("button", name="确认：结束表决并计票").click()
     expect(laptop.locator(".result-word")).to_contain_text("通过")
+    expect(laptop.locator(".vote-result .explanation")).to_contain_text(
+        "赞成 3 席、反对 1 席、弃权 0 席"
+    )
+    roll_call = laptop.locator(".roll-call")
+    expect(roll_call.locator("tr").filter(has_text=sun.name)).to_contain_text(f"受托人 {wang.name}")
+    expect(roll_call.locator("tr").filter(has_text=qian.name)).to_contain_text("反对")
     assert_accessible(laptop, "closed motion (laptop)")
     shot(laptop, "cycle-12-result-laptop")
+    laptop.locator(".vote-result").screenshot(path=SCREENSHOTS / "record-roll-call-laptop.png")
+
+    # A counted result is final: trying to withdraw it anyway is refused in a plain sentence.
+    laptop.evaluate(
+        """url => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = url + '/cancel';
+            const token = document.querySelector('input[name=csrf_token]').cloneNode();
+            const reason = Object.assign(document.createElement('input'),
+                                         {name: 'reason', value: '想重新表决'});
+            form.append(token, reason);
+            document.body.append(form);
+            form.submit();
+        }""",
+        motion_url,
+    )
+    expect(laptop.locator("main")).to_contain_text("结果是正式记录，不能撤销")
+    expect(laptop.locator("main")).to_contain_text("复议动议")
+    assert_accessible(laptop, "withdrawal refused (laptop)")
+    laptop.goto(motion_url)
     expect(screen.locator(".projector-vote .result-word")).to_contain_text("通过", timeout=8_000)
     assert "未通过" not in screen.locator(".projector-vote .result-word").inner_text()
     assert_accessible(screen, "projector with the result")
@@ -262,7 +321,8 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     expect(laptop.get_by_label("决议标题")).to_have_value(TITLE)
     expect(laptop.locator(".checks input[type=checkbox]").first).to_be_checked()
     laptop.get_by_role("button", name="保存决议草稿").click()
-    laptop.get_by_role("button", name="公示决议").click()
+    laptop.get_by_role("link", name="公示决议").click()
+    laptop.locator("#confirm-publish").get_by_role("button", name="确认：公示决议").click()
     expect(laptop.get_by_role("link", name="查看公示页")).to_be_visible()
     assert_accessible(laptop, "resolution (laptop)")
     laptop.get_by_role("link", name="派单：新增督办事项").click()
@@ -274,6 +334,25 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     laptop.get_by_role("button", name="派单").click()
     expect(laptop.locator(".cards .card")).to_contain_text("已派单，待接单")
     shot(laptop, "cycle-14-resolution-laptop")
+
+    # The convener closes the meeting (second step); its minutes become public.
+    laptop.goto(manage_url)
+    laptop.get_by_role("link", name="结束会议").click()
+    laptop.locator("#confirm-close").get_by_role("button", name="确认：结束会议").click()
+    expect(laptop.locator("main")).to_contain_text("已结束")
+
+    # An anonymous visitor reads the minutes: attendance by name, the roll-call names.
+    visitor = open_context(PHONE).new_page()
+    visitor.goto(f"{base}/meetings/{meeting_id}/minutes")
+    minutes = visitor.locator("article.minutes")
+    expect(minutes.locator(".seat-attendance")).to_contain_text(zhao.name)
+    expect(minutes.locator(".roll-call tr").filter(has_text=sun.name)).to_contain_text(
+        f"受托人 {wang.name}"
+    )
+    expect(minutes).to_contain_text("参会代表签字")
+    assert_accessible(visitor, "public minutes (phone)")
+    visitor.screenshot(path=SCREENSHOTS / "record-minutes-phone.png", full_page=True)
+    print_a4(visitor, "record-minutes-a4")
 
     # 11. The unit's staff accepts (htmx) and completes it.
     unit_phone = phone_of("staff")
@@ -315,6 +394,8 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     laptop.locator("section", has=laptop.locator("#convener-actions")).get_by_role(
         "button", name="销号"
     ).click()
+    expect(laptop.locator("#confirm-close")).to_contain_text("这一步不能撤回")
+    laptop.locator("#confirm-close").get_by_role("button", name="确认：销号").click()
     expect(laptop.locator("main > p").first).to_contain_text("已销号")
 
     # 14. The public board shows it closed.

@@ -10,6 +10,9 @@ from app.extensions import db
 from app.models import Resolution, ResolutionCorrection, Topic
 from tests.followup.helpers import make_passed_motion, make_resolution, make_topic
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 
 def _data(**extra):
     return {
@@ -69,7 +72,7 @@ def test_publish_and_correct_after_publishing_is_recorded(world, login_as, clien
     )
     assert db.session.scalar(sa.select(sa.func.count(ResolutionCorrection.id))) == 0
     assert client.get(f"/resolutions/{draft.id}").status_code == 404
-    client.post(f"/resolutions/{draft.id}/publish")
+    client.post(f"/resolutions/{draft.id}/publish", data=CONFIRMED)
     db.session.refresh(draft)
     assert (
         draft.status == "published" and draft.published_at is not None and draft.title == "草稿改名"
@@ -93,7 +96,7 @@ def test_resolution_pages_refuse_non_conveners(world, login_as, client):
     draft = make_resolution(world["body"], status="draft")
     login_as(world["staff"])
     assert client.get(f"/resolutions/{draft.id}/manage").status_code == 403
-    assert client.post(f"/resolutions/{draft.id}/publish").status_code == 403
+    assert client.post(f"/resolutions/{draft.id}/publish", data=CONFIRMED).status_code == 403
     assert (
         client.post(
             f"/resolutions/{draft.id}/corrections",

@@ -40,7 +40,7 @@ UNIT_ROUTES = [
 ]
 CONVENER_ROUTES = [
     ("reassign", "declined", {"deadline": "2026-11-01", "note": ""}),
-    ("close", "completed", {"note": ""}),
+    ("close", "completed", {"note": "", "confirmed": "yes"}),
     ("reopen", "completed", {"deadline": "2026-11-01", "note": "还不够"}),
 ]
 

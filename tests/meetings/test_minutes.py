@@ -75,6 +75,12 @@ def _closed_meeting():
                 "居民": {"yes": 2, "no": 1, "abstain": 0},
                 "商户": {"yes": 1, "no": 0, "abstain": 0},
             },
+            "constituencies": [
+                {"id": "居民", "name": "居民", "seats": 3, "share": None},
+                {"id": "商户", "name": "商户", "seats": 2, "share": None},
+            ],
+            "present": {"居民": 3, "商户": 1},
+            "rule": {"weighting": "seat", "base": "cast"},
         },
     )
     cancelled = Motion(
@@ -129,7 +135,8 @@ def test_minutes_markdown(app, ctx):
     assert "已达到法定人数" in text
     assert "委托 居民1 表决" in text and "由 赵召集 替补" in text
     assert "### 1. 共享厕所（表决）" in text
-    assert "结果：通过" in text and "赞成 3 席，反对 1 席，弃权 0 席" in text
+    assert "结果：通过" in text and "赞成 3 席、反对 1 席、弃权 0 席" in text
+    assert "| 商户 | 2 | 1 | 1 | 0 | 0 | 0 |" in text  # 应到 实到 赞成 反对 弃权 未投票
     assert "已撤销：并入上一个动议" in text
     assert "形成决议：联席〔2026〕3号 共享厕所行动" in text
     assert "商户踊跃报名。" in text

@@ -446,12 +446,27 @@ def test_minutes_contain_the_attendance_table(room, login_as):
     assert "| merchant | 8 | 3 | 37.5% |" in md.text
 
 
-def test_minutes_refused_to_outsiders(room, login_as):
-    """A signed-in person who is neither member nor convener gets 403 for the minutes."""
-    _, _, meeting = room
+def test_minutes_refused_to_outsiders_until_closed_or_when_members_only(room, login_as, client):
+    """Outsiders read the minutes once the meeting is closed, unless the body keeps them."""
+    body, _, meeting = room
+    meeting.status = "in_session"
+    db.session.commit()
+    outsider = make_user()
+    assert login_as(outsider).get(f"/meetings/{meeting.id}/minutes").status_code == 403
+    client.post("/sign-out")
+    anonymous = client.get(f"/meetings/{meeting.id}/minutes")
+    assert anonymous.status_code == 302 and "sign-in" in anonymous.location
     meeting.status = "closed"
     db.session.commit()
-    assert login_as(make_user()).get(f"/meetings/{meeting.id}/minutes").status_code == 403
+    page = client.get(f"/meetings/{meeting.id}/minutes")
+    assert page.status_code == 200 and "逐席出席名单" in page.text and "签字" in page.text
+    assert client.get(f"/meetings/{meeting.id}/minutes.md").status_code == 200
+    body.minutes_members_only = True
+    db.session.commit()
+    assert login_as(outsider).get(f"/meetings/{meeting.id}/minutes").status_code == 403
+    assert (
+        login_as(_seats(body)[0].holder).get(f"/meetings/{meeting.id}/minutes").status_code == 200
+    )
 
 
 def test_member_sees_check_in_state_on_the_agenda_page(room, login_as):

@@ -434,7 +434,8 @@ def _assert_inert(value: str, pages: list[str]) -> None:
         if markup in value:
             assert markup not in html, f"unescaped {markup!r} on the page"
     if "{{7*7}}" in value:
-        assert "49 " not in html.replace(str(escape(value)), "")
+        # 49 standing alone: a factory name such as 联席4049 is not an evaluated template.
+        assert not re.search(r"(?<!\d)49 ", html.replace(str(escape(value)), ""))
 
 
 @pytest.mark.parametrize("field", FIELDS, ids=[f.name for f in FIELDS])

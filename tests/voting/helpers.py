@@ -72,9 +72,9 @@ def add_motion(meeting, item, kind="roll_call", rule=None, **fields):
 
 
 def open_via_web(client, login_as, convener, motion):
-    """The convener opens the motion through the web."""
+    """The convener opens the motion through the web (confirmed, should the quorum be short)."""
     login_as(convener)
-    response = client.post(f"/motions/{motion.id}/open")
+    response = client.post(f"/motions/{motion.id}/open", data={"confirmed": "yes"})
     assert response.status_code == 302, response.text
     return response
 

@@ -89,8 +89,8 @@ def test_cancel_keeps_reason_and_never_twice(app, ctx):
     body, convener, meeting, item = sitting()
     motion = add_motion(meeting, item)
     with pytest.raises(rules.MotionRuleError):
-        rules.cancel(motion, "  ", NOW)
-    rules.cancel(motion, "弄错了", NOW)
+        rules.cancel(motion, "  ", NOW, has_ballots=False)
+    rules.cancel(motion, "弄错了", NOW, has_ballots=False)
     db.session.commit()
     assert (motion.status, motion.cancel_reason, motion.cancelled_at) == (
         "cancelled",
@@ -98,7 +98,20 @@ def test_cancel_keeps_reason_and_never_twice(app, ctx):
         NOW,
     )
     with pytest.raises(rules.MotionRuleError):
-        rules.cancel(motion, "再来", NOW)
+        rules.cancel(motion, "再来", NOW, has_ballots=False)
+
+
+def test_a_counted_motion_is_never_withdrawn(app, ctx):
+    """Once it has a ballot, or was closed and counted, a motion cannot be withdrawn (撤销)."""
+    body, convener, meeting, item = sitting()
+    motion = add_motion(meeting, item)
+    motion.status = "open"
+    with pytest.raises(rules.MotionRuleError):
+        rules.cancel(motion, "弄错了", NOW, has_ballots=True)
+    motion.status = "closed"
+    with pytest.raises(rules.MotionRuleError):
+        rules.cancel(motion, "弄错了", NOW, has_ballots=False)
+    assert not motion.can_be_cancelled
 
 
 def test_refusal_reads_the_motion_and_its_meeting(app, ctx):

@@ -6,10 +6,10 @@ from app.voting import rules
 
 
 def test_transitions_go_forward_only():
-    """Draft opens, open closes, any state but cancelled may be cancelled; nothing reopens."""
+    """Draft opens, open closes, draft and open may be withdrawn; a counted vote goes nowhere."""
     assert rules.allowed_transitions("draft") == ("open", "cancelled")
     assert rules.allowed_transitions("open") == ("closed", "cancelled")
-    assert rules.allowed_transitions("closed") == ("cancelled",)
+    assert rules.allowed_transitions("closed") == ()
     assert rules.allowed_transitions("cancelled") == ()
 
 
@@ -26,8 +26,12 @@ def test_transitions_go_forward_only():
         ("open", "closed", {"kind": "hands"}, rules.HANDS_NEED_COUNTS),
         ("open", "closed", {"kind": "hands", "via_hand_counts": True}, None),
         ("open", "closed", {"via_hand_counts": True}, rules.NOT_ALLOWED_FROM_HERE),
-        ("closed", "cancelled", {}, None),
-        ("closed", "cancelled", {"has_resolution": True}, rules.HAS_RESOLUTION),
+        ("closed", "cancelled", {}, rules.COUNTED),
+        ("closed", "cancelled", {"has_resolution": True}, rules.COUNTED),
+        ("closed", "cancelled", {"meeting_status": "closed"}, rules.COUNTED),
+        ("open", "cancelled", {"has_ballots": True}, rules.COUNTED),
+        ("open", "cancelled", {}, None),
+        ("draft", "cancelled", {"has_ballots": False}, None),
     ],
 )
 def test_transition_refusal(status, target, kwargs, expected):

@@ -30,6 +30,9 @@ from app.models import (
 )
 from tests.conftest import empty_all_tables
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 SEATS = [("community", 3), ("street", 2), ("merchant", 3)]
 # The same seats in the same order, the same totals per constituency, different choices.
 FIRST = ["yes", "no", "abstain", "yes", "no", "no", "yes", "yes"]
@@ -91,7 +94,7 @@ def _run(client, login_as, choices, after_each_ballot=None, before_close=None):
     with time_machine.travel(datetime(2026, 12, 1, 8, 0), tick=False):
         convener, motion_id, seats = _build()
         login_as(convener)
-        assert client.post(f"/motions/{motion_id}/open").status_code == 302
+        assert client.post(f"/motions/{motion_id}/open", data=CONFIRMED).status_code == 302
         for (seat_id, holder_id, _), choice in zip(seats, choices, strict=True):
             login_as(db.session.get(User, holder_id))
             response = client.post(
@@ -103,7 +106,7 @@ def _run(client, login_as, choices, after_each_ballot=None, before_close=None):
         if before_close:
             before_close(motion_id)
         login_as(convener)
-        assert client.post(f"/motions/{motion_id}/close").status_code == 302
+        assert client.post(f"/motions/{motion_id}/close", data=CONFIRMED).status_code == 302
         _check_counts(motion_id, seats, choices)
     return _dump()
 

@@ -18,6 +18,9 @@ from app.voting.ballots import open_motion
 from tests.factories import make_user
 from tests.voting.helpers import add_motion, check_in, give_proxy, seats_of, sitting, vote
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 
 def _open(meeting, item, kind="roll_call"):
     """An open motion (opened in the database, with counters for a secret one)."""
@@ -102,7 +105,7 @@ def test_vote_after_close_refused(app, ctx, client, login_as):
     check_in(meeting, [seat])
     motion = _open(meeting, item)
     login_as(convener)
-    client.post(f"/motions/{motion.id}/close")
+    client.post(f"/motions/{motion.id}/close", data=CONFIRMED)
     response = vote(client, login_as, seat.holder, motion, seat, "yes")
     assert response.status_code == 409 and "这项表决已经结束" in response.text
     card = vote(client, login_as, seat.holder, motion, seat, "yes", htmx=True)

@@ -8,6 +8,9 @@ from app.models import AuditEvent, HandCount, Motion, SecretCount
 from tests.factories import make_user
 from tests.voting.helpers import add_motion, check_in, quick_body, seats_of, sitting
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 CUSTOM = {
     "text": "同意沿街商户开放共享厕所",
     "kind": "roll_call",
@@ -86,7 +89,7 @@ def test_motion_only_while_meeting_in_session(app, ctx, client, login_as):
     login_as(convener)
     response = client.post(f"/items/{item.id}/motions/new", data=CUSTOM)
     assert response.status_code == 409 and "会议不在进行中" in response.text
-    response = client.post(f"/motions/{motion.id}/open")
+    response = client.post(f"/motions/{motion.id}/open", data=CONFIRMED)
     assert response.status_code == 409 and "会议不在进行中" in response.text
     assert db.session.get(Motion, motion.id).status == "draft"
 
@@ -117,7 +120,7 @@ def test_anonymous_sent_to_sign_in(app, ctx, client):
     """Without signing in, opening a motion redirects to the sign-in page."""
     body, convener, meeting, item = sitting()
     motion = add_motion(meeting, item)
-    response = client.post(f"/motions/{motion.id}/open")
+    response = client.post(f"/motions/{motion.id}/open", data=CONFIRMED)
     assert response.status_code == 302 and "/sign-in" in response.location
 
 
@@ -126,7 +129,7 @@ def test_open_secret_motion_creates_all_counters(app, ctx, client, login_as):
     body, convener, meeting, item = sitting()
     motion = add_motion(meeting, item, kind="secret")
     login_as(convener)
-    assert client.post(f"/motions/{motion.id}/open").status_code == 302
+    assert client.post(f"/motions/{motion.id}/open", data=CONFIRMED).status_code == 302
     counters = db.session.scalars(sa.select(SecretCount)).all()
     assert len(counters) == 3 * 3 and {c.count for c in counters} == {0}
     assert db.session.get(Motion, motion.id).status == "open"
@@ -138,11 +141,11 @@ def test_closed_motion_cannot_reopen(app, ctx, client, login_as):
     body, convener, meeting, item = sitting()
     motion = add_motion(meeting, item)
     login_as(convener)
-    client.post(f"/motions/{motion.id}/open")
-    client.post(f"/motions/{motion.id}/close")
+    client.post(f"/motions/{motion.id}/open", data=CONFIRMED)
+    client.post(f"/motions/{motion.id}/close", data=CONFIRMED)
     frozen = db.session.get(Motion, motion.id).frozen
-    assert client.post(f"/motions/{motion.id}/open").status_code == 409
-    assert client.post(f"/motions/{motion.id}/close").status_code == 409
+    assert client.post(f"/motions/{motion.id}/open", data=CONFIRMED).status_code == 409
+    assert client.post(f"/motions/{motion.id}/close", data=CONFIRMED).status_code == 409
     db.session.expire_all()
     assert db.session.get(Motion, motion.id).frozen == frozen
 
@@ -161,7 +164,7 @@ def test_cancel_needs_reason_and_is_recorded(app, ctx, client, login_as):
     assert cancelled.status == "cancelled" and cancelled.cancel_reason == "规则选错了"
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "motion.cancelled"))
     assert event.after == {"status": "cancelled", "reason": "规则选错了"}
-    assert client.post(f"/motions/{motion.id}/open").status_code == 409
+    assert client.post(f"/motions/{motion.id}/open", data=CONFIRMED).status_code == 409
 
 
 def _hands(motion_id, body, overrides=None):
@@ -210,7 +213,7 @@ def test_show_of_hands_counted_by_the_engine(app, ctx, client, login_as):
         for name, value in zip(("present", "yes", "no", "abstain"), numbers, strict=True):
             data[f"c{ids[key]}-{name}"] = str(value)
     login_as(convener)
-    assert client.post(f"/motions/{motion.id}/close").status_code == 409
+    assert client.post(f"/motions/{motion.id}/close", data=CONFIRMED).status_code == 409
     assert client.post(f"/motions/{motion.id}/hands", data=data).status_code == 302
     closed = db.session.get(Motion, motion.id)
     result = closed.frozen["result"]
@@ -238,6 +241,6 @@ def test_close_refused_when_rule_no_longer_counts(app, ctx, client, login_as):
     body.constituencies[0].share = "1/5"  # shares now add up to 4/5
     db.session.commit()
     login_as(convener)
-    response = client.post(f"/motions/{motion.id}/close")
+    response = client.post(f"/motions/{motion.id}/close", data=CONFIRMED)
     assert response.status_code == 409 and "请撤销这项动议后重新发起" in response.text
     assert db.session.get(Motion, motion.id).status == "open"

@@ -10,6 +10,9 @@ from app.extensions import db
 from app.voting.ballots import open_motion
 from tests.voting.helpers import add_motion, check_in, seats_of, sitting, vote
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 HX = {"HX-Request": "true"}
 
 
@@ -148,7 +151,7 @@ def test_projector_panel_progress_then_result(app, ctx, client, login_as, captur
         == 304
     )
     login_as(convener)
-    client.post(f"/motions/{motion.id}/close")
+    client.post(f"/motions/{motion.id}/close", data=CONFIRMED)
     done = client.get(f"/meetings/{meeting.id}/vote-panel", headers=HX).text
     assert "✗ 未通过" in done and "赞成比例" in done  # 2 of 25 present: no quorum
 

@@ -6,6 +6,9 @@ from app.extensions import db
 from app.models import AuditEvent, Motion
 from tests.voting.helpers import check_in, give_proxy, seats_of, sitting, vote
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 CHOICES = {
     "community": ["yes"] * 7 + ["no"] * 2 + ["abstain"],
     "street": ["yes"] * 3 + ["no"],
@@ -41,7 +44,7 @@ def test_worked_example_through_the_web(app, ctx, client, login_as):
     }
     created = client.post(f"/items/{item.id}/motions/new", data=form)
     motion_id = int(created.location.rsplit("/", 1)[1])
-    assert client.post(f"/motions/{motion_id}/open").status_code == 302
+    assert client.post(f"/motions/{motion_id}/open", data=CONFIRMED).status_code == 302
     motion = db.session.get(Motion, motion_id)
 
     for key, choices in CHOICES.items():
@@ -49,7 +52,7 @@ def test_worked_example_through_the_web(app, ctx, client, login_as):
             assert vote(client, login_as, person, motion, seat, choice).status_code == 303
 
     login_as(convener)
-    assert client.post(f"/motions/{motion_id}/close").status_code == 302
+    assert client.post(f"/motions/{motion_id}/close", data=CONFIRMED).status_code == 302
     db.session.expire_all()
     motion = db.session.get(Motion, motion_id)
     result = motion.frozen["result"]
@@ -85,15 +88,15 @@ def test_result_never_recomputed_from_later_data(app, ctx, client, login_as):
         },
     )
     motion_id = int(created.location.rsplit("/", 1)[1])
-    client.post(f"/motions/{motion_id}/open")
+    client.post(f"/motions/{motion_id}/open", data=CONFIRMED)
     motion = db.session.get(Motion, motion_id)
     vote(client, login_as, seat.holder, motion, seat, "yes")
     login_as(convener)
-    client.post(f"/motions/{motion_id}/close")
+    client.post(f"/motions/{motion_id}/close", data=CONFIRMED)
     frozen = db.session.get(Motion, motion_id).frozen
     check_in(meeting, seats_of(body, "merchant"))
     db.session.expire_all()
     assert db.session.get(Motion, motion_id).frozen == frozen
     assert frozen["present"]["merchant"] == 0
     page = client.get(f"/motions/{motion_id}").text
-    assert "0 / 8" in page
+    assert "<td>8</td><td>0</td>" in page  # merchants: 应到 8, 实到 0
