@@ -30,14 +30,14 @@ def minutes_page(meeting, status: int = 200, correction_form=None):
         "meetings/minutes.html",
         meeting=meeting,
         m=data,
-        audit_head=_closing_head(meeting),
+        audit_head=closing_head(meeting),
         manage=manage,
         form=EmptyForm(),
         correction_form=correction_form or CorrectionForm(formdata=None),
     ), status
 
 
-def _closing_head(meeting: Meeting) -> audit.Head | None:
+def closing_head(meeting: Meeting) -> audit.Head | None:
     """The audit chain's head right after a closed meeting was closed (printed on its minutes)."""
     if not meeting.is_closed:
         return None

@@ -318,7 +318,7 @@ def minutes_md(meeting_id: int):
         kinds=labels.KIND_LABELS,
         _=_,
     )
-    if head := _closing_head(meeting):
+    if head := _record.closing_head(meeting):
         text += "\n" + _("操作记录校验码（会议结束时）：%(head)s", head=str(head)) + "\n"
     response = current_app.response_class(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = f'attachment; filename="minutes-{meeting.id}.md"'

@@ -97,7 +97,9 @@ def test_the_minutes_of_a_closed_meeting_print_the_head_at_closing(app, ctx, cli
     login_as(admin)
     open_minutes = client.get(f"/meetings/{meeting.id}/minutes").get_data(as_text=True)
     assert "会议结束时" not in open_minutes
-    response = client.post(f"/meetings/{meeting.id}/status", data={"action": "close"})
+    response = client.post(
+        f"/meetings/{meeting.id}/status", data={"action": "close", "confirmed": "yes"}
+    )
     assert response.status_code in (302, 303)
     closing = audit.head(db.session)
     _append(2)

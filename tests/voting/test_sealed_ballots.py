@@ -25,6 +25,9 @@ from app.voting import ballots, sealing
 from tests.voting.helpers import add_motion, check_in, seats_of, sitting
 from tests.voting.test_secrecy import _run
 
+#: The explicit second step of an irreversible action (app/web/confirm.py).
+CONFIRMED = {"confirmed": "yes"}
+
 CHOICES = ["yes", "no", "abstain", "yes", "no", "no", "yes", "abstain"]
 CHOICE_WORD = re.compile(r"\b(yes|no|abstain)\b")
 
@@ -200,7 +203,7 @@ def test_key_file_is_private_while_open_and_gone_after_close(app, ctx, client, l
     check_in(meeting, [seat])
     motion = add_motion(meeting, item, kind="secret")
     login_as(convener)
-    assert client.post(f"/motions/{motion.id}/open").status_code == 302
+    assert client.post(f"/motions/{motion.id}/open", data=CONFIRMED).status_code == 302
     store = sealing.store()
     key = store.path(motion.id)
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
@@ -208,7 +211,7 @@ def test_key_file_is_private_while_open_and_gone_after_close(app, ctx, client, l
     login_as(seat.holder)
     client.post(f"/motions/{motion.id}/seats/{seat.id}/ballot", data={"choice": "no"})
     login_as(convener)
-    assert client.post(f"/motions/{motion.id}/close").status_code == 302
+    assert client.post(f"/motions/{motion.id}/close", data=CONFIRMED).status_code == 302
     assert not key.exists() and motion.id not in store.motion_ids()
     assert db.session.get(Motion, motion.id).frozen["votes"]["merchant"]["no"] == 1
 
@@ -218,7 +221,7 @@ def test_cancelling_a_secret_vote_destroys_its_key(app, ctx, client, login_as):
     body, convener, meeting, item = sitting()
     motion = add_motion(meeting, item, kind="secret")
     login_as(convener)
-    client.post(f"/motions/{motion.id}/open")
+    client.post(f"/motions/{motion.id}/open", data=CONFIRMED)
     assert sealing.store().exists(motion.id)
     response = client.post(f"/motions/{motion.id}/cancel", data={"reason": "重新表决"})
     assert response.status_code == 302
