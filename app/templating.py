@@ -17,9 +17,10 @@ from app.clock import today
 from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
+from app.meetings import floor_labels, minutes, speakers
 from app.meetings import labels as meeting_labels
-from app.meetings import minutes
 from app.topics import labels as topic_labels
+from app.voting import amendments
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +46,11 @@ def init_app(app: Flask) -> None:
         quorum_words=lambda quorum: minutes.quorum_words(quorum, _),
         outcome_words=lambda outcome: minutes.outcome_words(outcome, _),
         counts_words=lambda outcome: minutes.counts_words(outcome, _),
+        speech_words=lambda speech: minutes.speech_words(speech, _),
+        floor_line_words=lambda line: minutes.floor_line_words(line, _),
+        text_diff=amendments.diff,
+        floor_motion_words=floor_labels.floor_motion_words,
+        hides_running_totals=speakers.hides_running_totals,
         # follow-up
         followup_labels=followup_labels,
         overdue_days=overdue_days,
@@ -56,6 +62,7 @@ def init_app(app: Flask) -> None:
         percent_1dp=percent_1dp,
         share_percent=share_percent,
         overdue_days=overdue_days,
+        duration=floor_labels.duration,
     )
 
 

@@ -3,18 +3,23 @@
 from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
 from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
+from app.models.floor import FloorMotion, Nudge, ProxyRequest, Recusal, SpeechRequest
 from app.models.followup import Rating, Task, TaskUpdate
 from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
 from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
     CheckInMethod,
     Choice,
+    FloorMotionStatus,
     ItemKind,
     MeetingStatus,
     MotionKind,
     MotionStatus,
+    ProxyRequestStatus,
     RatingValue,
     ResolutionStatus,
+    Side,
+    SpeechStatus,
     TaskStatus,
     TopicStatus,
 )
@@ -24,12 +29,16 @@ from app.models.voting import Ballot, HandCount, Motion, SealedBallot, SecretCou
 __all__ = [
     "CheckInMethod",
     "Choice",
+    "FloorMotionStatus",
     "ItemKind",
     "MeetingStatus",
     "MotionKind",
     "MotionStatus",
+    "ProxyRequestStatus",
     "RatingValue",
     "ResolutionStatus",
+    "Side",
+    "SpeechStatus",
     "TaskStatus",
     "TopicStatus",
     "AgendaItem",
@@ -39,11 +48,15 @@ __all__ = [
     "Body",
     "Constituency",
     "Convener",
+    "FloorMotion",
     "HandCount",
     "Meeting",
     "Motion",
+    "Nudge",
     "Proxy",
+    "ProxyRequest",
     "Rating",
+    "Recusal",
     "Resolution",
     "ResolutionCorrection",
     "ResponsibleUnit",
@@ -52,6 +65,7 @@ __all__ = [
     "SealedBallot",
     "SecretCount",
     "SignInLink",
+    "SpeechRequest",
     "Substitute",
     "Task",
     "TaskUpdate",
