@@ -13,6 +13,7 @@ from app.extensions import db
 from app.meetings import speakers
 from app.models import FloorMotion, ProxyRequest, Recusal, SpeechRequest
 from app.voting import amendments
+from tests.conftest import session_token
 from tests.voting.helpers import check_in, seats_of, sitting
 
 THREADS = 50
@@ -20,11 +21,12 @@ THREADS = 50
 
 def _burst(app, user_ids, url, data):
     """POST ``data`` to ``url`` from THREADS clients at once, signed in as ``user_ids[i]``."""
+    tokens = {user_id: session_token(app, user_id) for user_id in user_ids}
     clients = []
     for index in range(THREADS):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_ids[index % len(user_ids)])
+            session["_user_id"] = tokens[user_ids[index % len(user_ids)]]
         clients.append(client)
     barrier = threading.Barrier(THREADS)
     statuses = [None] * THREADS
