@@ -17,9 +17,10 @@ from app.clock import today
 from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
+from app.meetings import floor_labels, minutes, speakers
 from app.meetings import labels as meeting_labels
-from app.meetings import minutes
 from app.topics import labels as topic_labels
+from app.voting import amendments
 from app.voting import labels as voting_labels
 from app.voting import record as vote_record
 from app.web import confirm
@@ -51,6 +52,11 @@ def init_app(app: Flask) -> None:
         vote_record=lambda motion: vote_record.record_of(motion, voting_labels.tally_locale()),
         vote_sentence=lambda rec: vote_record.sentence(rec, _),
         confirm_asking=confirm.asking,
+        speech_words=lambda speech: minutes.speech_words(speech, _),
+        floor_line_words=lambda line: minutes.floor_line_words(line, _),
+        text_diff=amendments.diff,
+        floor_motion_words=floor_labels.floor_motion_words,
+        hides_running_totals=speakers.hides_running_totals,
         # follow-up
         followup_labels=followup_labels,
         overdue_days=overdue_days,
@@ -62,6 +68,7 @@ def init_app(app: Flask) -> None:
         percent_1dp=percent_1dp,
         share_percent=share_percent,
         overdue_days=overdue_days,
+        duration=floor_labels.duration,
     )
 
 

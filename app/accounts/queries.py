@@ -149,3 +149,15 @@ def waiting_topics(session: Session, bodies: list[Body]) -> dict[int, int]:
         .group_by(Topic.body_id)
     ).all()
     return dict(rows)
+
+
+def sitting_meeting_id(session: Session, user: User) -> int | None:
+    """The meeting in session of a body where the person holds a seat (the earliest started)."""
+    return session.scalar(
+        sa.select(Meeting.id)
+        .join(Constituency, Constituency.body_id == Meeting.body_id)
+        .join(Seat, Seat.constituency_id == Constituency.id)
+        .where(Seat.holder_id == user.id, Meeting.status == MeetingStatus.IN_SESSION)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )

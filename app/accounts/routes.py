@@ -141,6 +141,10 @@ def link_sign_in(token: str):
     sessions.open_session(db.session, link.user, link)
     login_user(link.user, remember=True)
     db.session.commit()
+    # A member whose meeting is sitting lands on its 会场 page; anyone else on 我的.
+    sitting = queries.sitting_meeting_id(db.session, link.user)
+    if sitting is not None:
+        return redirect(url_for("meetings.room", meeting_id=sitting))
     return redirect(url_for("accounts.me"))
 
 

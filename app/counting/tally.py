@@ -11,6 +11,8 @@ The rules, in the order docs/counting.md gives them:
   and the shares of the others are not rescaled);
 * the base is yes+no (``cast``), yes+no+abstain (``voted``), the present seats (``present``) or
   all seats (``entitled``), each weighed as above;
+* a seat that stands aside (回避, ``recused``) counts as present for the quorum and the bloc
+  quorum, casts no ballot and is left out of the ``present`` and ``entitled`` bases;
 * the threshold compares yes / base with ``>`` or ``>=``; a zero base fails, a tie against ``>``
   fails;
 * the quorum is by headcount: present seats / all seats; the bloc quorum is the same test within
@@ -35,6 +37,7 @@ OPS = (">", ">=")
 LOCALES = ("zh", "en")
 HALF = Fraction(1, 2)
 CASE_KEYS = ("constituencies", "present", "votes", "rule")
+OPTIONAL_CASE_KEYS = ("recused",)
 RULE_KEYS = (
     "weighting",
     "base",
@@ -161,6 +164,8 @@ class Case:
     present: Mapping[str, int]
     votes: Mapping[str, Ballots]
     rule: Rule
+    #: Present seats that stand aside (回避) per constituency; None when the case has no such key.
+    recused: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,7 @@ class BlocResult:
     abstain: int
     passed: bool
     quorum_met: bool
+    recused: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,10 +195,16 @@ class TallyResult:
     failed: tuple[str, ...]
     blocs: Mapping[str, BlocResult]
     explanation: str
+    #: Whether the case carried ``recused``: only then does the result list the recused seats.
+    with_recusal: bool = False
 
     def to_json(self) -> dict:
-        """Return docs/counting.md's shape: fractions as reduced "p/q", whole numbers as "p"."""
-        return {
+        """Return docs/counting.md's shape: fractions as reduced "p/q", whole numbers as "p".
+
+        A case that carried ``recused`` also gets ``recused``: the seats that stood aside per
+        constituency (a case without it prints exactly as before).
+        """
+        shape = {
             "passed": self.passed,
             "quorum_met": self.quorum_met,
             "yes": str(self.yes),
@@ -214,6 +226,9 @@ class TallyResult:
             },
             "explanation": self.explanation,
         }
+        if self.with_recusal:
+            shape["recused"] = {cid: bloc.recused for cid, bloc in self.blocs.items()}
+        return shape
 
 
 # --- reading a JSON-shaped case ---------------------------------------------------------------
@@ -242,13 +257,13 @@ def parse_fraction(value: object) -> Fraction:
 def parse_case(data: object) -> Case:
     """Validate a JSON-shaped case and return its inputs; raise TallyInputError naming the problem.
 
-    The case is an object with exactly the keys constituencies, present, votes and rule. A
-    constituency missing from present or votes has 0 present or 0 ballots; a missing choice in
-    a constituency's votes is 0.
+    The case is an object with the keys constituencies, present, votes and rule, and optionally
+    recused. A constituency missing from present, votes or recused has 0 present, 0 ballots or
+    0 recused seats; a missing choice in a constituency's votes is 0.
     """
     with _context("case"):
         case = _object(data)
-        _keys(case, required=CASE_KEYS)
+        _keys(case, required=CASE_KEYS, optional=OPTIONAL_CASE_KEYS)
     with _context("constituencies"):
         raw_constituencies = case["constituencies"]
         if not isinstance(raw_constituencies, list):
@@ -262,8 +277,12 @@ def parse_case(data: object) -> Case:
         raw_votes = _object(case["votes"])
     votes = {cid: _parse_ballots(raw, cid) for cid, raw in raw_votes.items()}
     rule = _parse_rule(case["rule"])
-    check(constituencies, present, votes, rule)
-    return Case(constituencies, present, votes, rule)
+    recused = None
+    if "recused" in case:
+        with _context("recused"):
+            recused = dict(_object(case["recused"]))
+    check(constituencies, present, votes, rule, recused)
+    return Case(constituencies, present, votes, rule, recused)
 
 
 def _parse_constituency(raw: object, index: int) -> Constituency:
@@ -325,12 +344,15 @@ def check(
     present: Mapping[str, int],
     votes: Mapping[str, Ballots],
     rule: Rule,
+    recused: Mapping[str, int] | None = None,
 ) -> None:
     """Raise TallyInputError unless the inputs fit together.
 
-    Ids are unique and known; 0 ≤ present ≤ seats; yes + no + abstain ≤ present; under quota or
-    bloc weighting every constituency has a share and the shares add up to exactly 1.
+    Ids are unique and known; 0 ≤ present ≤ seats; 0 ≤ recused ≤ present; yes + no + abstain
+    ≤ present − recused; under quota or bloc weighting every constituency has a share and the
+    shares add up to exactly 1.
     """
+    recused = recused or {}
     seats: dict[str, int] = {}
     for constituency in constituencies:
         if constituency.id in seats:
@@ -338,7 +360,7 @@ def check(
         seats[constituency.id] = constituency.seats
     if not seats:
         raise TallyInputError("constituencies: there are none")
-    named = {"present": present, "votes": votes}
+    named = {"present": present, "votes": votes, "recused": recused}
     if isinstance(rule.concurrent, tuple):
         named["rule.concurrent"] = rule.concurrent
     for where, ids in named.items():
@@ -350,10 +372,23 @@ def check(
             _whole(attending, "count", least=0)
             if attending > seats[cid]:
                 raise TallyInputError(f"{attending} is more than its {seats[cid]} seats")
+    for cid, standing_aside in recused.items():
+        with _context(f"recused for {cid!r}"):
+            _whole(standing_aside, "count", least=0)
+            if standing_aside > present.get(cid, 0):
+                raise TallyInputError(
+                    f"{standing_aside} is more than its {present.get(cid, 0)} present seats"
+                )
     for cid, ballots in votes.items():
         if ballots.total > present.get(cid, 0):
             raise TallyInputError(
                 f"votes for {cid!r}: {ballots.total} ballots but only {present.get(cid, 0)} present"
+            )
+        if ballots.total > present.get(cid, 0) - recused.get(cid, 0):
+            raise TallyInputError(
+                f"votes for {cid!r}: {ballots.total} ballots but only "
+                f"{present.get(cid, 0) - recused.get(cid, 0)} present seats that did not "
+                "stand aside"
             )
     if rule.weighting != "seat":
         for constituency in constituencies:
@@ -369,13 +404,18 @@ def check(
             )
 
 
-def own_base(base: str, constituency: Constituency, present: int, ballots: Ballots) -> int:
-    """Return a constituency's own base by headcount: yes+no, ballots, present or all seats."""
+def own_base(
+    base: str, constituency: Constituency, present: int, ballots: Ballots, recused: int = 0
+) -> int:
+    """Return a constituency's own base by headcount: yes+no, ballots, present or all seats.
+
+    Seats that stand aside (回避) are left out of the ``present`` and ``entitled`` bases.
+    """
     return {
         "cast": ballots.yes + ballots.no,
         "voted": ballots.total,
-        "present": present,
-        "entitled": constituency.seats,
+        "present": present - recused,
+        "entitled": constituency.seats - recused,
     }[base]
 
 
@@ -394,6 +434,7 @@ def count(
     votes: Mapping[str, Ballots],
     rule: Rule,
     locale: str = "zh",
+    recused: Mapping[str, int] | None = None,
 ) -> TallyResult:
     """Count one motion: weighted totals, every test of the rule, and a sentence to read out.
 
@@ -402,13 +443,24 @@ def count(
     also holds by headcount. ``failed`` lists what did not, in that order: "quorum",
     "threshold", "bloc:<id>" (in listing order), "headcount". Every test is counted, so a
     motion short of its quorum still says whether the threshold held.
+
+    ``recused`` (docs/counting.md, "Recusal"): present seats that stand aside count towards
+    the quorum and the bloc quorum, cast no ballot, and are left out of the ``present`` and
+    ``entitled`` bases; seat weights do not change. None means no seat stood aside, and the
+    result then prints exactly as a case without ``recused``.
     """
     if locale not in LOCALES:
         raise ValueError(f"locale must be one of {', '.join(LOCALES)}, got {locale!r}")
-    check(constituencies, present, votes, rule)
+    with_recusal = recused is not None
+    recused = recused or {}
+    check(constituencies, present, votes, rule, recused)
     attending = {c.id: present.get(c.id, 0) for c in constituencies}
+    aside = {c.id: recused.get(c.id, 0) for c in constituencies}
     ballots = {c.id: votes.get(c.id, Ballots()) for c in constituencies}
-    bases = {c.id: own_base(rule.base, c, attending[c.id], ballots[c.id]) for c in constituencies}
+    bases = {
+        c.id: own_base(rule.base, c, attending[c.id], ballots[c.id], aside[c.id])
+        for c in constituencies
+    }
     weights = {c.id: seat_weight(rule, c, bases[c.id]) for c in constituencies}
     yes = sum((weights[cid] * b.yes for cid, b in ballots.items()), Fraction(0))
     no = sum((weights[cid] * b.no for cid, b in ballots.items()), Fraction(0))
@@ -425,6 +477,7 @@ def count(
             abstain=ballots[c.id].abstain,
             passed=rule.threshold.holds(_ratio(ballots[c.id].yes, bases[c.id])),
             quorum_met=_met(rule.bloc_quorum, _ratio(attending[c.id], c.seats)),
+            recused=aside[c.id],
         )
         for c in constituencies
     }
@@ -443,7 +496,7 @@ def count(
         failed.append("headcount")
 
     explanation = _Explanation(locale, rule, constituencies, blocs, bases).sentence(
-        failed, ratio, headcount, attendance, body_quorum_met
+        failed, ratio, headcount, attendance, body_quorum_met, sum(aside.values())
     )
     return TallyResult(
         passed=not failed,
@@ -456,13 +509,14 @@ def count(
         failed=tuple(failed),
         blocs=blocs,
         explanation=explanation,
+        with_recusal=with_recusal,
     )
 
 
 def tally_case(data: object, locale: str = "zh") -> TallyResult:
     """Validate a JSON-shaped case and count it; what ``flask tally`` and the web app call."""
     case = parse_case(data)
-    return count(case.constituencies, case.present, case.votes, case.rule, locale)
+    return count(case.constituencies, case.present, case.votes, case.rule, locale, case.recused)
 
 
 def _ratio(part: int | Fraction, whole: int | Fraction) -> Fraction | None:
@@ -504,6 +558,7 @@ _PHRASES = {
         "not >": "未超过 {}",
         "not >=": "未达到 {}",
         "not > 1/2": "未过半",
+        "recused": "{n} 席回避，不参加表决",
     },
     "en": {
         "passed": "Passed: {}.",
@@ -527,6 +582,7 @@ _PHRASES = {
         "not >": "not more than {}",
         "not >=": "less than {}",
         "not > 1/2": "not more than half",
+        "recused": "{n} seat(s) stood aside and did not vote",
     },
 }
 
@@ -556,9 +612,14 @@ class _Explanation:
         headcount: Fraction | None,
         attendance: tuple[int, int],
         body_quorum_met: bool,
+        recused: int = 0,
     ) -> str:
-        """Say what passed, or every test that failed in the order of ``failed``."""
+        """Say what passed, or every test that failed in the order of ``failed``.
+
+        Seats that stood aside are said after the attendance (a passed motion) or at the end.
+        """
         present, seats = attendance
+        aside = [self.say["recused"].format(n=recused)] if recused else []
         if not failed:
             parts = [self._share("ratio", ratio)]
             if self.rule.headcount_too:
@@ -566,7 +627,7 @@ class _Explanation:
             has_quorum = self.rule.quorum or self.rule.bloc_quorum
             phrase = self.say["quorum" if has_quorum else "attendance"]
             parts.append(phrase.format(present=present, seats=seats))
-            return self.say["passed"].format(self.say["and"].join(parts))
+            return self.say["passed"].format(self.say["and"].join(parts + aside))
         parts = []
         for failure in failed:
             if failure == "quorum":
@@ -577,7 +638,7 @@ class _Explanation:
                 parts.append(self._share("headcount", headcount))
             else:
                 parts.append(self._bloc_failure(failure.removeprefix("bloc:")))
-        return self.say["failed"].format(self.say["and"].join(parts))
+        return self.say["failed"].format(self.say["and"].join(parts + aside))
 
     def _share(self, kind: str, ratio: Fraction | None) -> str:
         if ratio is None:
@@ -612,8 +673,8 @@ class _Explanation:
             yes=bloc.yes,
             no=bloc.no,
             abstain=bloc.abstain,
-            present=bloc.present,
-            seats=self.constituencies[cid].seats,
+            present=bloc.present - bloc.recused,
+            seats=self.constituencies[cid].seats - bloc.recused,
             test=self._test(self.rule.threshold, _ratio(bloc.yes, self.bases[cid])),
         )
 

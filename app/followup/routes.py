@@ -34,6 +34,7 @@ from app.followup.forms import (
 )
 from app.models import Resolution, Task
 from app.models.followup import TaskRole
+from app.voting import amendments
 from app.web import confirm, htmx
 from app.web.forms import EmptyForm
 
@@ -53,7 +54,11 @@ def new_resolution(motion_id: int):
     if not resolving.can_resolve(motion):
         abort(404)
     tz = current_app.config["LIANXI_TIMEZONE"]
-    form = ResolutionForm(data=resolving.proposal(motion, tz) if request.method == "GET" else None)
+    proposal = resolving.proposal(motion, tz)
+    # A motion moved from the floor: its resolution names the mover and the seconder.
+    if line := amendments.origin_line(db.session, motion.id):
+        proposal["text"] = f"{proposal['text']}\n{line}"
+    form = ResolutionForm(data=proposal if request.method == "GET" else None)
     own = resolving.default_topics(motion)
     form.topics.choices = topic_choices(queries.answerable_topics(db.session, motion, own))
     if form.validate_on_submit():

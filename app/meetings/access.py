@@ -11,8 +11,8 @@ from flask_login import current_user
 
 from app import policy
 from app.extensions import db
-from app.meetings import queries, rules
-from app.models import AgendaItem, Meeting, Seat
+from app.meetings import presence, queries, rules
+from app.models import AgendaItem, FloorMotion, Meeting, Motion, ProxyRequest, Seat
 
 
 def may_manage(meeting: Meeting) -> bool:
@@ -70,6 +70,43 @@ def item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
     if item.meeting_id != meeting.id:
         abort(404)
     return item
+
+
+def room_meeting_or_403(meeting_id: int) -> Meeting:
+    """A meeting whose 会场 page the current person may use (else 403).
+
+    Its body's members and conveners, and whoever stands in for a seat at it (substitute,
+    proxy holder).
+    """
+    meeting = published_meeting_or_404(meeting_id)
+    if may_read_minutes(meeting):
+        return meeting
+    if any(presence.seats_of_person(db.session, meeting, current_user.id)):
+        return meeting
+    abort(403)
+
+
+def proxy_request_or_404(meeting: Meeting, request_id: int) -> ProxyRequest:
+    """A proxy request of this meeting, or 404."""
+    request = db.get_or_404(ProxyRequest, request_id)
+    if request.meeting_id != meeting.id:
+        abort(404)
+    return request
+
+
+def floor_motion_or_404(meeting: Meeting, floor_motion_id: int) -> FloorMotion:
+    """A motion moved from the floor of this meeting, or 404."""
+    floor_motion = db.get_or_404(FloorMotion, floor_motion_id)
+    item_or_404(meeting, floor_motion.agenda_item_id)
+    return floor_motion
+
+
+def motion_of_meeting_or_404(meeting: Meeting, motion_id: int) -> Motion:
+    """A motion of this meeting, or 404."""
+    motion = db.get_or_404(Motion, motion_id)
+    if motion.meeting_id != meeting.id:
+        abort(404)
+    return motion
 
 
 def seat_or_404(meeting: Meeting, seat_id: int) -> Seat:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.meetings import rules
+from app import clock
+from app.meetings import recusal, rules, speakers
 from app.meetings.presence import presence_by_constituency, present_seat_ids
 from app.models import (
     Choice,
@@ -34,6 +35,7 @@ from app.models import (
     Substitute,
     User,
 )
+from app.voting import amendments
 from app.voting import record as vote_record
 
 
@@ -93,6 +95,19 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class FloorLine:
+    """A motion or amendment moved from the floor, as the minutes record it."""
+
+    amendment: bool
+    text: str
+    previous_text: str | None
+    mover: str
+    seconder: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ItemMinutes:
     """One agenda item in the minutes."""
 
@@ -102,6 +117,12 @@ class ItemMinutes:
     presenter: str
     notes: str
     outcomes: list[Outcome] = field(default_factory=list)
+    #: Seats that stood aside (回避) on the item, with why.
+    recusals: list[recusal.StoodAside] = field(default_factory=list)
+    #: Who spoke (发言), for or against, and how long.
+    speeches: list[speakers.SpeechLine] = field(default_factory=list)
+    #: Motions and amendments moved from the floor, with mover, seconder and fate.
+    moved: list[FloorLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -287,6 +308,23 @@ def collect(session: Session, meeting: Meeting, locale: str = "zh") -> Minutes:
             sa.select(Resolution).where(Resolution.motion_id.in_([m.id for m in motions]))
         )
     }
+    stood_aside = recusal.recusals_of_meeting(session, meeting.id)
+    spoken = speakers.speeches_of_meeting(session, meeting.id, clock.now())
+    moved = {
+        item_id: [
+            FloorLine(
+                amendment=fm.amends_id is not None,
+                text=fm.text,
+                previous_text=fm.previous_text,
+                mover=fm.moved_by.name,
+                seconder=fm.seconded_by.name if fm.seconded_by else "",
+                status=fm.status,
+                reason=fm.ruling_reason,
+            )
+            for fm in rows
+        ]
+        for item_id, rows in amendments.floor_motions_of_meeting(session, meeting.id).items()
+    }
     items = [
         ItemMinutes(
             item.position,
@@ -300,6 +338,9 @@ def collect(session: Session, meeting: Meeting, locale: str = "zh") -> Minutes:
                 if m.agenda_item_id == item.id
                 and m.status in (MotionStatus.CLOSED, MotionStatus.CANCELLED)
             ],
+            stood_aside.get(item.id, []),
+            spoken.get(item.id, []),
+            moved.get(item.id, []),
         )
         for item in meeting.items
     ]
@@ -354,6 +395,36 @@ def counts_words(outcome: Outcome, _: Callable[..., str]) -> str:
     )
 
 
+def floor_line_words(line: FloorLine, _: Callable[..., str]) -> str:
+    """A floor motion in words: 修正案（动议人 甲，附议人 乙）：text（原文：…）——已列入表决."""
+    kind = _("修正案") if line.amendment else _("动议")
+    people = _("动议人 %(name)s", name=line.mover)
+    if line.seconder:
+        people += "，" + _("附议人 %(name)s", name=line.seconder)
+    words = f"{kind}（{people}）：{line.text}"
+    if line.previous_text is not None:
+        words += "（" + _("通过，原文：%(text)s", text=line.previous_text) + "）"
+    states = {
+        "moved": _("未获附议"),
+        "seconded": _("已附议，未处理"),
+        "admitted": _("已列入表决"),
+        "ruled_out": _("不予受理：%(reason)s", reason=line.reason),
+        "withdrawn": _("动议人已撤回"),
+    }
+    return f"{words}——{states.get(line.status, line.status)}"
+
+
+def speech_words(speech: speakers.SpeechLine, _: Callable[..., str]) -> str:
+    """One speech in words: 张三（商户 2），正方，1:30."""
+    who = f"{speech.name}（{speech.seat}）" if speech.seat else speech.name
+    if speech.point_of_order:
+        side = _("程序问题")
+    else:
+        side = {"for": _("正方"), "against": _("反方")}.get(speech.side, "")
+    length = f"{speech.seconds // 60}:{speech.seconds % 60:02d}"
+    return "，".join(part for part in (who, side, length) if part)
+
+
 def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[..., str]) -> str:
     """The minutes as Markdown; ``when`` is the start in local time, ``_`` the gettext to use."""
     out = [f"# {minutes.title} {_('会议纪要')}", ""]
@@ -402,7 +473,19 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
                     out += [*_roll_md(outcome.record, _), ""]
             if outcome.resolution:
                 out.append(f"  - {_('形成决议')}：{outcome.resolution}")
-        if item.outcomes:
+        for r in item.recusals:
+            who = f"{r.seat}（{r.holder}）" if r.holder else r.seat
+            out.append(f"- {_('回避')}：{who}，{_('理由')}：{r.reason}")
+        if item.outcomes or item.recusals:
+            out.append("")
+        for line in item.moved:
+            out.append(f"- {floor_line_words(line, _)}")
+        if item.moved:
+            out.append("")
+        if item.speeches:
+            out += [f"{_('发言')}：", ""]
+            for s in item.speeches:
+                out.append(f"- {speech_words(s, _)}")
             out.append("")
         if item.notes:
             out += [f"{_('纪要')}：", "", item.notes.strip(), ""]

@@ -9,11 +9,23 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app import audit
+from app import audit, clock
 from app.extensions import db
-from app.meetings import confirmation, labels, presence, queries, rules
+from app.meetings import (
+    confirmation,
+    floor_labels,
+    handover,
+    labels,
+    presence,
+    queries,
+    recusal,
+    rules,
+    speakers,
+)
+from app.meetings.floor_forms import RecusalForm
 from app.meetings.forms import ItemForm, NotesForm, ProxyForm, SubstituteForm
-from app.models import AgendaItem, Meeting
+from app.models import AgendaItem, Meeting, ProxyRequestStatus
+from app.voting import amendments
 from app.web.htmx import fragment_or_redirect, wants_fragment
 
 AGENDA = "meetings/partials/agenda_builder.html"
@@ -67,8 +79,38 @@ def proxy_form(meeting: Meeting, **kwargs) -> ProxyForm:
     return ProxyForm(seats, people, present, **kwargs)
 
 
+def recusal_form(meeting: Meeting, **kwargs) -> RecusalForm:
+    """The convener's recusal form: the meeting's items and the body's seats."""
+    seats = queries.seats_of_body(db.session, meeting.body_id)
+    return RecusalForm(meeting.items, seats, **kwargs)
+
+
+def chair_context(meeting: Meeting) -> dict:
+    """The current item's floor with the countdown in words (None when no item is on)."""
+    item = meeting.current_item if meeting.in_session else None
+    now = clock.now()
+    context = {"meeting": meeting, "item": item, "floor": None, "speaking_left": ""}
+    if item is None:
+        return context | {"over_time": False}
+    state = speakers.floor(db.session, item, now)
+    left = ""
+    seconds = None
+    if state.speaking:
+        seconds = speakers.seconds_left(
+            state.speaking.allowed_seconds, state.speaking.started_at, now
+        )
+        left = floor_labels.countdown(seconds)
+    return context | {
+        "floor": state,
+        "speaking_left": left,
+        "over_time": seconds is not None and seconds < 0,
+    }
+
+
 def room_page(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
     """The convener's room with fresh forms, except the bound ones given (with their errors)."""
+    if "recusal_form" not in forms:
+        forms["recusal_form"] = recusal_form(meeting, formdata=None)
     if "item_form" not in forms:
         forms["item_form"] = item_form(meeting, formdata=None)
     if "substitute_form" not in forms:
@@ -87,6 +129,13 @@ def room_page(meeting: Meeting, status: int = 200, **forms) -> tuple[str, int]:
         quorum=quorum,
         notes_forms=notes_forms,
         previous=confirmation.previous_meeting(db.session, meeting),
+        recusals=recusal.recusals_of_meeting(db.session, meeting.id),
+        chair=chair_context(meeting),
+        floor_motions=amendments.floor_motions_of_meeting(db.session, meeting.id),
+        rule_out_form=forms.pop("rule_out_form", None),
+        proxy_requests=handover.requests_of_meeting(
+            db.session, meeting.id, status=ProxyRequestStatus.PENDING
+        ),
         **forms,
     )
     return page, status

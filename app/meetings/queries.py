@@ -17,9 +17,13 @@ from app.models import (
     AuditEvent,
     Body,
     Constituency,
+    FloorMotion,
     Meeting,
     MeetingStatus,
+    Motion,
+    Recusal,
     Seat,
+    SpeechRequest,
     Substitute,
     Topic,
     TopicStatus,
@@ -116,4 +120,37 @@ def proxy_candidates(session: Session, meeting: Meeting) -> list[User]:
         session.scalars(
             sa.select(User).where(User.id.in_(members.union(substitutes))).order_by(User.name)
         )
+    )
+
+
+def floor_version(session: Session, item_id: int | None) -> tuple:
+    """What the 会场 page's live part depends on: the item's hands and recusals.
+
+    Hands and speeches as (id, status) pairs and the recusals' ids (an item has a few dozen).
+    """
+    if item_id is None:
+        return ()
+    hands = session.execute(
+        sa.select(SpeechRequest.id, SpeechRequest.status)
+        .where(SpeechRequest.agenda_item_id == item_id)
+        .order_by(SpeechRequest.id)
+    ).all()
+    recused = session.scalars(
+        sa.select(Recusal.id).where(Recusal.agenda_item_id == item_id).order_by(Recusal.id)
+    ).all()
+    moved = session.execute(
+        sa.select(FloorMotion.id, FloorMotion.status)
+        .where(FloorMotion.agenda_item_id == item_id)
+        .order_by(FloorMotion.id)
+    ).all()
+    motions = session.execute(
+        sa.select(Motion.id, Motion.status, sa.func.length(Motion.text))
+        .where(Motion.agenda_item_id == item_id)
+        .order_by(Motion.id)
+    ).all()
+    return (
+        tuple(tuple(h) for h in hands),
+        tuple(recused),
+        tuple(tuple(m) for m in moved),
+        tuple(tuple(m) for m in motions),
     )

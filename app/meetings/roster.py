@@ -41,15 +41,29 @@ def _check_in_member(meeting: Meeting, method: CheckInMethod) -> None:
         db.session.commit()
 
 
-@bp.route("/checkin/<token>", methods=["GET", "POST"])
-@policy.login_required
+@bp.get("/checkin/<token>")
 def checkin(token: str):
-    """The room's QR code: a member checks in with one big button (twice counts once)."""
+    """The room's QR code: a member checks in with one big button, then goes to the 会场.
+
+    Someone not signed in in this browser (a member who signs in by personal link only and
+    scanned the code with another app) is told how to get in, not stranded at a password form.
+    """
     meeting = access.meeting_by_token_or_404(token)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        _check_in_member(meeting, CheckInMethod.QR)
-        return redirect(url_for("meetings.checkin", token=token), 303)
+    if not current_user.is_authenticated:
+        return render_template("meetings/checkin_signed_out.html", meeting=meeting)
     return render_template("meetings/checkin.html", meeting=meeting, **my_check_in(meeting))
+
+
+@bp.post("/checkin/<token>")
+@policy.login_required
+def checkin_post(token: str):
+    """Check in from the room's QR code; a member with a seat goes on to the 会场 page."""
+    meeting = access.meeting_by_token_or_404(token)
+    if EmptyForm().validate_on_submit():
+        _check_in_member(meeting, CheckInMethod.QR)
+    if my_check_in(meeting)["my_attendance"] and meeting.agenda_is_public:
+        return redirect(url_for("meetings.room", meeting_id=meeting.id), 303)
+    return redirect(url_for("meetings.checkin", token=token), 303)
 
 
 @bp.post("/meetings/<int:meeting_id>/check-in")

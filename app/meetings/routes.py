@@ -13,8 +13,10 @@ from flask_login import current_user
 
 from app import audit, clock, policy
 from app.extensions import db
-from app.meetings import access, ics, labels, minutes, queries, rules
+from app.meetings import access, ics, labels, minutes, queries, rules, speakers
+from app.meetings import floor as _floor  # noqa: F401  (its views register on bp)
 from app.meetings import record_views as _record  # its views register on bp
+from app.meetings import room as _room  # noqa: F401  (its views register on bp)
 from app.meetings import roster as _roster  # noqa: F401  (its views register on bp)
 from app.meetings.blueprint import bp
 from app.meetings.forms import ItemForm, MeetingForm, MoveForm, NotesForm
@@ -263,6 +265,9 @@ def set_current(meeting_id: int):
     raw = request.form.get("item_id", "")
     item = access.item_or_404(meeting, int(raw)) if raw.isdigit() else None
     if EmptyForm().validate_on_submit():
+        # The floor moves on: a speech still running on the item left behind ends now.
+        if meeting.current_item is not None and meeting.current_item != item:
+            speakers.end_speech(db.session, meeting.current_item, clock.now())
         try:
             rules.set_current_item(meeting, item)
         except MeetingError as error:

@@ -3,6 +3,7 @@
 from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
 from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
+from app.models.floor import FloorMotion, Nudge, ProxyRequest, Recusal, SpeechRequest
 from app.models.followup import Rating, Task, TaskUpdate
 from app.models.meetings import (
     AgendaItem,
@@ -17,12 +18,16 @@ from app.models.resolutions import Resolution, ResolutionCorrection, resolution_
 from app.models.statuses import (
     CheckInMethod,
     Choice,
+    FloorMotionStatus,
     ItemKind,
     MeetingStatus,
     MotionKind,
     MotionStatus,
+    ProxyRequestStatus,
     RatingValue,
     ResolutionStatus,
+    Side,
+    SpeechStatus,
     TaskStatus,
     TopicStatus,
 )
@@ -32,12 +37,16 @@ from app.models.voting import Ballot, HandCount, Motion, SealedBallot, SecretCou
 __all__ = [
     "CheckInMethod",
     "Choice",
+    "FloorMotionStatus",
     "ItemKind",
     "MeetingStatus",
     "MotionKind",
     "MotionStatus",
+    "ProxyRequestStatus",
     "RatingValue",
     "ResolutionStatus",
+    "Side",
+    "SpeechStatus",
     "TaskStatus",
     "TopicStatus",
     "AgendaItem",
@@ -47,13 +56,17 @@ __all__ = [
     "Body",
     "Constituency",
     "Convener",
+    "FloorMotion",
     "HandCount",
     "Meeting",
     "Motion",
     "Leave",
     "MinutesCorrection",
+    "Nudge",
     "Proxy",
+    "ProxyRequest",
     "Rating",
+    "Recusal",
     "Resolution",
     "ResolutionCorrection",
     "ResponsibleUnit",
@@ -62,6 +75,7 @@ __all__ = [
     "SealedBallot",
     "SecretCount",
     "SignInLink",
+    "SpeechRequest",
     "Substitute",
     "Task",
     "TaskUpdate",

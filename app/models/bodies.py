@@ -41,6 +41,8 @@ class Body(db.Model):
     resolution_number_format: Mapped[str] = mapped_column(
         sa.String(80), default="{short_name}〔{year}〕{number}号"
     )
+    #: The speaker queue's rules (发言规则), see app.meetings.speakers.FloorRules; {} = defaults.
+    floor_rules: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     #: When a rated task is closed (销号); see app/followup for the rules by name.
     rating_rule: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_RATING_RULE)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -100,3 +100,39 @@ class RatingValue(StrEnum):
     SATISFIED = "satisfied"
     BASIC = "basic"
     UNSATISFIED = "unsatisfied"
+
+
+class Side(StrEnum):
+    """Which side a speaker takes on a motion: 正方 (for), 反方 (against), or none."""
+
+    FOR = "for"
+    AGAINST = "against"
+    NONE = "none"
+
+
+class SpeechStatus(StrEnum):
+    """A raised hand's life: waiting in the queue, speaking, done, or withdrawn."""
+
+    WAITING = "waiting"
+    SPEAKING = "speaking"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+
+class ProxyRequestStatus(StrEnum):
+    """A proxy handed from a phone: waiting for the convener, approved, declined, withdrawn."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class FloorMotionStatus(StrEnum):
+    """A motion moved from the floor: moved, seconded, admitted, ruled out or withdrawn."""
+
+    MOVED = "moved"
+    SECONDED = "seconded"
+    ADMITTED = "admitted"
+    RULED_OUT = "ruled_out"
+    WITHDRAWN = "withdrawn"

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app import policy
 from app.extensions import db
 from app.meetings.presence import seats_of_person, seats_voted_by
+from app.meetings.recusal import recused_seat_ids
 from app.models import AgendaItem, Meeting, Motion, Seat
 from app.models.statuses import ItemKind
 from app.voting import ballots, rules
@@ -78,4 +79,5 @@ def ballot_refusal(motion: Motion, seat: Seat) -> str | None:
         seats_voted=voted,
         seats_of_person=mine,
         is_voter=bool(voted) or is_voter(meeting, mine),
+        recused=recused_seat_ids(db.session, motion.agenda_item_id),
     )

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from app.counting import tally
 from app.meetings.presence import present_seat_ids
+from app.meetings.recusal import recused_per_constituency, recused_seat_ids
+from app.meetings.speakers import FloorRules
 from app.models import (
     Attendance,
     Ballot,
@@ -154,8 +156,9 @@ class Progress:
     """How far a vote has got: per constituency, who is still to vote (roll-call), totals."""
 
     rows: list[ConstituencyProgress]
-    #: Present seats that have not voted, as (constituency name, seat number, name), roll-call.
-    waiting: list[tuple[str, int, str]]
+    #: Present seats that have not voted, as (constituency name, seat number, name, seat id):
+    #: seats only, never a choice, so secret votes list them too (not a show of hands).
+    waiting: list[tuple[str, int, str, int]]
     #: Whether ``totals`` were counted (only when the convener shows running totals).
     with_totals: bool
 
@@ -174,8 +177,10 @@ def shows_running_totals(motion: Motion) -> bool:
     """Running yes/no totals are shown only when the convener turned them on, never if secret.
 
     Totals that change as each person votes in a secret ballot would tell the room how the
-    person who just tapped voted.
+    person who just tapped voted; a body may also hide them for every vote until it closes.
     """
+    if FloorRules.from_json(motion.meeting.body.floor_rules).hide_running_totals:
+        return False
     return motion.show_running_totals and motion.allows_running_totals
 
 
@@ -208,6 +213,7 @@ def progress(session: Session, motion: Motion) -> Progress:
         ).all()
     )
     with_totals = shows_running_totals(motion)
+    recused = recused_seat_ids(session, motion.agenda_item_id)
     waiting = []
     for seat_id, constituency_id, number, name in seats:
         row = rows[constituency_id]
@@ -217,8 +223,8 @@ def progress(session: Session, motion: Motion) -> Progress:
             row.voted += 1
             if with_totals and ballots[seat_id]:
                 row.totals[ballots[seat_id]] += 1
-        elif seat_id in present and motion.kind == MotionKind.ROLL_CALL:
-            waiting.append((row.name, number, name or ""))
+        elif seat_id in present and seat_id not in recused and motion.kind != MotionKind.HANDS:
+            waiting.append((row.name, number, name or "", seat_id))
     return Progress(list(rows.values()), waiting, with_totals)
 
 
@@ -286,7 +292,7 @@ def case_for(session: Session, motion: Motion) -> dict:
             votes[key] = {choice: getattr(hands, choice) for choice in CHOICES}
     else:
         _count_ballots(session, motion, keys, present, votes)
-    return {
+    case = {
         "constituencies": [
             {"id": c.key, "name": c.name, "seats": c.seats, "share": c.share}
             for c in constituencies
@@ -295,6 +301,27 @@ def case_for(session: Session, motion: Motion) -> dict:
         "votes": votes,
         "rule": motion.rule,
     }
+    if recused := recused_seat_ids(session, motion.agenda_item_id):
+        case["recused"] = _recused(session, motion, keys, recused, present)
+    return case
+
+
+def _recused(session, motion, keys, recused, present) -> dict[str, int]:
+    """Present seats standing aside (回避) on the motion's item, per constituency key.
+
+    For a show of hands the present seats are the convener's counts, so the seats standing
+    aside are counted among the checked-in ones, at most the present count.
+    """
+    seat_key = {
+        seat_id: keys[constituency_id]
+        for seat_id, constituency_id in session.execute(
+            sa.select(Seat.id, Seat.constituency_id).where(Seat.constituency_id.in_(keys))
+        )
+    }
+    counts = recused_per_constituency(
+        seat_key, recused, present_seat_ids(session, motion.meeting_id)
+    )
+    return {key: min(n, present[key]) for key, n in counts.items()}
 
 
 def _count_ballots(session, motion, keys, present, votes) -> None:

@@ -18,6 +18,7 @@ TRANSITION_REFUSALS = {
         "这项动议已经有人投票或已经计票，结果是正式记录，不能撤销。"
         "要改变这个决定，请在会议中发起一项复议动议。"
     ),
+    "amendment_pending": _l("这项动议还有修正案没有表决：修正案要先表决，再表决原动议。"),
 }
 
 #: Refusals of ``rules.ballot_refusal`` that are answered with words (NOT_VOTER is a 403).
@@ -26,7 +27,11 @@ BALLOT_REFUSALS = {
     rules.SHOW_OF_HANDS: _l("这项是举手表决，请在会场举手，不用在手机上投票。"),
     rules.SEAT_NOT_PRESENT: _l("这个席位还没有签到，请先签到再投票。"),
     rules.NOT_YOUR_SEAT: _l("这个席位不由您投票，您只能为自己的席位或受委托的席位投票。"),
+    rules.RECUSED: _l("这个席位在本议题上已回避，不参加这项表决。"),
 }
+
+#: Running totals asked for in a body that hides them until the vote closes.
+TOTALS_HIDDEN = _l("本联席会议规定：表决结束前不显示实时票数。")
 
 #: A close refused because the body changed since the motion was made.
 RULE_NO_LONGER_COUNTS = _l(

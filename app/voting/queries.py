@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.meetings import rules as meeting_rules
 from app.meetings.presence import presence_by_constituency, seats_voted_by
+from app.meetings.recusal import recused_seat_ids
 from app.models import Ballot, Meeting, Motion, Seat
 from app.models.statuses import MeetingStatus, MotionStatus
 
@@ -55,6 +56,15 @@ def ballot_sheet(
         )
     )
     return motions, {(b.motion_id, b.seat_id): b for b in rows}
+
+
+def recused_pairs(session: Session, motions: list[Motion], seats: list[Seat]) -> set:
+    """(motion id, seat id) of the given seats that stand aside (回避) on a motion's item."""
+    pairs = set()
+    for motion in motions:
+        recused = recused_seat_ids(session, motion.agenda_item_id)
+        pairs |= {(motion.id, seat.id) for seat in seats if seat.id in recused}
+    return pairs
 
 
 def present_per_constituency(session: Session, meeting: Meeting) -> dict[int, int]:

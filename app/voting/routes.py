@@ -14,9 +14,10 @@ from flask_login import current_user
 from app import audit, clock, policy
 from app.counting.tally import TallyInputError
 from app.extensions import db
+from app.meetings.speakers import hides_running_totals
 from app.models import Motion, Seat
 from app.models.statuses import MotionKind, MotionStatus
-from app.voting import access, ballots, labels, queries, record, rules
+from app.voting import access, amendments, ballots, labels, queries, record, rules
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
 from app.web import confirm
 from app.web.forms import EmptyForm
@@ -67,7 +68,9 @@ def open_motion(id: int):
     motion = access.motion_to_run_or_403(id, exclusive=True)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if reason := rules.refusal(motion, MotionStatus.OPEN):
+    if reason := rules.refusal(motion, MotionStatus.OPEN) or amendments.open_refusal(
+        db.session, motion
+    ):
         return _cannot_move(motion, reason)
     if not queries.quorum_now(db.session, motion).met and not confirm.confirmed():
         return confirm.ask(url_for("voting.motion", id=motion.id), "open")
@@ -131,6 +134,8 @@ def running_totals(id: int):
     motion = access.motion_to_run_or_403(id)
     if not EmptyForm().validate_on_submit() or not motion.allows_running_totals:
         abort(400)
+    if request.form.get("show") == "1" and hides_running_totals(motion.meeting.body):
+        return _refused(labels.TOTALS_HIDDEN, url_for("voting.motion", id=motion.id))
     rules.show_running_totals(motion, request.form.get("show") == "1")
     after = {"show_running_totals": motion.show_running_totals}
     audit.record("motion.running_totals", motion, actor=current_user, after=after)
@@ -190,6 +195,7 @@ def ballot(id: int):
         motions=motions,
         seats=seats,
         cast=cast,
+        recused=queries.recused_pairs(db.session, motions, seats),
         notice_card=card,
         notice=notice if notice in labels.CARD_NOTICES else None,
     )
@@ -280,6 +286,9 @@ def _close(motion: Motion):
         db.session.rollback()
         return _refused(labels.RULE_NO_LONGER_COUNTS, url_for("voting.motion", id=motion.id))
     audit.record("motion.closed", motion, actor=current_user, after=frozen)
+    if amended := amendments.apply_if_adopted(db.session, motion):
+        after = {"text": amended.amends.text, "previous_text": amended.previous_text}
+        audit.record("motion.amended", amended.amends, actor=current_user, after=after)
     db.session.commit()
     return redirect(url_for("voting.motion", id=motion.id))
 

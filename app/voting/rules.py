@@ -44,6 +44,7 @@ SHOW_OF_HANDS = "show_of_hands"
 NOT_VOTER = "not_voter"
 SEAT_NOT_PRESENT = "seat_not_present"
 NOT_YOUR_SEAT = "not_your_seat"
+RECUSED = "recused"
 
 
 class MotionRuleError(ValueError):
@@ -206,6 +207,7 @@ def ballot_refusal(
     seats_voted: Collection[int],
     seats_of_person: Collection[int],
     is_voter: bool,
+    recused: Collection[int] = (),
 ) -> str | None:
     """Why this person's ballot for ``seat_id`` is refused, or None when it is accepted.
 
@@ -213,7 +215,8 @@ def ballot_refusal(
     seats they would vote for if present (held, substituted or handed by proxy); ``is_voter``
     whether they are a member of the body or stand in for a seat at this meeting. In order: a
     person with no part in the body is refused outright (the views answer 403); the motion must
-    be open in a sitting meeting and voted from phones; the seat must be theirs, and present.
+    be open in a sitting meeting and voted from phones; the seat must be theirs, and present;
+    a seat standing aside (回避) on the motion's item (in ``recused``) casts no ballot.
     """
     if not is_voter:
         return NOT_VOTER
@@ -222,7 +225,7 @@ def ballot_refusal(
     if kind == MotionKind.HANDS:
         return SHOW_OF_HANDS
     if seat_id in seats_voted:
-        return None
+        return RECUSED if seat_id in recused else None
     if seat_id in seats_of_person:
         return SEAT_NOT_PRESENT
     return NOT_YOUR_SEAT

@@ -210,7 +210,8 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     assert_accessible(laptop, "meeting room with the proxy (laptop)")
     shot(laptop, "cycle-07-room-laptop")
 
-    # 7. A roll-call motion, created and opened.
+    # 7. A roll-call motion, created and opened (from the 议程 section of the convener's page).
+    laptop.locator(".room-tabs").get_by_role("link", name="议程").click()
     laptop.get_by_role("link", name="发起表决").click()
     assert_accessible(laptop, "new motion (laptop)")
     laptop.get_by_label("表决内容（请写清楚要大家同意什么）").fill(MOTION)

@@ -71,6 +71,9 @@ def test_phone_checks_in_and_the_projector_follows(
 
     phone = open_context().new_page()
     phone.goto(f"{live_server}/checkin/{meeting.checkin_token}")
+    # Not signed in in this browser: told about the personal link, with a way to sign in.
+    expect(phone.get_by_text("您在这个浏览器还没有登录")).to_be_visible()
+    phone.get_by_role("link", name="用手机号和密码登录").click()
     phone.get_by_label("手机号或用户名").fill(member.username)
     phone.get_by_label("密码").fill(PASSWORD)
     phone.get_by_role("button", name="登录").click()

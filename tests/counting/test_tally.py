@@ -533,7 +533,7 @@ BAD_INPUTS = [
     (_delete(("votes",)), "case: missing key 'votes'"),
     (
         _set(("rules",), {}),
-        'case: unknown key "rules" (expected constituencies, present, votes, rule)',
+        'case: unknown key "rules" (expected constituencies, present, votes, rule, recused)',
     ),
 ]
 

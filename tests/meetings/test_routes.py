@@ -279,7 +279,9 @@ def test_qr_check_in_twice_counts_once(room, client, login_as):
     member = _seats(body)[0].holder
     url = f"/checkin/{meeting.checkin_token}"
     anonymous = client.get(url)
-    assert anonymous.status_code == 302 and "next=" in anonymous.location
+    # not stranded at a password form: told how to get in by personal link (issue 18)
+    assert anonymous.status_code == 200 and "个人链接" in anonymous.text
+    assert "/sign-in?next=" in anonymous.text
     client = login_as(member)
     assert "我到了，签到" in client.get(url).text
     client.post(url)

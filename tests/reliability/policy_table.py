@@ -146,10 +146,34 @@ POLICY = {
     ("meetings.tick_in", "POST"): "convener",
     ("meetings.release", "POST"): "convener",
     ("meetings.set_proxy", "POST"): "convener",
+    ("meetings.record_recusal", "POST"): "convener",
+    ("meetings.room", "GET"): "member_or_convener",
+    ("meetings.room_live", "GET"): "member_or_convener",
+    ("meetings.room_check_in", "POST"): "member_or_convener",
+    ("meetings.raise_hand", "POST"): "member_or_convener",
+    ("meetings.lower_hand", "POST"): "member_or_convener",
+    ("meetings.declare_recusal", "POST"): "member_or_convener",
+    ("meetings.hand_proxy", "POST"): "member_or_convener",
+    ("meetings.take_back_proxy", "POST"): "member_or_convener",
+    ("meetings.decide_proxy", "POST"): "convener",
+    ("meetings.move_motion", "POST"): "member_or_convener",
+    ("meetings.move_amendment", "POST"): "member_or_convener",
+    ("meetings.second_motion", "POST"): "member_or_convener",
+    ("meetings.withdraw_motion", "POST"): "member_or_convener",
+    ("meetings.admit_motion", "POST"): "convener",
+    ("meetings.floor_rules", "GET"): "convener",
+    ("meetings.nudge_seat", "POST"): "convener",
+    ("meetings.floor_rules", "POST"): "convener",
+    ("meetings.rule_out_motion", "POST"): "convener",
+    ("meetings.speakers_panel", "GET"): "convener",
+    ("meetings.speaker_panel", "GET"): "convener",
+    ("meetings.call_speaker", "POST"): "convener",
+    ("meetings.end_speech", "POST"): "convener",
+    ("meetings.withdraw_recusal", "POST"): "convener",
     ("meetings.set_substitute", "POST"): "convener",
     # a member checks themself in (the view answers "no seat" to anyone else, changing nothing)
-    ("meetings.checkin", "GET"): "signed_in",
-    ("meetings.checkin", "POST"): "signed_in",
+    ("meetings.checkin", "GET"): "token",
+    ("meetings.checkin_post", "POST"): "signed_in",
     ("meetings.check_in_self", "POST"): "signed_in",
     # open data
     ("opendata.meetings_ics", "GET"): "public",
@@ -203,6 +227,8 @@ HIDDEN: set[tuple[str, str]] = set()
 DRAFT_MEETING_REACHABLE = {
     "meetings.checkin": "the room's QR code carries a secret token; it refuses to check in to a "
     "draft and only names the meeting",
+    "meetings.checkin_post": "the room's QR code carries a secret token; it refuses to check in "
+    "to a draft and only names the meeting",
 }
 
 #: The smallest form that gets a request past form validation to the permission check.
