@@ -160,7 +160,8 @@ def test_one_agenda_item_on_phones_and_the_projector(
         page.get_by_role("button", name="✓ 赞成").first.click()
         expect(page.locator(".ballot-done").first).to_contain_text("您已投")
     chair.goto(f"{live_server}/motions/{amendment.id}")
-    chair.get_by_role("button", name="结束表决并计票").click()
+    chair.get_by_role("link", name="结束表决并计票").click()
+    chair.get_by_role("button", name="确认：结束表决并计票").click()
     expect(chair.locator(".result-word").first).to_contain_text("通过")
 
     # The property company stands aside; 陈 hands her vote to 王 from her phone.
@@ -208,7 +209,8 @@ def test_one_agenda_item_on_phones_and_the_projector(
     shot(zhang_phone, "floor-room-phone-large", full_page=True)
     assert_accessible(zhang_phone, "会场 in 长辈版")
     chair.goto(f"{live_server}/motions/{main.id}")
-    chair.get_by_role("button", name="结束表决并计票").click()
+    chair.get_by_role("link", name="结束表决并计票").click()
+    chair.get_by_role("button", name="确认：结束表决并计票").click()
     expect(chair.locator(".result-word").first).to_contain_text("通过")
     db.session.rollback()
     frozen = db.session.get(Motion, main.id).frozen

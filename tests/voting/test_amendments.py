@@ -82,7 +82,7 @@ def test_amendment_voted_first_and_text_changes_only_when_adopted(app, ctx, clie
     for seat in (a, b):
         vote(client, login_as, seat.holder, vote_on, seat, "yes")
     login_as(convener)
-    client.post(f"/motions/{vote_on.id}/close")
+    client.post(f"/motions/{vote_on.id}/close", data={"confirmed": "yes"})
     db.session.expire_all()
     main = db.session.get(Motion, main.id)
     assert main.text == AMENDED
@@ -107,7 +107,7 @@ def test_a_failed_amendment_leaves_the_text(app, ctx, client, login_as):
     for seat in (a, b):
         vote(client, login_as, seat.holder, vote_on, seat, "no")
     login_as(convener)
-    client.post(f"/motions/{vote_on.id}/close")
+    client.post(f"/motions/{vote_on.id}/close", data={"confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(Motion, main.id).text == MAIN
     assert amendments.open_refusal(db.session, db.session.get(Motion, main.id)) is None
@@ -181,6 +181,6 @@ def test_the_resolution_names_mover_and_seconder(app, ctx, client, login_as):
     for seat in seats_of(body, "community"):
         vote(client, login_as, seat.holder, motion, seat, "yes")
     login_as(convener)
-    client.post(f"/motions/{motion.id}/close")
+    client.post(f"/motions/{motion.id}/close", data={"confirmed": "yes"})
     page = client.get(f"/motions/{motion.id}/resolution").text
     assert f"动议人：{moved.moved_by.name}" in page and "附议人：" in page
