@@ -6,7 +6,7 @@ the view already loaded into words, numbers and dates for people.
 
 from fractions import Fraction
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +17,7 @@ from app.clock import today
 from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
+from app.followup.workdays import PACKAGE_ONLY, UnknownYear, WorkCalendar
 from app.meetings import labels as meeting_labels
 from app.meetings import minutes
 from app.topics import labels as topic_labels
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
         # follow-up
         followup_labels=followup_labels,
         overdue_days=overdue_days,
+        is_overdue=is_overdue,
         followup_is_convener=lambda body: policy.is_convener(current_user, body),
     )
     app.jinja_env.filters.update(
@@ -56,6 +58,7 @@ def init_app(app: Flask) -> None:
         percent_1dp=percent_1dp,
         share_percent=share_percent,
         overdue_days=overdue_days,
+        is_overdue=is_overdue,
     )
 
 
@@ -103,6 +106,19 @@ def checked_in_words(attendance) -> str:
     return _("您已签到 ✓ %(time)s", time=local_time(attendance.checked_in_at))
 
 
-def overdue_days(task) -> int:
-    """Days ``task`` is overdue today in the community's calendar (0 when it is not)."""
-    return followup_rules.overdue_days(task, today())
+def _work_calendar() -> WorkCalendar:
+    """The calendar the view loaded (``g.work_calendar``), else the package's alone."""
+    return g.get("work_calendar", PACKAGE_ONLY)
+
+
+def overdue_days(task) -> int | None:
+    """Working days ``task`` is overdue today (0 when it is not; None: a year is not known)."""
+    try:
+        return followup_rules.overdue_days(task, today(), _work_calendar())
+    except UnknownYear:
+        return None
+
+
+def is_overdue(task) -> bool:
+    """Whether ``task``'s deadline has passed and it is not done (a fact of dates alone)."""
+    return followup_rules.is_overdue(task, today())

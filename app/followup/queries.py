@@ -13,7 +13,9 @@ from app.models import (
     Topic,
     UnitStaff,
 )
+from app.followup.workdays import WorkCalendar
 from app.models.accounts import hash_token
+from app.models.followup import WorkCalendarDay, WorkCalendarYear
 from app.models.statuses import ResolutionStatus, TaskStatus, TopicStatus
 
 #: Topics a new resolution may answer: those still open in the body, or already decided.
@@ -140,3 +142,10 @@ def rating_tasks_of_topic(session: Session, topic: Topic) -> list[tuple[Task, bo
         ).all()
     )
     return [(task, (task.id, task.round) in rated) for task in tasks]
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    """The working-day calendar: the package plus the administrator's years and days."""
+    years = session.scalars(sa.select(WorkCalendarYear.year)).all()
+    days = session.execute(sa.select(WorkCalendarDay.day, WorkCalendarDay.is_workday)).all()
+    return WorkCalendar(overrides=dict(days), extra_years=frozenset(years))

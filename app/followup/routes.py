@@ -5,6 +5,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -38,6 +39,12 @@ from app.web import htmx
 from app.web.forms import EmptyForm
 
 bp = Blueprint("followup", __name__)
+
+
+@bp.before_request
+def load_work_calendar():
+    """Deadlines on these pages count working days by the administrator's calendar too."""
+    g.work_calendar = queries.work_calendar(db.session)
 
 
 # --- resolutions ------------------------------------------------------------------------------

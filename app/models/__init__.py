@@ -3,7 +3,14 @@
 from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
 from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
-from app.models.followup import Rating, Task, TaskUpdate
+from app.models.followup import (
+    Rating,
+    Task,
+    TaskExtension,
+    TaskUpdate,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
 from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
 from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
@@ -54,6 +61,9 @@ __all__ = [
     "SignInLink",
     "Substitute",
     "Task",
+    "TaskExtension",
+    "WorkCalendarDay",
+    "WorkCalendarYear",
     "TaskUpdate",
     "Topic",
     "TopicEvent",
