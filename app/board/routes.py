@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_login import current_user
 
 from app import audit, policy
@@ -46,6 +46,7 @@ def resolutions():
 def resolution(resolution_id: int):
     """A published resolution: its vote result, its tasks' timelines, corrections, topics' fate."""
     resolution = access.published_or_404(resolution_id)
+    g.work_calendar = followup_queries.work_calendar(db.session)
     ratings = queries.ratings_of(db.session, resolution.tasks)
     return render_template(
         "board/resolution.html",

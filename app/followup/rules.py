@@ -221,7 +221,7 @@ def accept(
 
 def needs_contact(task: Task) -> bool:
     """Whether the task came from a resident's topic, so the unit must 联系诉求人 before 办结."""
-    return bool(task.resolution.topics)
+    return task.resolution is not None and bool(task.resolution.topics)
 
 
 def contact(

@@ -252,7 +252,7 @@ def test_topic_rating_partial_offers_the_form_then_thanks(world, client):
 
 
 def test_overdue_appears_exactly_after_the_deadline(world, login_as, client):
-    """Due 2026-10-15: not overdue on the 15th (Shanghai), '已逾期 1 天' from the 16th."""
+    """Due 2026-10-15: not overdue on the 15th (Shanghai), '已逾期 1 个工作日' from the 16th."""
     task = make_task(
         world["resolution"], world["unit"], status="accepted", deadline=date(2026, 10, 15)
     )
@@ -267,7 +267,7 @@ def test_overdue_appears_exactly_after_the_deadline(world, login_as, client):
             f"/tasks/{task.id}",
             f"/resolutions/{world['resolution'].id}",
         ):
-            assert "已逾期 1 天" in client.get(url).get_data(as_text=True), url
+            assert "已逾期 1 个工作日" in client.get(url).get_data(as_text=True), url
 
 
 @time_machine.travel("2026-10-20 10:00 +0800", tick=False)
@@ -278,7 +278,7 @@ def test_dashboard_counts_and_lists_overdue_first(world, login_as, client):
     login_as(world["convener"])
     html = client.get("/b/huaxing/followup").get_data(as_text=True)
     assert html.index("逾期的事") < html.index("按时的事")
-    assert "已逾期 19 天" in html
+    assert "已逾期 10 个工作日" in html  # 19 days, less 国庆 and weekends
     login_as(world["staff"])
     assert client.get("/b/huaxing/followup").status_code == 403
 
