@@ -169,9 +169,22 @@ class CloseForm(FlaskForm):
     note = TextAreaField(_l("销号说明（可不填）"), validators=[Optional(), Length(max=2000)])
 
 
-class RatingForm(FlaskForm):
-    """A rating (评单): 满意 / 基本满意 / 不满意 and an optional comment."""
+YES_NO = [("yes", _l("是")), ("no", _l("否"))]
 
+
+class RatingForm(FlaskForm):
+    """A return visit (回访): 是否联系, 是否解决, the five-level rating and an optional comment.
+
+    On a phone it takes three taps: 是/否, 是/否, then one of the five rating buttons, which
+    submits the form.
+    """
+
+    contacted = RadioField(
+        _l("承办单位联系过您吗？"), choices=YES_NO, validators=[InputRequired(_l("请选择“是”或“否”。"))]
+    )
+    solved = RadioField(
+        _l("问题解决了吗？"), choices=YES_NO, validators=[InputRequired(_l("请选择“是”或“否”。"))]
+    )
     value = RadioField(
         _l("您对办理结果的评价"),
         choices=list(labels.RATING.items()),

@@ -15,9 +15,11 @@ TASK_STATUS = {
 }
 
 RATING = {
+    RatingValue.VERY_SATISFIED: _l("非常满意"),
     RatingValue.SATISFIED: _l("满意"),
     RatingValue.BASIC: _l("基本满意"),
     RatingValue.UNSATISFIED: _l("不满意"),
+    RatingValue.VERY_UNSATISFIED: _l("非常不满意"),
 }
 
 RATING_RULE = {

@@ -34,7 +34,9 @@ from app.followup.forms import (
     unit_choices,
 )
 from app.models import Resolution, Task
+from app.followup.workdays import UnknownYear
 from app.models.followup import TaskRole
+from app.models.statuses import VisitChannel
 from app.web import htmx
 from app.web.forms import EmptyForm
 
@@ -386,10 +388,26 @@ def reopen_task(task_id: int):
 # --- ratings (评单) ---------------------------------------------------------------------------
 
 
+def _rectify_deadline(task: Task):
+    """The deadline of 整改 after a 差评: the body's working days from today (None: unknown year)."""
+    try:
+        return g.work_calendar.add_workdays(today(), task.resolution.body.rectify_workdays)
+    except UnknownYear:
+        return None
+
+
 def _rate(task: Task, form: RatingForm, **rater) -> None:
-    """Store the rating and say so; a second one by the same rater this round is refused."""
+    """Store the return visit and say so; a second one by the same rater this round is refused."""
     rating = rules.rate(
-        db.session, task, form.value.data, form.comment.data or "", now=clock.now(), **rater
+        db.session,
+        task,
+        form.value.data,
+        form.comment.data or "",
+        now=clock.now(),
+        contacted=form.contacted.data == "yes",
+        solved=form.solved.data == "yes",
+        rectify_deadline=_rectify_deadline(task),
+        **rater,
     )
     if rating is None:
         flash(str(labels.ALREADY_RATED), "bad")
@@ -399,7 +417,14 @@ def _rate(task: Task, form: RatingForm, **rater) -> None:
         "task.rated",
         rating,
         actor=current_user,
-        after={"task_id": task.id, "round": task.round, "value": rating.value},
+        after={
+            "task_id": task.id,
+            "round": rating.round,
+            "value": rating.value,
+            "contacted": rating.contacted,
+            "solved": rating.solved,
+            "status": task.status,
+        },
     )
 
 
@@ -426,12 +451,12 @@ def rate_by_link(token: str, task_id: int):
     if not task.awaits_rating:
         return redirect(url_for("topics.follow", token=token))
     if form.validate_on_submit():
-        _rate(task, form, topic_id=topic.id)
+        _rate(task, form, topic_id=topic.id, channel=VisitChannel.LINK)
         db.session.commit()
         return redirect(url_for("topics.follow", token=token))
     return render_template(
         "followup/rate_by_link.html", topic=topic, task=task, form=form, token=token
-    ), 400
+    ), 422
 
 
 # --- photos -----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ def _png() -> bytes:
 
 PNG = _png()
 TODAY = "2026-10-01 10:00 +0800"
+YES_YES = {"contacted": "yes", "solved": "yes"}
 
 
 @pytest.fixture
@@ -172,11 +173,11 @@ def test_rating_twice_counts_once(world, login_as, client):
     task = make_task(world["resolution"], world["unit"], status="completed")
     login_as(world["members"][0])
     first = client.post(
-        f"/tasks/{task.id}/rating", data={"value": "satisfied"}, follow_redirects=True
+        f"/tasks/{task.id}/rating", data={**YES_YES, "value": "satisfied"}, follow_redirects=True
     )
     assert "谢谢您的评价" in first.get_data(as_text=True)
     second = client.post(
-        f"/tasks/{task.id}/rating", data={"value": "unsatisfied"}, follow_redirects=True
+        f"/tasks/{task.id}/rating", data={**YES_YES, "value": "basic"}, follow_redirects=True
     )
     assert "您已评价：满意" in second.get_data(as_text=True)
     values = db.session.scalars(sa.select(Rating.value).where(Rating.task_id == task.id)).all()
@@ -196,22 +197,32 @@ def test_rating_is_for_members_only(world, login_as, client):
     response = client.post(f"/tasks/{task.id}/rating", data={"comment": "还行"})
     assert response.status_code == 400 and "请选择一个评价" in response.get_data(as_text=True)
     assert "还行" in response.get_data(as_text=True)
+    assert "请选择“是”或“否”" in response.get_data(as_text=True)
+
+
+@time_machine.travel("2026-09-29 10:00 +0800", tick=False)
+def test_unsatisfied_visit_reopens_for_rectification_in_working_days(world, login_as, client):
+    """A 差评 reopens the task at once: round 2, due 5 working days later (国庆 skipped)."""
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    login_as(world["members"][0])
+    client.post(
+        f"/tasks/{task.id}/rating",
+        data={"contacted": "yes", "solved": "no", "value": "very_unsatisfied"},
+    )
+    db.session.refresh(task)
+    # 30 Sep, then 国庆 1–7 Oct, then 8, 9, 10 (调休 Saturday), 12 Oct
+    assert (task.status, task.round, task.deadline) == ("in_progress", 2, date(2026, 10, 12))
+    assert [u.kind for u in task.updates][-2:] == ["visited", "reopened"]
+    assert task.updates[-1].details["deadline_to"] == "2026-10-12"
+    rating = db.session.scalars(sa.select(Rating).where(Rating.task_id == task.id)).one()
+    assert (rating.contacted, rating.solved, rating.round) == (True, False, 1)
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_unsatisfied_majority_suggests_reopen_and_reopens_with_new_deadline(
-    world, login_as, client
-):
-    """Two of three members unsatisfied: the page suggests reopening; reopening sets round 2."""
+def test_convener_reopens_a_completed_task_with_a_new_deadline(world, login_as, client):
+    """The convener may reopen a completed task; the deadline must be after today."""
     task = make_task(world["resolution"], world["unit"], status="completed")
-    for member, value in zip(
-        world["members"], ["unsatisfied", "unsatisfied", "satisfied"], strict=True
-    ):
-        login_as(member)
-        client.post(f"/tasks/{task.id}/rating", data={"value": value})
     login_as(world["convener"])
-    html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert "建议定新的截止日期，重新办理" in html and "过半数评价" in html
     response = client.post(f"/tasks/{task.id}/reopen", data={"deadline": "2026-10-01", "note": "x"})
     assert response.status_code == 400 and "新的截止日期要晚于今天" in response.get_data(
         as_text=True
@@ -227,8 +238,8 @@ def test_submitter_rates_through_the_follow_link_once(world, client):
     world["resolution"].topics.append(topic)
     task = make_task(world["resolution"], world["unit"], status="completed")
     url = f"/t/{token}/tasks/{task.id}/rating"
-    assert client.post(url, data={"value": "basic"}).status_code == 302
-    assert client.post(url, data={"value": "unsatisfied"}).status_code == 302
+    assert client.post(url, data={**YES_YES, "value": "basic"}).status_code == 302
+    assert client.post(url, data={**YES_YES, "value": "satisfied"}).status_code == 302
     rows = db.session.execute(sa.select(Rating.value, Rating.topic_id)).all()
     assert rows == [("basic", topic.id)]
     assert (
