@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -141,6 +142,41 @@ class CompleteForm(FlaskForm):
 
     report = TextAreaField(
         _l("办结报告：做了什么、结果如何"), validators=[InputRequired(REQUIRED), Length(max=4000)]
+    )
+
+
+class ContactForm(FlaskForm):
+    """联系诉求人: when and how the unit reached the resident who raised the matter."""
+
+    method = RadioField(
+        _l("联系方式"),
+        choices=[("phone", _l("电话")), ("visit", _l("上门")), ("message", _l("短信或微信"))],
+        validators=[InputRequired(REQUIRED)],
+    )
+    when = DateTimeLocalField(
+        _l("联系时间"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(REQUIRED)]
+    )
+    note = TextAreaField(_l("沟通情况"), validators=[InputRequired(REQUIRED), Length(max=2000)])
+
+
+class ExtensionForm(FlaskForm):
+    """延期申请: a later deadline and the reason for it."""
+
+    deadline = DateField(_l("申请延至"), validators=[InputRequired(REQUIRED), after_today])
+    reason = TextAreaField(_l("延期理由"), validators=[InputRequired(REQUIRED), Length(max=2000)])
+
+
+class ExtensionAnswerForm(FlaskForm):
+    """The convener's answer to an extension request: grant, or refuse with a reason."""
+
+    answer = TextAreaField(_l("答复（不同意时必填）"), validators=[Optional(), Length(max=2000)])
+
+
+class ExcludeForm(FlaskForm):
+    """核减: leave an unreasonable request out of the unit's rates, with a public reason."""
+
+    reason = TextAreaField(
+        _l("核减理由（将公开）"), validators=[InputRequired(REQUIRED), Length(max=2000)]
     )
 
 

@@ -75,3 +75,20 @@ PHOTO_ERRORS = {
 def topic_step(status: str) -> str:
     """A step of a topic's public history in words ("受理", "形成决议")."""
     return str(TOPIC_STATUS.get(status, status))
+
+
+#: The rules' refusals (TaskError messages) in residents' words; others are shown generically.
+REFUSALS = {
+    "contact the resident (联系诉求人) before completing": _l(
+        "这件事来自居民的议题：请先记录联系诉求人的情况，再报告办结。"
+    ),
+    "the contact must lie between the assignment and now": _l("联系时间应在派单之后、现在之前。"),
+    "the new deadline must be after the current one": _l("申请的日期要晚于现在的截止日期。"),
+    "a refusal needs a reason": _l("不同意延期时请写明理由。"),
+    "no extension is waiting": _l("没有待答复的延期申请。"),
+}
+
+
+def refusal(message: str) -> str:
+    """A rule's refusal in words for the page."""
+    return str(REFUSALS.get(message, _l("这一步现在不能做。")))

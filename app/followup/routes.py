@@ -21,6 +21,10 @@ from app.followup import access, labels, queries, resolving, rules, uploads
 from app.followup.forms import (
     CloseForm,
     CompleteForm,
+    ContactForm,
+    ExcludeForm,
+    ExtensionAnswerForm,
+    ExtensionForm,
     CorrectionForm,
     DeclineForm,
     ProgressForm,
@@ -200,6 +204,10 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         "close_form": CloseForm(formdata=None),
         "reopen_form": ReopenForm(formdata=None),
         "rating_form": RatingForm(formdata=None),
+        "contact_form": ContactForm(formdata=None),
+        "extension_form": ExtensionForm(formdata=None),
+        "answer_form": ExtensionAnswerForm(formdata=None),
+        "exclude_form": ExcludeForm(formdata=None),
         **forms,
         "reassign_form": reassign,
     }
@@ -214,6 +222,8 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         ratings=round_ratings,
         suggestion=rules.rating_outcome(values, task.resolution.body.rating_rule),
         my_rating=next((r for r in round_ratings if r.user_id == current_user.id), None),
+        pending=rules.pending_extension(task),
+        needs_contact=rules.needs_contact(task),
         **context,
     ), status
 
@@ -238,8 +248,9 @@ def accept_task(task_id: int):
     """The unit accepts the task (接单); from the unit's list htmx swaps in the updated row."""
     task, roles = access.task_or_403(task_id, TaskRole.UNIT)
     if EmptyForm().validate_on_submit() and "accept" in rules.allowed_actions(task, rules.UNIT):
-        rules.accept(task, actor_id=current_user.id, now=clock.now())
-        audit.record("task.accepted", task, actor=current_user)
+        sign_hours = task.resolution.body.sign_hours
+        rules.accept(task, actor_id=current_user.id, now=clock.now(), sign_hours=sign_hours)
+        audit.record("task.accepted", task, actor=current_user, after={"late": task.signed_late})
         db.session.commit()
     if htmx.wants_fragment():
         return htmx.render("followup/partials/unit_task_row.html", task=task, form=EmptyForm())
@@ -252,10 +263,17 @@ def _unit_step(task_id: int, form_cls, form_name: str, action: str, step):
     form = form_cls()
     if action not in rules.allowed_actions(task, rules.UNIT):
         return _after_action(task)
-    if form.validate_on_submit() and step(task, form) is not False:
-        audit.record(f"task.{action}", task, actor=current_user, after={"status": task.status})
-        db.session.commit()
-        return _after_action(task)
+    if form.validate_on_submit():
+        try:
+            done = step(task, form) is not False
+        except rules.TaskError as error:
+            form.form_errors.append(labels.refusal(str(error)))
+            done = False
+        if done:
+            after = {"status": task.status, "deadline": task.deadline.isoformat()}
+            audit.record(f"task.{action}", task, actor=current_user, after=after)
+            db.session.commit()
+            return _after_action(task)
     return _task_page(task, roles, 400, **{form_name: form})
 
 
@@ -314,7 +332,11 @@ def _convener_step(task_id: int, form_cls, form_name: str, action: str, step):
     if action not in rules.allowed_actions(task, rules.CONVENER):
         return _after_action(task)
     if form.validate_on_submit():
-        step(task, form)
+        try:
+            step(task, form)
+        except rules.TaskError as error:
+            form.form_errors.append(labels.refusal(str(error)))
+            return _task_page(task, roles, 400, **{form_name: form})
         audit.record(
             f"task.{action}",
             task,
@@ -328,6 +350,81 @@ def _convener_step(task_id: int, form_cls, form_name: str, action: str, step):
         db.session.commit()
         return _after_action(task)
     return _task_page(task, roles, 400, **{form_name: form})
+
+
+@bp.post("/tasks/<int:task_id>/contact")
+@policy.login_required
+def contact_resident(task_id: int):
+    """The unit records when and how it contacted the resident (联系诉求人)."""
+    tz = current_app.config["LIANXI_TIMEZONE"]
+    return _unit_step(
+        task_id,
+        ContactForm,
+        "contact_form",
+        "contact",
+        lambda t, f: rules.contact(
+            t,
+            f.method.data,
+            f.note.data,
+            contacted_at=clock.to_utc(f.when.data, tz),
+            actor_id=current_user.id,
+            now=clock.now(),
+        ),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/extension")
+@policy.login_required
+def ask_extension(task_id: int):
+    """The unit asks for a later deadline with a reason (延期申请)."""
+    return _unit_step(
+        task_id,
+        ExtensionForm,
+        "extension_form",
+        "extend",
+        lambda t, f: rules.ask_extension(
+            t, f.deadline.data, f.reason.data, actor_id=current_user.id, now=clock.now()
+        ),
+    )
+
+
+def _answer_extension(task_id: int, grant: bool):
+    return _convener_step(
+        task_id,
+        ExtensionAnswerForm,
+        "answer_form",
+        "grant" if grant else "refuse",
+        lambda t, f: rules.answer_extension(
+            t, grant, f.answer.data or "", actor_id=current_user.id, now=clock.now()
+        ),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/extension/grant")
+@policy.login_required
+def grant_extension(task_id: int):
+    """The convener grants the pending extension; the old deadline stays on record."""
+    return _answer_extension(task_id, grant=True)
+
+
+@bp.post("/tasks/<int:task_id>/extension/refuse")
+@policy.login_required
+def refuse_extension(task_id: int):
+    """The convener refuses the pending extension, with a reason."""
+    return _answer_extension(task_id, grant=False)
+
+
+@bp.post("/tasks/<int:task_id>/exclude")
+@policy.login_required
+def exclude_task(task_id: int):
+    """The convener excludes an unreasonable request from the rates (核减), with a public reason."""
+    return _convener_step(
+        task_id,
+        ExcludeForm,
+        "exclude_form",
+        "exclude",
+        lambda t, f: rules.exclude(t, f.reason.data, actor_id=current_user.id, now=clock.now()),
+    )
 
 
 @bp.post("/tasks/<int:task_id>/reassign")
