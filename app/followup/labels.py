@@ -77,6 +77,8 @@ def topic_step(status: str) -> str:
     return str(TOPIC_STATUS.get(status, status))
 
 
+ALREADY_DONE = _l("这一步刚刚已经有人做过了，请看下面的办理经过。")
+
 #: The rules' refusals (TaskError messages) in residents' words; others are shown generically.
 REFUSALS = {
     "contact the resident (联系诉求人) before completing": _l(

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock, policy
 from app.clock import today
@@ -271,8 +272,12 @@ def _unit_step(task_id: int, form_cls, form_name: str, action: str, step):
             done = False
         if done:
             after = {"status": task.status, "deadline": task.deadline.isoformat()}
-            audit.record(f"task.{action}", task, actor=current_user, after=after)
-            db.session.commit()
+            try:
+                audit.record(f"task.{action}", task, actor=current_user, after=after)
+                db.session.commit()
+            except IntegrityError:  # another request made the same one-at-a-time step first
+                db.session.rollback()
+                flash(str(labels.ALREADY_DONE), "bad")
             return _after_action(task)
     return _task_page(task, roles, 400, **{form_name: form})
 

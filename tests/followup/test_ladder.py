@@ -1,0 +1,172 @@
+"""The 接诉即办 ladder through the web: 签收 on time or late, 联系诉求人, 延期, 核减, by role."""
+
+import threading
+from datetime import date, datetime
+
+import sqlalchemy as sa
+import time_machine
+
+from app.extensions import db
+from app.models import AuditEvent, TaskExtension
+from tests.followup.helpers import make_task, make_topic
+
+ASSIGNED = datetime(2026, 11, 2, 1, 0)  # 09:00 in Shanghai
+
+
+def _actions(task_id):
+    return db.session.scalars(
+        sa.select(AuditEvent.action)
+        .where(AuditEvent.object_type == "Task", AuditEvent.object_id == task_id)
+        .order_by(AuditEvent.id)
+    ).all()
+
+
+@time_machine.travel("2026-11-03 08:59 +0800", tick=False)
+def test_sign_within_the_limit_is_on_time(world, login_as, client):
+    """签收 23 h 59 min after 派单 (limit 24 h) is on time."""
+    task = make_task(world["resolution"], world["unit"], assigned_at=ASSIGNED)
+    login_as(world["staff"]).post(f"/tasks/{task.id}/accept")
+    db.session.refresh(task)
+    assert task.status == "accepted" and task.signed_late is False
+
+
+@time_machine.travel("2026-11-03 09:01 +0800", tick=False)
+def test_late_sign_is_recorded_and_shown(world, login_as, client):
+    """签收 24 h 1 min after 派单 is recorded as late, shown on the task and audited."""
+    task = make_task(world["resolution"], world["unit"], assigned_at=ASSIGNED)
+    login_as(world["staff"]).post(f"/tasks/{task.id}/accept")
+    db.session.refresh(task)
+    assert task.signed_late is True
+    assert "签收超过了规定时限" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert _actions(task.id) == ["task.accepted"]
+
+
+@time_machine.travel("2026-11-03 08:00 +0800", tick=False)
+def test_body_sign_limit_is_the_bodys_setting(world, login_as, client):
+    """A body that allows 12 hours makes a 23-hour 签收 late."""
+    world["body"].sign_hours = 12
+    task = make_task(world["resolution"], world["unit"], assigned_at=ASSIGNED)
+    login_as(world["staff"]).post(f"/tasks/{task.id}/accept")
+    db.session.refresh(task)
+    assert task.signed_late is True
+
+
+@time_machine.travel("2026-11-05 10:00 +0800", tick=False)
+def test_resident_matter_needs_contact_before_completion(world, login_as, client):
+    """A task from a resident's topic cannot be 办结 before 联系诉求人 is recorded."""
+    topic, _token = make_topic(world["body"], status="decided")
+    world["resolution"].topics.append(topic)
+    task = make_task(world["resolution"], world["unit"], status="in_progress", assigned_at=ASSIGNED)
+    login_as(world["staff"])
+    refused = client.post(f"/tasks/{task.id}/complete", data={"report": "修好了"})
+    assert refused.status_code == 400
+    assert "请先记录联系诉求人的情况" in refused.get_data(as_text=True)
+    future = client.post(
+        f"/tasks/{task.id}/contact",
+        data={"method": "phone", "when": "2026-11-05T11:00", "note": "约好周五上门"},
+    )
+    assert future.status_code == 400 and "联系时间应在派单之后" in future.get_data(as_text=True)
+    assert "约好周五上门" in future.get_data(as_text=True)
+    client.post(
+        f"/tasks/{task.id}/contact",
+        data={"method": "phone", "when": "2026-11-04T15:30", "note": "约好周五上门"},
+    )
+    client.post(f"/tasks/{task.id}/complete", data={"report": "修好了"})
+    db.session.refresh(task)
+    assert task.contacted_at == datetime(2026, 11, 4, 7, 30) and task.contact_method == "phone"
+    assert task.status == "completed"
+    assert _actions(task.id) == ["task.contact", "task.complete"]
+
+
+@time_machine.travel("2026-11-05 10:00 +0800", tick=False)
+def test_extension_asked_then_granted_keeps_the_original_deadline(world, login_as, client):
+    """The unit asks, the convener grants: the deadline moves, the old one stays on record."""
+    task = make_task(
+        world["resolution"], world["unit"], status="in_progress", deadline=date(2026, 11, 10)
+    )
+    login_as(world["staff"])
+    client.post(f"/tasks/{task.id}/extension", data={"deadline": "2026-11-20", "reason": "等配件"})
+    second = client.post(
+        f"/tasks/{task.id}/extension", data={"deadline": "2026-11-25", "reason": "再等等"}
+    )
+    assert second.status_code == 302  # one request waits at a time: the form is not offered
+    assert client.post(f"/tasks/{task.id}/extension/grant").status_code == 403
+    login_as(world["convener"])
+    client.post(f"/tasks/{task.id}/extension/grant")
+    db.session.refresh(task)
+    extension = db.session.scalars(sa.select(TaskExtension)).one()
+    assert task.deadline == date(2026, 11, 20)
+    assert (extension.status, extension.original_deadline) == ("granted", date(2026, 11, 10))
+    granted = task.updates[-1]
+    assert granted.kind == "extension_granted"
+    assert granted.details == {"deadline_from": "2026-11-10", "deadline_to": "2026-11-20"}
+    assert _actions(task.id) == ["task.extend", "task.grant"]
+
+
+@time_machine.travel("2026-11-05 10:00 +0800", tick=False)
+def test_extension_refused_needs_a_reason_and_keeps_the_deadline(world, login_as, client):
+    """A refusal without a reason is answered in words; with one, the deadline stays."""
+    task = make_task(
+        world["resolution"], world["unit"], status="accepted", deadline=date(2026, 11, 10)
+    )
+    login_as(world["staff"]).post(
+        f"/tasks/{task.id}/extension", data={"deadline": "2026-11-20", "reason": "等配件"}
+    )
+    login_as(world["convener"])
+    bare = client.post(f"/tasks/{task.id}/extension/refuse", data={"answer": ""})
+    assert bare.status_code == 400 and "不同意延期时请写明理由" in bare.get_data(as_text=True)
+    client.post(f"/tasks/{task.id}/extension/refuse", data={"answer": "配件本地就有"})
+    db.session.refresh(task)
+    assert task.deadline == date(2026, 11, 10)
+    assert db.session.scalars(sa.select(TaskExtension.status)).one() == "refused"
+
+
+@time_machine.travel("2026-11-05 10:00 +0800", tick=False)
+def test_exclusion_is_for_the_convener_with_a_public_reason(world, login_as, client):
+    """核减: the unit cannot do it; the convener's reason shows on the public board."""
+    task = make_task(world["resolution"], world["unit"], status="in_progress")
+    login_as(world["staff"])
+    assert client.post(f"/tasks/{task.id}/exclude", data={"reason": "x"}).status_code == 403
+    login_as(world["convener"])
+    client.post(f"/tasks/{task.id}/exclude", data={"reason": "诉求超出物业合同范围"})
+    db.session.refresh(task)
+    assert task.excluded_reason == "诉求超出物业合同范围"
+    assert _actions(task.id) == ["task.exclude"]
+
+
+def test_fifty_concurrent_extension_requests_leave_one_pending(app, world):
+    """50 requests for an extension at once: exactly one waits for the convener, no error."""
+    task = make_task(
+        world["resolution"], world["unit"], status="in_progress", deadline=date(2026, 12, 10)
+    )
+    staff_id, task_id = world["staff"].id, task.id
+    db.session.rollback()
+    start = threading.Barrier(50)
+    codes, errors = [], []
+
+    def ask(n):
+        try:
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = str(staff_id)
+                session["_fresh"] = True
+            start.wait()
+            response = client.post(
+                f"/tasks/{task_id}/extension", data={"deadline": "2026-12-20", "reason": f"理由{n}"}
+            )
+            codes.append(response.status_code)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    with time_machine.travel("2026-11-05 10:00 +0800", tick=False):
+        threads = [threading.Thread(target=ask, args=(n,)) for n in range(50)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == [] and set(codes) <= {302}
+    db.session.rollback()
+    pending = db.session.scalars(
+        sa.select(TaskExtension).where(TaskExtension.task_id == task_id)
+    ).all()
+    assert len(pending) == 1
