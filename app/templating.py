@@ -4,6 +4,7 @@ No helper here runs a query: what a page shows is loaded by its view. Helpers on
 the view already loaded into words, numbers and dates for people.
 """
 
+from decimal import Decimal
 from fractions import Fraction
 
 from flask import Flask, g
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
         # numbers and rules
         percent=percent,
         percent_1dp=percent_1dp,
+        fraction_text=fraction_text,
         describe_rule=describe_rule,
         # times
         local_time=local_time,
@@ -74,6 +76,18 @@ def preferences() -> dict:
 def percent(rate: Fraction | None) -> str:
     """A rate as a whole percentage for people ("67%"), or "—" without data."""
     return followup_rules.percent(rate)
+
+
+def fraction_text(value: Fraction) -> str:
+    """A weight as people read it, exactly: 9/10 → "0.9", 1/2 → "0.5", 1/3 → "1/3"."""
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent_1dp(value: str | Fraction | None) -> str:

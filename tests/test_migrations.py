@@ -53,8 +53,11 @@ def test_migrations_match_models_and_downgrade(fresh_url):
 
 
 def test_followup_upgrade_maps_existing_tasks_and_ratings(fresh_url):
-    """Existing three-level ratings keep their level on the five-level scale and become visits
-    (by member or follow link, answers unknown); a 签收 after 24 hours is marked late."""
+    """The follow-up upgrade keeps existing tasks and ratings and maps them.
+
+    Three-level ratings keep their level on the five-level scale and become visits by a member
+    (answers unknown); a 签收 after 24 hours is marked late.
+    """
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": fresh_url,

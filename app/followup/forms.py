@@ -216,7 +216,9 @@ class RatingForm(FlaskForm):
     """
 
     contacted = RadioField(
-        _l("承办单位联系过您吗？"), choices=YES_NO, validators=[InputRequired(_l("请选择“是”或“否”。"))]
+        _l("承办单位联系过您吗？"),
+        choices=YES_NO,
+        validators=[InputRequired(_l("请选择“是”或“否”。"))],
     )
     solved = RadioField(
         _l("问题解决了吗？"), choices=YES_NO, validators=[InputRequired(_l("请选择“是”或“否”。"))]

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from app.followup.workdays import WorkCalendar
 from app.models import (
     Motion,
     Rating,
@@ -13,7 +14,6 @@ from app.models import (
     Topic,
     UnitStaff,
 )
-from app.followup.workdays import WorkCalendar
 from app.models.accounts import hash_token
 from app.models.followup import WorkCalendarDay, WorkCalendarYear
 from app.models.statuses import ResolutionStatus, TaskStatus, TopicStatus

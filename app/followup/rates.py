@@ -23,8 +23,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from typing import TypeVar
 
 from app.models.statuses import RatingValue, TaskStatus
+
+T = TypeVar("T")
 
 DEFAULTS = {
     "basic_weight": "9/10",
@@ -169,21 +172,23 @@ def unit_rates(
     )
 
 
-def rank(rows: Iterable[tuple[str, UnitRates]]) -> list[tuple[int | None, str, UnitRates]]:
+def rank(rows: Iterable[tuple[str, UnitRates, T]]) -> list[tuple[int | None, str, UnitRates, T]]:
     """Order units by 综合, best first; equal scores share a place (1, 2, 2, 4).
 
-    Units without a 综合 score come last, unranked (place None), by name.
+    Each row is (name, rates, anything the caller carries along, e.g. the unit). Units without
+    a 综合 score come last, unranked (place None); equal scores and the unscored go by name.
     """
+    rows = list(rows)
     scored = sorted(
-        (row for row in rows if row[1].overall is not None), key=lambda r: (-r[1].overall, r[0])
+        (r for r in rows if r[1].overall is not None), key=lambda r: (-r[1].overall, r[0])
     )
     ranked, place = [], 0
-    for index, (name, rates) in enumerate(scored, start=1):
-        if index == 1 or rates.overall != scored[index - 2][1].overall:
+    for index, (name, result, carried) in enumerate(scored, start=1):
+        if index == 1 or result.overall != scored[index - 2][1].overall:
             place = index
-        ranked.append((place, name, rates))
-    unscored = sorted((row for row in rows if row[1].overall is None), key=lambda r: r[0])
-    return ranked + [(None, name, rates) for name, rates in unscored]
+        ranked.append((place, name, result, carried))
+    unscored = sorted((r for r in rows if r[1].overall is None), key=lambda r: r[0])
+    return ranked + [(None, name, result, carried) for name, result, carried in unscored]
 
 
 def month_bounds(month: str) -> tuple[date, date]:

@@ -23,11 +23,11 @@ from app.followup.forms import (
     CloseForm,
     CompleteForm,
     ContactForm,
+    CorrectionForm,
+    DeclineForm,
     ExcludeForm,
     ExtensionAnswerForm,
     ExtensionForm,
-    CorrectionForm,
-    DeclineForm,
     ProgressForm,
     RatingForm,
     ReassignForm,
@@ -38,8 +38,8 @@ from app.followup.forms import (
     topic_choices,
     unit_choices,
 )
-from app.models import Resolution, Task
 from app.followup.workdays import UnknownYear
+from app.models import Resolution, Task
 from app.models.followup import TaskRole
 from app.models.statuses import VisitChannel
 from app.web import htmx
@@ -491,7 +491,7 @@ def reopen_task(task_id: int):
 
 
 def _rectify_deadline(task: Task):
-    """The deadline of 整改 after a 差评: the body's working days from today (None: unknown year)."""
+    """整改 deadline after a 差评: the body's working days from today (None: unknown year)."""
     try:
         return g.work_calendar.add_workdays(today(), task.resolution.body.rectify_workdays)
     except UnknownYear:

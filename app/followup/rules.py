@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.clock import local_date
+from app.followup import rates
 from app.followup.workdays import PACKAGE_ONLY, WorkCalendar
 from app.models import Rating, Resolution, UnitStaff
 from app.models.followup import FINISHED as FINISHED  # re-exported: app/accounts reads it here
@@ -607,6 +608,44 @@ def unit_record(
         ratings=len(ratings),
         good_ratings=sum(1 for v in ratings if v in GOOD_ENOUGH),
     )
+
+
+def rate_inputs(tasks: list[Task], ratings: list[Rating]) -> tuple[list, list]:
+    """The plain facts app/followup/rates.py counts, from tasks and their return visits."""
+    facts = [
+        rates.TaskFacts(
+            id=t.id,
+            status=t.status,
+            assigned_at=t.assigned_at,
+            accepted_at=t.accepted_at,
+            signed_late=t.signed_late,
+            excluded=t.is_excluded,
+        )
+        for t in tasks
+    ]
+    visits = [rates.Visit(task_id=r.task_id, value=r.value, solved=r.solved) for r in ratings]
+    return facts, visits
+
+
+def units_ranking(
+    tasks: list[Task],
+    ratings: list[Rating],
+    definitions: rates.Definitions,
+    *,
+    now: datetime,
+    sign_hours: int,
+):
+    """Each unit's rates from these tasks and visits, ranked by 综合 (see ``rates.rank``)."""
+    by_unit: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_unit.setdefault(task.unit_id, []).append(task)
+    rows = []
+    for unit_tasks in by_unit.values():
+        ids = {t.id for t in unit_tasks}
+        facts, visits = rate_inputs(unit_tasks, [r for r in ratings if r.task_id in ids])
+        result = rates.unit_rates(facts, visits, definitions, now=now, sign_hours=sign_hours)
+        rows.append((unit_tasks[0].unit.name, result, unit_tasks[0].unit))
+    return [(place, unit, result) for place, _name, result, unit in rates.rank(rows)]
 
 
 def percent(rate: Fraction | None) -> str:

@@ -154,13 +154,13 @@ def test_ranking_shares_places_and_puts_unscored_last():
 
     ranked = rates.rank(
         [
-            ("丙", r(Fraction(1, 2))),
-            ("甲", r(Fraction(9, 10))),
-            ("乙", r(Fraction(1, 2))),
-            ("丁", r(None)),
+            ("丙", r(Fraction(1, 2)), 3),
+            ("甲", r(Fraction(9, 10)), 1),
+            ("乙", r(Fraction(1, 2)), 2),
+            ("丁", r(None), 4),
         ]
     )
-    assert [(place, name) for place, name, _ in ranked] == [
+    assert [(place, name) for place, name, _, _ in ranked] == [
         (1, "甲"),
         (2, "丙"),
         (2, "乙"),
@@ -169,7 +169,7 @@ def test_ranking_shares_places_and_puts_unscored_last():
 
 
 def test_month_bounds():
-    """ "2026-12" runs from 1 to 31 December; nonsense is refused."""
+    """Month "2026-12" runs from 1 to 31 December; nonsense is refused."""
     assert rates.month_bounds("2026-12") == (date(2026, 12, 1), date(2026, 12, 31))
     assert rates.month_bounds("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
     with pytest.raises(ValueError):

@@ -74,6 +74,7 @@ POLICY = {
     ("admin.add_staff", "POST"): "admin",
     ("admin.remove_staff", "POST"): "admin",
     # the public board
+    ("board.ranking", "GET"): "public",
     ("board.index", "GET"): "public",
     ("board.body", "GET"): "public",
     ("board.resolution", "GET"): "public",
