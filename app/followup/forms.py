@@ -9,17 +9,19 @@ from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     DateTimeLocalField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clock import today
 from app.followup import labels
+from app.followup.workdays import MAX_WORKDAYS
 from app.models import ResponsibleUnit, Topic, UnitStaff
 
 REQUIRED = _l("这一项必须填写。")
@@ -121,7 +123,23 @@ class TaskForm(FlaskForm):
     done_definition = TextAreaField(
         _l("怎样算办完"), validators=[InputRequired(REQUIRED), Length(max=2000)]
     )
-    deadline = DateField(_l("截止日期"), validators=[InputRequired(REQUIRED), not_before_today])
+    workdays = IntegerField(
+        _l("办理时限（工作日）"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_WORKDAYS, message=_l("请填 1 到 250。")),
+        ],
+    )
+    deadline = DateField(_l("或者：截止日期"), validators=[Optional(), not_before_today])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Exactly one of the two: N 工作日 or a date."""
+        if not super().validate(extra_validators):
+            return False
+        if (self.workdays.data is None) == (self.deadline.data is None):
+            self.workdays.errors.append(_l("请填写工作日数，或者选一个截止日期（二选一）。"))
+            return False
+        return True
 
 
 class DeclineForm(FlaskForm):

@@ -1,14 +1,15 @@
 """Words for statuses, ratings, rules and refusals, as residents read them (gettext, lazily)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models.followup import UpdateKind
 from app.models.statuses import RatingValue, ResolutionStatus, TaskStatus, TopicStatus
 
 TASK_STATUS = {
-    TaskStatus.ASSIGNED: _l("已派单，待接单"),
-    TaskStatus.ACCEPTED: _l("已接单"),
-    TaskStatus.DECLINED: _l("已退回召集人"),
+    TaskStatus.ASSIGNED: _l("已派单，待签收"),
+    TaskStatus.ACCEPTED: _l("已签收"),
+    TaskStatus.DECLINED: _l("已回退召集人"),
     TaskStatus.IN_PROGRESS: _l("办理中"),
     TaskStatus.COMPLETED: _l("已办结，待评单"),
     TaskStatus.CLOSED: _l("已销号"),
@@ -34,13 +35,24 @@ RESOLUTION_STATUS = {
 
 UPDATE_KIND = {
     UpdateKind.NOTE: _l("进展"),
-    UpdateKind.ACCEPTED: _l("接单"),
-    UpdateKind.DECLINED: _l("退回"),
+    UpdateKind.ACCEPTED: _l("签收"),
+    UpdateKind.DECLINED: _l("回退"),
     UpdateKind.COMPLETED: _l("办结"),
-    UpdateKind.ASSIGNED: _l("重新派单"),
+    UpdateKind.ASSIGNED: _l("改派"),
     UpdateKind.REOPENED: _l("重新办理"),
     UpdateKind.CLOSED: _l("销号"),
+    UpdateKind.CONTACTED: _l("联系诉求人"),
+    UpdateKind.EXTENSION_ASKED: _l("申请延期"),
+    UpdateKind.EXTENSION_GRANTED: _l("同意延期"),
+    UpdateKind.EXTENSION_REFUSED: _l("不同意延期"),
+    UpdateKind.VISITED: _l("回访"),
+    UpdateKind.EXCLUDED: _l("核减"),
+    UpdateKind.REMINDED: _l("到期提醒"),
+    UpdateKind.URGED: _l("催办"),
+    UpdateKind.ESCALATED: _l("吹哨报到：提交联席会议"),
 }
+
+CONTACT_METHOD = {"phone": _l("电话"), "visit": _l("上门"), "message": _l("短信或微信")}
 
 FIELD = {"title": _l("标题"), "text": _l("决议内容"), "decided_on": _l("决议日期")}
 
@@ -94,3 +106,12 @@ REFUSALS = {
 def refusal(message: str) -> str:
     """A rule's refusal in words for the page."""
     return str(REFUSALS.get(message, _l("这一步现在不能做。")))
+
+
+def unknown_year(year: int) -> str:
+    """A year the working-day calendar does not know, said plainly."""
+    return _(
+        "系统还不知道 %(year)s 年的法定节假日和调休安排，无法按工作日计算。"
+        "请管理员先补充 %(year)s 年的日历，或者直接选一个截止日期。",
+        year=year,
+    )

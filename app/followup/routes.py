@@ -171,6 +171,9 @@ def new_task(resolution_id: int):
     form.assignee.choices = assignee_choices(queries.unit_staff(db.session))
     if form.validate_on_submit():
         try:
+            deadline = form.deadline.data or g.work_calendar.add_workdays(
+                today(), form.workdays.data
+            )
             task = rules.assign(
                 db.session,
                 resolution,
@@ -179,13 +182,20 @@ def new_task(resolution_id: int):
                 title=form.title.data,
                 description=form.description.data,
                 done_definition=form.done_definition.data,
-                deadline=form.deadline.data,
+                deadline=deadline,
                 now=clock.now(),
             )
+        except UnknownYear as error:
+            form.workdays.errors = [labels.unknown_year(error.year)]
         except rules.AssigneeError:
             form.assignee.errors = [labels.ASSIGNEE_NOT_IN_UNIT]
         else:
-            audit.record("task.assigned", task, actor=current_user, after={"unit_id": task.unit_id})
+            after = {
+                "unit_id": task.unit_id,
+                "deadline": task.deadline.isoformat(),
+                "workdays": form.workdays.data,
+            }
+            audit.record("task.assigned", task, actor=current_user, after=after)
             db.session.commit()
             return redirect(url_for("followup.resolution", resolution_id=resolution.id))
     return render_template("followup/new_task.html", resolution=resolution, form=form)

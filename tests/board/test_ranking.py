@@ -12,8 +12,11 @@ NOV = datetime(2026, 11, 2, 1, 0)
 
 
 def _month(world):
-    """Unit 1: two tasks signed on time, visits 非常满意 (solved) and 基本满意 (not solved);
-    unit 2: one task signed late, a 不满意 visit; one of unit 2's tasks excluded (核减)."""
+    """A month of two units' tasks and return visits.
+
+    Unit 1: two tasks signed on time, visits 非常满意 (solved) and 基本满意 (not solved);
+    unit 2: one task signed late, a 不满意 visit; one of unit 2's tasks excluded (核减).
+    """
     resolution = make_resolution(world["body"], title="十一月的决议")
     good = [
         make_task(

@@ -272,15 +272,15 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     laptop.get_by_label("怎样算办完").fill("连续两周夜里十点后街面没有卸货。")
     laptop.get_by_label("截止日期").fill((date.today() + timedelta(days=30)).isoformat())
     laptop.get_by_role("button", name="派单").click()
-    expect(laptop.locator(".cards .card")).to_contain_text("已派单，待接单")
+    expect(laptop.locator(".cards .card")).to_contain_text("已派单，待签收")
     shot(laptop, "cycle-14-resolution-laptop")
 
     # 11. The unit's staff accepts (htmx) and completes it.
     unit_phone = phone_of("staff")
     unit_phone.goto(f"{base}/units/{unit.slug}/tasks")
     assert_accessible(unit_phone, "unit tasks (phone)")
-    unit_phone.get_by_role("button", name="接单").first.click()
-    expect(unit_phone.locator(".task-row").first).to_contain_text("已接单")
+    unit_phone.get_by_role("button", name="签收").first.click()
+    expect(unit_phone.locator(".task-row").first).to_contain_text("已签收")
     unit_phone.get_by_role("link", name="报进展 / 办结").first.click()
     assert_accessible(unit_phone, "task for the unit (phone)")
     report = unit_phone.get_by_label("办结报告：做了什么、结果如何")

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 import time_machine
 
 from app.extensions import db
-from app.models import AuditEvent, TaskExtension
+from app.followup.workdays import WorkCalendar
+from app.models import AuditEvent, Task, TaskExtension, WorkCalendarDay, WorkCalendarYear
 from tests.followup.helpers import make_task, make_topic
 
 ASSIGNED = datetime(2026, 11, 2, 1, 0)  # 09:00 in Shanghai
@@ -170,3 +171,49 @@ def test_fifty_concurrent_extension_requests_leave_one_pending(app, world):
         sa.select(TaskExtension).where(TaskExtension.task_id == task_id)
     ).all()
     assert len(pending) == 1
+
+
+def _assign(client, world, **fields):
+    data = {"title": "清运", "unit": world["unit"].id, "assignee": 0, "done_definition": "清走"}
+    return client.post(f"/resolutions/{world['resolution'].id}/tasks/new", data={**data, **fields})
+
+
+@time_machine.travel("2026-09-30 10:00 +0800", tick=False)
+def test_assign_in_working_days_skips_national_day(world, login_as, client):
+    """派单 for 3 工作日 on 30 Sep: due Sat 10 Oct (8, 9 Oct and the 调休 Saturday)."""
+    login_as(world["convener"])
+    assert _assign(client, world, workdays="3").status_code == 302
+    task = db.session.scalars(sa.select(Task)).one()
+    assert task.deadline == date(2026, 10, 10)
+
+
+@time_machine.travel("2026-09-30 10:00 +0800", tick=False)
+def test_assign_needs_exactly_one_of_workdays_or_date(world, login_as, client):
+    """Neither or both of 工作日 and 截止日期 is said next to the field, keeping the input."""
+    login_as(world["convener"])
+    for extra in ({}, {"workdays": "3", "deadline": "2026-10-20"}):
+        response = _assign(client, world, **extra)
+        assert response.status_code == 200
+        assert "二选一" in response.get_data(as_text=True)
+    assert db.session.scalars(sa.select(Task)).all() == []
+
+
+@time_machine.travel("2026-12-28 10:00 +0800", tick=False)
+def test_unknown_year_is_said_plainly_until_the_administrator_adds_it(world, login_as, client):
+    """Working days into 2027 (unknown to the pinned package) are refused in words, then work.
+
+    The administrator's table completes 2027; a date could be chosen all along.
+    """
+    assert not WorkCalendar().knows(2027)  # chinese-calendar 1.11.0 stops at 2026
+    login_as(world["convener"])
+    response = _assign(client, world, workdays="5")
+    assert "还不知道 2027 年的法定节假日" in response.get_data(as_text=True)
+    assert _assign(client, world, deadline="2027-01-08").status_code == 302
+    db.session.query(Task).delete()
+    db.session.add(WorkCalendarYear(year=2027, note="国务院办公厅通知"))
+    db.session.add(WorkCalendarDay(day=date(2027, 1, 1), is_workday=False, name="元旦"))
+    db.session.commit()
+    assert _assign(client, world, workdays="5").status_code == 302
+    task = db.session.scalars(sa.select(Task)).one()
+    # 29, 30, 31 Dec, then 1 Jan off (元旦), Mon 4 and Tue 5 Jan
+    assert task.deadline == date(2027, 1, 5)

@@ -93,7 +93,7 @@ def test_another_unit_cannot_see_the_task_or_the_unit_page(world, login_as, clie
     assert client.get(f"/tasks/{task.id}").status_code == 403
     login_as(world["staff"])
     html = client.get(f"/units/{world['unit'].slug}/tasks").get_data(as_text=True)
-    assert task.title in html and "接单" in html
+    assert task.title in html and "签收" in html
 
 
 def test_decline_without_reason_is_answered_next_to_the_field(world, login_as, client, task):
@@ -116,7 +116,7 @@ def test_accept_from_unit_page_with_htmx_swaps_the_row(
     )
     assert response.status_code == 200
     assert captured_templates == ["followup/partials/unit_task_row.html"]
-    assert "已接单" in response.get_data(as_text=True)
+    assert "已签收" in response.get_data(as_text=True)
 
 
 def test_progress_photo_is_checked_stored_and_served(world, login_as, client, app):
