@@ -22,6 +22,7 @@ from app.admin import routes as admin
 from app.board import routes as board
 from app.bodies import routes as bodies
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.followup import cli as followup_cli
 from app.followup import routes as followup
 from app.meetings import routes as meetings
 from app.opendata import routes as opendata
@@ -73,6 +74,8 @@ def _register_commands(app: Flask) -> None:
     for command in (
         cli.create_admin,
         cli.seed_demo,
+        followup_cli.followup,
+        followup_cli.workdays,
         voting_cli.tally,
         voting_cli.apportion,
         reliability_cli.audit,

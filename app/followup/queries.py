@@ -5,6 +5,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.followup.workdays import WorkCalendar
 from app.models import (
+    AgendaItem,
+    Meeting,
     Motion,
     Rating,
     Resolution,
@@ -16,7 +18,7 @@ from app.models import (
 )
 from app.models.accounts import hash_token
 from app.models.followup import WorkCalendarDay, WorkCalendarYear
-from app.models.statuses import ResolutionStatus, TaskStatus, TopicStatus
+from app.models.statuses import MeetingStatus, ResolutionStatus, TaskStatus, TopicStatus
 
 #: Topics a new resolution may answer: those still open in the body, or already decided.
 ANSWERABLE = (TopicStatus.ACCEPTED, TopicStatus.ON_AGENDA, TopicStatus.DECIDED)
@@ -149,3 +151,45 @@ def work_calendar(session: Session) -> WorkCalendar:
     years = session.scalars(sa.select(WorkCalendarYear.year)).all()
     days = session.execute(sa.select(WorkCalendarDay.day, WorkCalendarDay.is_workday)).all()
     return WorkCalendar(overrides=dict(days), extra_years=frozenset(years))
+
+
+def running_tasks(session: Session) -> list[Task]:
+    """Every task not finished yet, of published resolutions, with what reminders need loaded."""
+    return list(
+        session.scalars(
+            sa.select(Task)
+            .join(Resolution)
+            .where(
+                Resolution.status == ResolutionStatus.PUBLISHED,
+                Task.status.not_in((TaskStatus.COMPLETED, TaskStatus.CLOSED)),
+            )
+            .options(
+                selectinload(Task.updates),
+                selectinload(Task.unit),
+                selectinload(Task.resolution).selectinload(Resolution.body),
+            )
+            .order_by(Task.id)
+        )
+    )
+
+
+def next_draft_meeting(session: Session, body_id: int, now) -> Meeting | None:
+    """The body's next meeting still being drafted (its agenda can take an item), if any."""
+    return session.scalar(
+        sa.select(Meeting)
+        .where(
+            Meeting.body_id == body_id,
+            Meeting.status == MeetingStatus.DRAFT,
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )
+
+
+def next_item_position(session: Session, meeting_id: int) -> int:
+    """The position after the meeting's last agenda item (1 for an empty agenda)."""
+    last = session.scalar(
+        sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
+    )
+    return (last or 0) + 1
