@@ -39,6 +39,11 @@ def after_today(form, field):
         raise ValidationError(_l("新的截止日期要晚于今天。"))
 
 
+def phone_visit_choices(task) -> list[tuple[int, str]]:
+    """The residents' topics a task answers, as choices for a phone return visit."""
+    return [(t.id, f"{t.receipt_no} {t.submitter_name or t.title}") for t in task.resolution.topics]
+
+
 def topic_choices(topics: list[Topic]) -> list[tuple[int, str]]:
     """Topics as check-box choices: receipt number and title."""
     return [(t.id, f"{t.receipt_no} {t.title}") for t in topics]
@@ -247,3 +252,9 @@ class RatingForm(FlaskForm):
         validators=[InputRequired(_l("请选择一个评价。"))],
     )
     comment = TextAreaField(_l("想说的话（可不填）"), validators=[Optional(), Length(max=2000)])
+
+
+class PhoneVisitForm(RatingForm):
+    """A return visit by phone the convener records for a resident without a phone of their own."""
+
+    topic = SelectField(_l("诉求人（议题）"), coerce=int, validators=[InputRequired(REQUIRED)])

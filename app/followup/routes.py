@@ -28,6 +28,7 @@ from app.followup.forms import (
     ExcludeForm,
     ExtensionAnswerForm,
     ExtensionForm,
+    PhoneVisitForm,
     ProgressForm,
     RatingForm,
     ReassignForm,
@@ -35,6 +36,7 @@ from app.followup.forms import (
     ResolutionForm,
     TaskForm,
     assignee_choices,
+    phone_visit_choices,
     topic_choices,
     unit_choices,
 )
@@ -219,9 +221,11 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         "extension_form": ExtensionForm(formdata=None),
         "answer_form": ExtensionAnswerForm(formdata=None),
         "exclude_form": ExcludeForm(formdata=None),
+        "phone_form": PhoneVisitForm(formdata=None, prefix="phone"),
         **forms,
         "reassign_form": reassign,
     }
+    context["phone_form"].topic.choices = phone_visit_choices(task)
     unit, convener = TaskRole.UNIT in roles, TaskRole.CONVENER in roles
     return render_template(
         "followup/task.html",
@@ -553,6 +557,28 @@ def rate_task(task_id: int):
         db.session.commit()
         return _after_action(task)
     return _task_page(task, roles, 400, rating_form=form)
+
+
+@bp.post("/tasks/<int:task_id>/phone-visit")
+@policy.login_required
+def phone_visit(task_id: int):
+    """The convener records a resident's return visit taken by phone, once per round."""
+    task, roles = access.task_or_403(task_id, TaskRole.CONVENER)
+    form = PhoneVisitForm(prefix="phone")
+    form.topic.choices = phone_visit_choices(task)
+    if not task.awaits_rating or not form.topic.choices:
+        return _after_action(task)
+    if form.validate_on_submit():
+        _rate(
+            task,
+            form,
+            topic_id=form.topic.data,
+            channel=VisitChannel.PHONE,
+            recorded_by_id=current_user.id,
+        )
+        db.session.commit()
+        return _after_action(task)
+    return _task_page(task, roles, 400, phone_form=form)
 
 
 @bp.route("/t/<token>/tasks/<int:task_id>/rating", methods=["POST"])

@@ -8,7 +8,14 @@ import time_machine
 
 from app.extensions import db
 from app.followup.workdays import WorkCalendar
-from app.models import AuditEvent, Task, TaskExtension, WorkCalendarDay, WorkCalendarYear
+from app.models import (
+    AuditEvent,
+    Rating,
+    Task,
+    TaskExtension,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
 from tests.followup.helpers import make_task, make_topic
 
 ASSIGNED = datetime(2026, 11, 2, 1, 0)  # 09:00 in Shanghai
@@ -217,3 +224,32 @@ def test_unknown_year_is_said_plainly_until_the_administrator_adds_it(world, log
     task = db.session.scalars(sa.select(Task)).one()
     # 29, 30, 31 Dec, then 1 Jan off (元旦), Mon 4 and Tue 5 Jan
     assert task.deadline == date(2027, 1, 5)
+
+
+@time_machine.travel("2026-11-05 10:00 +0800", tick=False)
+def test_convener_records_a_phone_return_visit_for_a_resident(world, login_as, client):
+    """A phone 回访 is stored for the resident's topic, by the convener; others are refused."""
+    topic, _token = make_topic(world["body"], status="decided")
+    world["resolution"].topics.append(topic)
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    data = {
+        "phone-topic": topic.id,
+        "phone-contacted": "yes",
+        "phone-solved": "yes",
+        "phone-value": "very_satisfied",
+    }
+    login_as(world["staff"])
+    assert client.post(f"/tasks/{task.id}/phone-visit", data=data).status_code == 403
+    login_as(world["convener"])
+    assert "代录电话回访" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert client.post(f"/tasks/{task.id}/phone-visit", data=data).status_code == 302
+    rating = db.session.scalars(sa.select(Rating)).one()
+    assert (rating.topic_id, rating.channel, rating.recorded_by_id, rating.value) == (
+        topic.id,
+        "phone",
+        world["convener"].id,
+        "very_satisfied",
+    )
+    # the same resident cannot be visited twice in one round, by phone or by link
+    client.post(f"/tasks/{task.id}/phone-visit", data={**data, "phone-value": "basic"})
+    assert db.session.scalars(sa.select(Rating.value)).all() == ["very_satisfied"]

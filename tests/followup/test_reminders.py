@@ -7,6 +7,7 @@ import time_machine
 
 from app.extensions import db
 from app.followup import reminders
+from app.followup.queries import work_calendar
 from app.followup.workdays import PACKAGE_ONLY
 from app.models import AgendaItem, AuditEvent, Task
 from tests.factories import make_meeting
@@ -103,3 +104,20 @@ def test_command_waits_for_a_meeting_and_names_an_unknown_year(app, world):
     with time_machine.travel("2027-01-12 08:00 +0800", tick=False):
         result = runner.invoke(args=["followup", "remind"])
     assert "the holidays of 2027 are not known" in result.output
+
+
+def test_workdays_command_completes_a_year_for_the_calendar(app, ctx):
+    """`flask workdays add-year 2027 --off … --on …` makes 2027 known; a stray date is refused."""
+    runner = app.test_cli_runner()
+    assert "NOT known" in runner.invoke(args=["workdays", "show", "2027"]).output
+    bad = runner.invoke(args=["workdays", "add-year", "2027", "--off", "2028-01-01=元旦"])
+    assert bad.exit_code == 2 and "not in 2027" in bad.output
+    result = runner.invoke(
+        args=["workdays", "add-year", "2027", "--off", "2027-01-01=元旦", "--on", "2027-02-07=调休"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = runner.invoke(args=["workdays", "show", "2027"]).output
+    assert "2027: known" in shown and "2027-02-07 work 调休" in shown
+    calendar = work_calendar(db.session)
+    assert not calendar.is_workday(date(2027, 1, 1)) and calendar.is_workday(date(2027, 2, 7))
+    assert db.session.scalars(sa.select(AuditEvent.action)).all() == ["workdays.year_added"]
