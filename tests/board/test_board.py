@@ -115,7 +115,7 @@ def test_unit_record_page_states_period_and_rates(board, client):
     """The unit's public record names the period (this year by default) and its rates."""
     with time_machine.travel("2026-12-01 10:00 +0800", tick=False):
         html = client.get(f"/units/{board['unit'].slug}").get_data(as_text=True)
-    assert "统计期间" in html and "响应率" in html and "满意度" in html
+    assert "统计期间" in html and "响应率" in html and "满意率" in html and "按时办结率" in html
     assert "百货开放厕所" in html
     other_year = client.get(f"/units/{board['unit'].slug}?year=2025").get_data(as_text=True)
     assert "百货开放厕所" not in other_year
