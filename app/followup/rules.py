@@ -202,6 +202,16 @@ def _deadline_moved(before: date, after: date) -> dict[str, str]:
     return {"deadline_from": before.isoformat(), "deadline_to": after.isoformat()}
 
 
+def original_deadline(task: Task) -> date:
+    """The deadline the task was first given: the earliest one its timeline moved away from."""
+    moved = [
+        date.fromisoformat(u.details["deadline_from"])
+        for u in task.updates
+        if u.details and u.details.get("deadline_from")
+    ]
+    return moved[0] if moved else task.deadline
+
+
 def is_sign_late(assigned_at: datetime, signed_at: datetime, sign_hours: int) -> bool:
     """签收 is late when it comes more than ``sign_hours`` hours after the assignment (派单)."""
     return signed_at - assigned_at > timedelta(hours=sign_hours)
