@@ -1,6 +1,7 @@
 """Forms of the follow-up pages: resolutions, tasks, their progress and ratings."""
 
 from datetime import date
+from fractions import Fraction
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clock import today
-from app.followup import labels
+from app.followup import labels, rates
 from app.followup.workdays import MAX_WORKDAYS
 from app.models import ResponsibleUnit, Topic, UnitStaff
 
@@ -258,3 +259,87 @@ class PhoneVisitForm(RatingForm):
     """A return visit by phone the convener records for a resident without a phone of their own."""
 
     topic = SelectField(_l("诉求人（议题）"), coerce=int, validators=[InputRequired(REQUIRED)])
+
+
+def _fraction(form, field):
+    """A weight typed as 0.9 or 9/10, between 0 and 1."""
+    try:
+        value = Fraction(str(field.data).strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValidationError(_l("请写成 0.9 或 9/10 这样的数。")) from None
+    if not 0 <= value <= 1:
+        raise ValidationError(_l("要在 0 到 1 之间。"))
+
+
+class FollowupSettingsForm(FlaskForm):
+    """The body's follow-up limits and the definitions of the units' rates."""
+
+    sign_hours = IntegerField(
+        _l("签收时限（小时）"), validators=[InputRequired(REQUIRED), NumberRange(1, 720)]
+    )
+    rectify_workdays = IntegerField(
+        _l("差评后整改期限（工作日）"), validators=[InputRequired(REQUIRED), NumberRange(1, 60)]
+    )
+    remind_workdays = IntegerField(
+        _l("提前几个工作日提醒"), validators=[InputRequired(REQUIRED), NumberRange(0, 20)]
+    )
+    escalate_workdays = IntegerField(
+        _l("逾期几个工作日提交联席会议（吹哨报到）"),
+        validators=[InputRequired(REQUIRED), NumberRange(1, 60)],
+    )
+    basic_weight = StringField(
+        _l("满意率中“基本满意”的权重"), validators=[InputRequired(REQUIRED), _fraction]
+    )
+    response_weight = StringField(
+        _l("综合得分中响应率的权重"), validators=[InputRequired(REQUIRED), _fraction]
+    )
+    resolution_weight = StringField(
+        _l("综合得分中解决率的权重"), validators=[InputRequired(REQUIRED), _fraction]
+    )
+    satisfaction_weight = StringField(
+        _l("综合得分中满意率的权重"), validators=[InputRequired(REQUIRED), _fraction]
+    )
+
+    @classmethod
+    def for_body(cls, body) -> "FollowupSettingsForm":
+        """A fresh form showing the body's settings."""
+        definitions = rates.Definitions.parse(body.rate_definitions)
+        form = cls(formdata=None, obj=body)
+        form.basic_weight.data = str(definitions.basic_weight)
+        form.response_weight.data = str(definitions.response_weight)
+        form.resolution_weight.data = str(definitions.resolution_weight)
+        form.satisfaction_weight.data = str(definitions.satisfaction_weight)
+        return form
+
+    def validate_satisfaction_weight(self, field) -> None:
+        """The three weights of 综合 add up to exactly 1."""
+        try:
+            parts = [
+                Fraction(str(f.data).strip())
+                for f in (self.response_weight, self.resolution_weight, field)
+            ]
+        except (ValueError, ZeroDivisionError):
+            return
+        if sum(parts) != 1:
+            raise ValidationError(_l("三个权重加起来要正好等于 1。"))
+
+    def settings(self) -> dict:
+        """The typed values as ``rules.change_followup_settings`` takes them."""
+
+        def exact(field) -> str:
+            return str(Fraction(str(field.data).strip()))
+
+        return {
+            "sign_hours": self.sign_hours.data,
+            "rectify_workdays": self.rectify_workdays.data,
+            "remind_workdays": self.remind_workdays.data,
+            "escalate_workdays": self.escalate_workdays.data,
+            "rate_definitions": {
+                "basic_weight": exact(self.basic_weight),
+                "weights": {
+                    "response": exact(self.response_weight),
+                    "resolution": exact(self.resolution_weight),
+                    "satisfaction": exact(self.satisfaction_weight),
+                },
+            },
+        }

@@ -89,6 +89,8 @@ def topic_step(status: str) -> str:
     return str(TOPIC_STATUS.get(status, status))
 
 
+SETTINGS_SAVED = _l("督办设置已保存。")
+
 ALREADY_DONE = _l("这一步刚刚已经有人做过了，请看下面的办理经过。")
 
 #: The rules' refusals (TaskError messages) in residents' words; others are shown generically.

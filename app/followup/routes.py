@@ -28,6 +28,7 @@ from app.followup.forms import (
     ExcludeForm,
     ExtensionAnswerForm,
     ExtensionForm,
+    FollowupSettingsForm,
     PhoneVisitForm,
     ProgressForm,
     RatingForm,
@@ -619,7 +620,10 @@ def photo(task_id: int, update_id: int):
 @policy.login_required
 def dashboard(slug: str):
     """The convener's follow-up dashboard: counts by status, overdue tasks listed first."""
-    body = policy.convened_body_or_403(slug)
+    return _dashboard(policy.convened_body_or_403(slug))
+
+
+def _dashboard(body, status: int = 200, settings_form: FollowupSettingsForm | None = None):
     tasks = queries.tasks_of_body(db.session, body.id)
     day = today()
     ordered = rules.overdue_first(tasks, day)
@@ -628,9 +632,32 @@ def dashboard(slug: str):
         body=body,
         tasks=ordered,
         counts=rules.status_counts(tasks),
-        overdue=[t for t in ordered if rules.overdue_days(t, day)],
+        overdue=[t for t in ordered if rules.is_overdue(t, day)],
         drafts=queries.draft_resolutions(db.session, body.id),
+        settings_form=settings_form or FollowupSettingsForm.for_body(body),
+    ), status
+
+
+@bp.post("/b/<slug>/followup/settings")
+@policy.login_required
+def followup_settings(slug: str):
+    """The convener sets the body's follow-up limits and how the units' rates are counted."""
+    body = policy.convened_body_or_403(slug)
+    form = FollowupSettingsForm()
+    if not form.validate_on_submit():
+        return _dashboard(body, 422, form)
+    before = rules.followup_settings(body)
+    rules.change_followup_settings(body, **form.settings())
+    audit.record(
+        "body.followup_settings_changed",
+        body,
+        actor=current_user,
+        before=before,
+        after=rules.followup_settings(body),
     )
+    db.session.commit()
+    flash(str(labels.SETTINGS_SAVED), "ok")
+    return redirect(url_for("followup.dashboard", slug=slug) + "#followup-settings")
 
 
 @bp.get("/units/<slug>/tasks")

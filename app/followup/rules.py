@@ -620,6 +620,28 @@ def unit_record(
     )
 
 
+SETTINGS = ("sign_hours", "rectify_workdays", "remind_workdays", "escalate_workdays")
+
+
+def followup_settings(body) -> dict:
+    """The body's follow-up settings as the audit log keeps them."""
+    return {
+        **{name: getattr(body, name) for name in SETTINGS},
+        "rate_definitions": body.rate_definitions,
+    }
+
+
+def change_followup_settings(body, *, rate_definitions: dict, **limits: int) -> None:
+    """Save the limits (签收 hours, 整改/提醒/吹哨 working days) and the rate definitions.
+
+    The definitions are checked by ``rates.Definitions.parse`` (``ValueError`` when wrong).
+    """
+    rates.Definitions.parse(rate_definitions)
+    for name in SETTINGS:
+        setattr(body, name, limits[name])
+    body.rate_definitions = rate_definitions
+
+
 def rate_inputs(tasks: list[Task], ratings: list[Rating]) -> tuple[list, list]:
     """The plain facts app/followup/rates.py counts, from tasks and their return visits."""
     facts = [

@@ -253,3 +253,39 @@ def test_convener_records_a_phone_return_visit_for_a_resident(world, login_as, c
     # the same resident cannot be visited twice in one round, by phone or by link
     client.post(f"/tasks/{task.id}/phone-visit", data={**data, "phone-value": "basic"})
     assert db.session.scalars(sa.select(Rating.value)).all() == ["very_satisfied"]
+
+
+def test_convener_sets_followup_limits_and_rate_definitions(world, login_as, client):
+    """The settings are saved and audited; weights not adding up to 1 are refused in words."""
+    url = "/b/huaxing/followup/settings"
+    data = {
+        "sign_hours": "12",
+        "rectify_workdays": "3",
+        "remind_workdays": "2",
+        "escalate_workdays": "4",
+        "basic_weight": "0.8",
+        "response_weight": "0.2",
+        "resolution_weight": "1/2",
+        "satisfaction_weight": "0.3",
+    }
+    login_as(world["staff"])
+    assert client.post(url, data=data).status_code == 403
+    login_as(world["convener"])
+    bad = client.post(url, data={**data, "satisfaction_weight": "0.4"})
+    assert bad.status_code == 422 and "三个权重加起来要正好等于 1" in bad.get_data(as_text=True)
+    assert client.post(url, data={**data, "basic_weight": "1.5"}).status_code == 422
+    assert client.post(url, data=data).status_code == 302
+    body = world["body"]
+    db.session.refresh(body)
+    assert (body.sign_hours, body.rectify_workdays, body.remind_workdays) == (12, 3, 2)
+    assert body.rate_definitions == {
+        "basic_weight": "4/5",
+        "weights": {"response": "1/5", "resolution": "1/2", "satisfaction": "3/10"},
+    }
+    assert _actions_of("body.followup_settings_changed") == 1
+    page = client.get("/b/huaxing/followup").get_data(as_text=True)
+    assert 'value="4/5"' in page
+
+
+def _actions_of(action):
+    return len(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == action)).all())

@@ -121,6 +121,7 @@ POLICY = {
     ("followup.refuse_extension", "POST"): "convener",
     ("followup.exclude_task", "POST"): "convener",
     ("followup.phone_visit", "POST"): "convener",
+    ("followup.followup_settings", "POST"): "convener",
     ("followup.rate_task", "POST"): "member",
     ("followup.rate_by_link", "POST"): "token",
     ("followup.photo", "GET"): "public",
