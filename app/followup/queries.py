@@ -154,14 +154,14 @@ def work_calendar(session: Session) -> WorkCalendar:
 
 
 def running_tasks(session: Session) -> list[Task]:
-    """Every task not finished yet, of published resolutions, with what reminders need loaded."""
+    """Tasks a unit works on (not handed back, not finished) with what reminders need loaded."""
     return list(
         session.scalars(
             sa.select(Task)
             .join(Resolution)
             .where(
                 Resolution.status == ResolutionStatus.PUBLISHED,
-                Task.status.not_in((TaskStatus.COMPLETED, TaskStatus.CLOSED)),
+                Task.status.in_((TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)),
             )
             .options(
                 selectinload(Task.updates),

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, clock, policy
 from app.clock import today
 from app.extensions import db
-from app.followup import access, labels, queries, resolving, rules, uploads
+from app.followup import access, inbox, labels, queries, resolving, rules, uploads
 from app.followup.forms import (
     CloseForm,
     CompleteForm,
@@ -49,6 +49,17 @@ from app.web import htmx
 from app.web.forms import EmptyForm
 
 bp = Blueprint("followup", __name__)
+
+
+@bp.before_app_request
+def load_inbox_count():
+    """The header's count of what waits for the signed-in person, on full pages only.
+
+    One statement per page (none for fragments, posts or anonymous visitors); templates may
+    not query, so the count is read here.
+    """
+    if request.method == "GET" and not htmx.wants_fragment() and current_user.is_authenticated:
+        g.inbox_count = inbox.inbox_count(db.session, current_user, today())
 
 
 @bp.before_request
