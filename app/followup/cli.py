@@ -10,6 +10,7 @@ from app.extensions import db
 from app.followup import queries, reminders
 from app.followup.workdays import package_knows
 from app.models import WorkCalendarDay, WorkCalendarYear
+from app.notifications import outbox
 
 
 @click.group("followup")
@@ -37,6 +38,8 @@ def remind() -> None:
             position = queries.next_item_position(db.session, meeting.id)
             db.session.add(reminders.escalation_item(notice, meeting, position))
         reminders.record(notice, now=now, meeting=meeting)
+        if notice.kind != reminders.ESCALATE:
+            outbox.notify_unit(db.session, notice.task, notice.kind, now=now)
         audit.record(
             f"task.{notice.kind}",
             notice.task,

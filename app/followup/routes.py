@@ -45,6 +45,7 @@ from app.followup.workdays import UnknownYear
 from app.models import Resolution, Task
 from app.models.followup import TaskRole
 from app.models.statuses import VisitChannel
+from app.notifications import outbox
 from app.web import htmx
 from app.web.forms import EmptyForm
 
@@ -210,6 +211,7 @@ def new_task(resolution_id: int):
                 "workdays": form.workdays.data,
             }
             audit.record("task.assigned", task, actor=current_user, after=after)
+            outbox.notify_unit(db.session, task, "assigned", now=clock.now())
             db.session.commit()
             return redirect(url_for("followup.resolution", resolution_id=resolution.id))
     return render_template("followup/new_task.html", resolution=resolution, form=form)

@@ -12,6 +12,7 @@ from app.models.followup import (
     WorkCalendarYear,
 )
 from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
+from app.models.notifications import OutboxMessage
 from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
     CheckInMethod,
@@ -60,6 +61,7 @@ __all__ = [
     "SecretCount",
     "SignInLink",
     "Substitute",
+    "OutboxMessage",
     "Task",
     "TaskExtension",
     "WorkCalendarDay",

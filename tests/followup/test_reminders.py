@@ -9,7 +9,7 @@ from app.extensions import db
 from app.followup import reminders
 from app.followup.queries import work_calendar
 from app.followup.workdays import PACKAGE_ONLY
-from app.models import AgendaItem, AuditEvent, Task
+from app.models import AgendaItem, AuditEvent, OutboxMessage, Task
 from tests.factories import make_meeting
 from tests.followup.helpers import make_task
 
@@ -72,6 +72,8 @@ def test_command_reminds_urges_and_puts_the_overdue_task_on_the_next_agenda(app,
         world["resolution"], world["unit"], status="in_progress", deadline=date(2026, 9, 25)
     )
     meeting = make_meeting(world["body"], status="draft", starts_at=datetime(2026, 10, 20, 6, 0))
+    world["staff"].phone = "13899990003"
+    db.session.commit()
     runner = app.test_cli_runner()
     with time_machine.travel("2026-10-12 08:00 +0800", tick=False):
         first = runner.invoke(args=["followup", "remind"])
@@ -88,6 +90,8 @@ def test_command_reminds_urges_and_puts_the_overdue_task_on_the_next_agenda(app,
     assert actions == ["task.remind", "task.urge", "task.escalate"]
     db.session.refresh(late)
     assert [u.kind for u in late.updates] == ["urged", "escalated"]
+    queued = db.session.scalars(sa.select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
+    assert queued == ["remind", "urge"]  # for the unit's staff with a phone, once each
 
 
 def test_command_waits_for_a_meeting_and_names_an_unknown_year(app, world):
