@@ -2,19 +2,34 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit, clock, policy
 from app.board import access, queries
 from app.clock import today
-from app.extensions import db
+from app.extensions import db, limiter
 from app.followup import access as followup_access
+from app.followup import notice, rates, rules
 from app.followup import queries as followup_queries
-from app.followup import rates, rules
+from app.followup.forms import ObjectionAnswerForm, ObjectionForm
 from app.web import htmx
 
 bp = Blueprint("board", __name__)
+
+#: Objections one visitor may file per hour (like topics: a person, not a flood).
+OBJECTIONS_PER_HOUR = 5
 
 #: A unit serves several bodies: its own dashboard counts by the documented defaults.
 DEFAULT_DEFINITIONS = rates.Definitions.parse(None)
@@ -48,7 +63,35 @@ def resolutions():
 @bp.get("/resolutions/<int:resolution_id>")
 def resolution(resolution_id: int):
     """A published resolution: its vote result, its tasks' timelines, corrections, topics' fate."""
+    return _resolution_page(access.published_or_404(resolution_id))
+
+
+def _stored(response) -> bool:
+    """Only a stored objection (answered by a redirect) counts towards the rate limit."""
+    return response.status_code in (302, 303)
+
+
+@bp.post("/resolutions/<int:resolution_id>/objections")
+@limiter.limit(f"{OBJECTIONS_PER_HOUR} per hour", methods=["POST"], deduct_when=_stored)
+def object_to(resolution_id: int):
+    """Anyone files an objection (异议) during the notice period and gets a receipt number."""
     resolution = access.published_or_404(resolution_id)
+    form = ObjectionForm()
+    if not resolution.in_notice(today()):
+        return redirect(url_for("board.resolution", resolution_id=resolution.id) + "#notice")
+    if not form.validate_on_submit():
+        return _resolution_page(resolution, 422, objection_form=form)
+    objection = notice.object_to(
+        resolution, form.text.data, form.name.data or "", today=today(), now=clock.now()
+    )
+    db.session.add(objection)
+    audit.record("objection.filed", objection, after={"receipt_no": objection.receipt_no})
+    db.session.commit()
+    flash(_("已收到您的异议，回执编号 %(no)s。召集人会在这里公开答复。", no=objection.receipt_no))
+    return redirect(url_for("board.resolution", resolution_id=resolution.id) + "#notice", 303)
+
+
+def _resolution_page(resolution, status: int = 200, **forms):
     g.work_calendar = followup_queries.work_calendar(db.session)
     ratings = queries.ratings_of(db.session, resolution.tasks)
     return render_template(
@@ -58,7 +101,12 @@ def resolution(resolution_id: int):
         rating_counts=rules.round_rating_counts(resolution.tasks, ratings),
         tasks=rules.overdue_first(list(resolution.tasks), today()),
         roles=followup_access.body_roles(resolution.body),
-    )
+        today=today(),
+        in_force_from=notice.in_force_from(resolution),
+        objections=followup_queries.objections_of(db.session, resolution.id),
+        objection_form=forms.get("objection_form") or ObjectionForm(formdata=None),
+        answer_form=ObjectionAnswerForm(formdata=None),
+    ), status
 
 
 @bp.get("/b/<slug>")

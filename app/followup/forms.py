@@ -343,3 +343,18 @@ class FollowupSettingsForm(FlaskForm):
                 },
             },
         }
+
+
+class ObjectionForm(FlaskForm):
+    """An objection (异议) to a resolution in its notice period; the name may be left out."""
+
+    text = TextAreaField(
+        _l("您的异议和理由"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
+    name = StringField(_l("称呼（可不填，会公开）"), validators=[Optional(), Length(max=64)])
+
+
+class ObjectionAnswerForm(FlaskForm):
+    """The convener's public answer to an objection."""
+
+    answer = TextAreaField(_l("公开答复"), validators=[InputRequired(REQUIRED), Length(max=2000)])

@@ -89,6 +89,8 @@ def topic_step(status: str) -> str:
     return str(TOPIC_STATUS.get(status, status))
 
 
+ANSWER_NEEDED = _l("请写下答复的内容。")
+
 SETTINGS_SAVED = _l("督办设置已保存。")
 
 ALREADY_DONE = _l("这一步刚刚已经有人做过了，请看下面的办理经过。")

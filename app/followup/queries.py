@@ -8,6 +8,7 @@ from app.models import (
     AgendaItem,
     Meeting,
     Motion,
+    Objection,
     Rating,
     Resolution,
     ResolutionCorrection,
@@ -193,3 +194,14 @@ def next_item_position(session: Session, meeting_id: int) -> int:
         sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
     )
     return (last or 0) + 1
+
+
+def objections_of(session: Session, resolution_id: int) -> list[Objection]:
+    """A resolution's objections, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(Objection)
+            .where(Objection.resolution_id == resolution_id)
+            .order_by(Objection.id)
+        )
+    )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, clock, policy
 from app.clock import today
 from app.extensions import db
-from app.followup import access, inbox, labels, queries, resolving, rules, uploads
+from app.followup import access, inbox, labels, notice, queries, resolving, rules, uploads
 from app.followup.forms import (
     CloseForm,
     CompleteForm,
@@ -29,6 +29,7 @@ from app.followup.forms import (
     ExtensionAnswerForm,
     ExtensionForm,
     FollowupSettingsForm,
+    ObjectionAnswerForm,
     PhoneVisitForm,
     ProgressForm,
     RatingForm,
@@ -132,9 +133,31 @@ def publish_resolution(resolution_id: int):
     resolution = access.convened_resolution_or_403(resolution_id)
     if EmptyForm().validate_on_submit() and resolution.is_draft:
         resolving.publish(resolution, now=clock.now())
-        audit.record("resolution.published", resolution, actor=current_user)
+        notice.start(resolution, today(), resolution.body.notice_days)
+        audit.record(
+            "resolution.published",
+            resolution,
+            actor=current_user,
+            after={"notice_ends_on": resolution.notice_ends_on.isoformat()},
+        )
         db.session.commit()
     return redirect(url_for("followup.resolution", resolution_id=resolution.id))
+
+
+@bp.post("/objections/<int:objection_id>/answer")
+@policy.login_required
+def answer_objection(objection_id: int):
+    """The convener answers an objection publicly, once."""
+    objection = access.convened_objection_or_403(objection_id)
+    form = ObjectionAnswerForm()
+    back = url_for("board.resolution", resolution_id=objection.resolution_id)
+    if form.validate_on_submit() and objection.answered_at is None:
+        notice.answer(objection, form.answer.data, actor_id=current_user.id, now=clock.now())
+        audit.record("objection.answered", objection, actor=current_user)
+        db.session.commit()
+    elif objection.answered_at is None:
+        flash(str(labels.ANSWER_NEEDED), "bad")
+    return redirect(f"{back}#objection-{objection.id}")
 
 
 @bp.post("/resolutions/<int:resolution_id>/corrections")

@@ -13,7 +13,7 @@ from app.models.followup import (
 )
 from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
 from app.models.notifications import OutboxMessage
-from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
+from app.models.resolutions import Objection, Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
     CheckInMethod,
     Choice,
@@ -61,6 +61,7 @@ __all__ = [
     "SecretCount",
     "SignInLink",
     "Substitute",
+    "Objection",
     "OutboxMessage",
     "Task",
     "TaskExtension",

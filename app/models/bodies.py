@@ -46,6 +46,8 @@ class Body(db.Model):
     )
     #: When a rated task is closed (销号); see app/followup for the rules by name.
     rating_rule: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_RATING_RULE)
+    #: Days a published resolution stays in its notice period (公示期) before it is in force.
+    notice_days: Mapped[int] = mapped_column(default=7, server_default="7")
     #: Hours a unit has to acknowledge (签收) a task; later acknowledgement is recorded as late.
     sign_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     #: Working days a unit gets to put a task right after an unsatisfied return visit (整改).
@@ -69,7 +71,7 @@ class Body(db.Model):
         sa.CheckConstraint("seconds_needed >= 0", name="seconds_needed_nonneg"),
         sa.CheckConstraint(
             "sign_hours >= 1 AND rectify_workdays >= 1 AND remind_workdays >= 0"
-            " AND escalate_workdays >= 1",
+            " AND escalate_workdays >= 1 AND notice_days >= 0",
             name="followup_limits_positive",
         ),
     )

@@ -75,6 +75,7 @@ POLICY = {
     ("admin.remove_staff", "POST"): "admin",
     # the public board
     ("board.ranking", "GET"): "public",
+    ("board.object_to", "POST"): "public",
     ("board.index", "GET"): "public",
     ("board.body", "GET"): "public",
     ("board.resolution", "GET"): "public",
@@ -122,6 +123,7 @@ POLICY = {
     ("followup.exclude_task", "POST"): "convener",
     ("followup.phone_visit", "POST"): "convener",
     ("followup.followup_settings", "POST"): "convener",
+    ("followup.answer_objection", "POST"): "convener",
     ("followup.rate_task", "POST"): "member",
     ("followup.rate_by_link", "POST"): "token",
     ("followup.photo", "GET"): "public",
