@@ -274,6 +274,9 @@ def _fraction(form, field):
 class FollowupSettingsForm(FlaskForm):
     """The body's follow-up limits and the definitions of the units' rates."""
 
+    notice_days = IntegerField(
+        _l("决议公示期（天）"), validators=[InputRequired(REQUIRED), NumberRange(0, 60)]
+    )
     sign_hours = IntegerField(
         _l("签收时限（小时）"), validators=[InputRequired(REQUIRED), NumberRange(1, 720)]
     )
@@ -330,6 +333,7 @@ class FollowupSettingsForm(FlaskForm):
             return str(Fraction(str(field.data).strip()))
 
         return {
+            "notice_days": self.notice_days.data,
             "sign_hours": self.sign_hours.data,
             "rectify_workdays": self.rectify_workdays.data,
             "remind_workdays": self.remind_workdays.data,

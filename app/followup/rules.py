@@ -620,7 +620,13 @@ def unit_record(
     )
 
 
-SETTINGS = ("sign_hours", "rectify_workdays", "remind_workdays", "escalate_workdays")
+SETTINGS = (
+    "notice_days",
+    "sign_hours",
+    "rectify_workdays",
+    "remind_workdays",
+    "escalate_workdays",
+)
 
 
 def followup_settings(body) -> dict:
@@ -632,7 +638,7 @@ def followup_settings(body) -> dict:
 
 
 def change_followup_settings(body, *, rate_definitions: dict, **limits: int) -> None:
-    """Save the limits (签收 hours, 整改/提醒/吹哨 working days) and the rate definitions.
+    """Save the limits (公示 days, 签收 hours, 整改/提醒/吹哨 working days) and rate definitions.
 
     The definitions are checked by ``rates.Definitions.parse`` (``ValueError`` when wrong).
     """

@@ -259,6 +259,7 @@ def test_convener_sets_followup_limits_and_rate_definitions(world, login_as, cli
     """The settings are saved and audited; weights not adding up to 1 are refused in words."""
     url = "/b/huaxing/followup/settings"
     data = {
+        "notice_days": "10",
         "sign_hours": "12",
         "rectify_workdays": "3",
         "remind_workdays": "2",
@@ -278,6 +279,7 @@ def test_convener_sets_followup_limits_and_rate_definitions(world, login_as, cli
     body = world["body"]
     db.session.refresh(body)
     assert (body.sign_hours, body.rectify_workdays, body.remind_workdays) == (12, 3, 2)
+    assert body.notice_days == 10
     assert body.rate_definitions == {
         "basic_weight": "4/5",
         "weights": {"response": "1/5", "resolution": "1/2", "satisfaction": "3/10"},
