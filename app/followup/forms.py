@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.clock import today
@@ -362,3 +369,31 @@ class ObjectionAnswerForm(FlaskForm):
     """The convener's public answer to an objection."""
 
     answer = TextAreaField(_l("公开答复"), validators=[InputRequired(REQUIRED), Length(max=2000)])
+
+
+class BodyUnitForm(FlaskForm):
+    """Add a responsible unit to the body: an existing one, or a new one by name."""
+
+    existing = SelectField(_l("已有的单位"), coerce=int, default=0)
+    name = StringField(_l("或者：新单位的名称"), validators=[Optional(), Length(max=80)])
+    description = TextAreaField(_l("简介（可不填）"), validators=[Optional(), Length(max=2000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        """Exactly one of the two: an existing unit or a new name."""
+        if not super().validate(extra_validators):
+            return False
+        if bool(self.existing.data) == bool((self.name.data or "").strip()):
+            self.name.errors.append(_l("请选一个已有的单位，或者填写新单位的名称（二选一）。"))
+            return False
+        return True
+
+
+class InviteStaffForm(FlaskForm):
+    """Invite a person to a unit's staff: a new account that signs in by personal link."""
+
+    unit = SelectField(_l("承办单位"), coerce=int, validators=[InputRequired(REQUIRED)])
+    name = StringField(_l("姓名"), validators=[InputRequired(REQUIRED), Length(max=64)])
+    phone = StringField(
+        _l("手机号（可不填）"),
+        validators=[Optional(), Regexp(r"^1\d{10}$", message=_l("请填写 11 位手机号。"))],
+    )

@@ -91,6 +91,9 @@ def topic_step(status: str) -> str:
 
 ANSWER_NEEDED = _l("请写下答复的内容。")
 
+UNIT_ADDED = _l("已加入本会的承办单位。")
+PHONE_TAKEN = _l("这个手机号已经有账号了。请管理员把这个人加入承办单位。")
+
 SETTINGS_SAVED = _l("督办设置已保存。")
 
 ALREADY_DONE = _l("这一步刚刚已经有人做过了，请看下面的办理经过。")

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.followup.workdays import WorkCalendar
 from app.models import (
     AgendaItem,
+    BodyUnit,
     Meeting,
     Motion,
     Objection,
@@ -203,5 +204,18 @@ def objections_of(session: Session, resolution_id: int) -> list[Objection]:
             sa.select(Objection)
             .where(Objection.resolution_id == resolution_id)
             .order_by(Objection.id)
+        )
+    )
+
+
+def body_units(session: Session, body_id: int) -> list[ResponsibleUnit]:
+    """The units the body works with, by name, with their staff loaded."""
+    return list(
+        session.scalars(
+            sa.select(ResponsibleUnit)
+            .join(BodyUnit, BodyUnit.unit_id == ResponsibleUnit.id)
+            .where(BodyUnit.body_id == body_id)
+            .options(selectinload(ResponsibleUnit.staff).selectinload(UnitStaff.user))
+            .order_by(ResponsibleUnit.name, ResponsibleUnit.id)
         )
     )

@@ -18,8 +18,19 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, clock, policy
 from app.clock import today
 from app.extensions import db
-from app.followup import access, inbox, labels, notice, queries, resolving, rules, uploads
+from app.followup import (
+    access,
+    inbox,
+    labels,
+    notice,
+    queries,
+    resolving,
+    rules,
+    units,
+    uploads,
+)
 from app.followup.forms import (
+    BodyUnitForm,
     CloseForm,
     CompleteForm,
     ContactForm,
@@ -29,6 +40,7 @@ from app.followup.forms import (
     ExtensionAnswerForm,
     ExtensionForm,
     FollowupSettingsForm,
+    InviteStaffForm,
     ObjectionAnswerForm,
     PhoneVisitForm,
     ProgressForm,
@@ -43,10 +55,11 @@ from app.followup.forms import (
     unit_choices,
 )
 from app.followup.workdays import UnknownYear
-from app.models import Resolution, Task
+from app.models import Resolution, ResponsibleUnit, SignInLink, Task
 from app.models.followup import TaskRole
 from app.models.statuses import VisitChannel
 from app.notifications import outbox
+from app.qr import qr_svg
 from app.web import htmx
 from app.web.forms import EmptyForm
 
@@ -706,4 +719,95 @@ def unit_tasks(slug: str):
     this_week = [t for t in ordered if rules.due_this_week(t, day)]
     return render_template(
         "followup/unit_tasks.html", unit=unit, tasks=ordered, this_week=this_week, form=EmptyForm()
+    )
+
+
+# --- the body's units and their staff (conveners, without the administrator) ------------------
+
+
+def _units_page(body, status: int = 200, **forms):
+    linked = queries.body_units(db.session, body.id)
+    mine = {u.id for u in linked}
+    add_form = forms.get("add_form") or BodyUnitForm(formdata=None)
+    add_form.existing.choices = [(0, "—")] + [
+        (u.id, u.name) for u in queries.units_by_name(db.session) if u.id not in mine
+    ]
+    invite_form = forms.get("invite_form") or InviteStaffForm(formdata=None)
+    invite_form.unit.choices = [(u.id, u.name) for u in linked]
+    return render_template(
+        "followup/body_units.html",
+        body=body,
+        units=linked,
+        add_form=add_form,
+        invite_form=invite_form,
+    ), status
+
+
+@bp.get("/b/<slug>/units")
+@policy.login_required
+def body_units(slug: str):
+    """The units the body works with and their staff; forms to add a unit and invite staff."""
+    return _units_page(policy.convened_body_or_403(slug))
+
+
+@bp.post("/b/<slug>/units")
+@policy.login_required
+def add_body_unit(slug: str):
+    """The convener adds a unit to the body: an existing one or a new one by name."""
+    body = policy.convened_body_or_403(slug)
+    form = BodyUnitForm()
+    form.existing.choices = [(0, "—")] + [(u.id, u.name) for u in queries.units_by_name(db.session)]
+    if not form.validate_on_submit():
+        return _units_page(body, 422, add_form=form)
+    now = clock.now()
+    if form.existing.data:
+        unit = db.get_or_404(ResponsibleUnit, form.existing.data)
+        units.add_existing_unit(db.session, body, unit, actor_id=current_user.id, now=now)
+    else:
+        unit = units.add_new_unit(
+            db.session,
+            body,
+            form.name.data,
+            form.description.data,
+            actor_id=current_user.id,
+            now=now,
+        )
+    audit.record("body.unit_added", body, actor=current_user, after={"unit_id": unit.id})
+    db.session.commit()
+    flash(str(labels.UNIT_ADDED), "ok")
+    return redirect(url_for("followup.body_units", slug=slug))
+
+
+@bp.post("/b/<slug>/invitations")
+@policy.login_required
+def invite_staff(slug: str):
+    """The convener invites a person to a unit of the body; the personal link shows once."""
+    body = policy.convened_body_or_403(slug)
+    form = InviteStaffForm()
+    form.unit.choices = [(u.id, u.name) for u in queries.body_units(db.session, body.id)]
+    if not form.validate_on_submit():
+        return _units_page(body, 422, invite_form=form)
+    unit = db.session.get(ResponsibleUnit, form.unit.data)
+    try:
+        person = units.invite_staff(
+            db.session, unit, form.name.data, form.phone.data, now=clock.now()
+        )
+    except units.UnitError:
+        form.phone.errors = [labels.PHONE_TAKEN]
+        return _units_page(body, 422, invite_form=form)
+    link, token = SignInLink.issue(
+        person, current_user, days=current_app.config["SIGN_IN_LINK_DAYS"]
+    )
+    db.session.add(link)
+    audit.record("unit.staff_invited", unit, actor=current_user, after={"user_id": person.id})
+    db.session.commit()
+    url = url_for("accounts.link_sign_in", token=token, _external=True)
+    return render_template(
+        "followup/staff_invited.html",
+        body=body,
+        unit=unit,
+        person=person,
+        link=link,
+        url=url,
+        qr=qr_svg(url),
     )

@@ -2,7 +2,15 @@
 
 from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
-from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
+from app.models.bodies import (
+    Body,
+    BodyUnit,
+    Constituency,
+    Convener,
+    ResponsibleUnit,
+    Seat,
+    UnitStaff,
+)
 from app.models.followup import (
     Rating,
     Task,
@@ -45,6 +53,7 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "Body",
+    "BodyUnit",
     "Constituency",
     "Convener",
     "HandCount",

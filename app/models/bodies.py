@@ -183,3 +183,20 @@ class UnitStaff(db.Model):
 
     user: Mapped[User] = relationship()  # noqa: F821
     unit: Mapped[ResponsibleUnit] = relationship(back_populates="staff")
+
+
+class BodyUnit(db.Model):
+    """A responsible unit a body works with, added by its convener (or an administrator)."""
+
+    __tablename__ = "body_units"
+
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responsible_units.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    unit: Mapped[ResponsibleUnit] = relationship()
