@@ -179,22 +179,26 @@ class CompleteForm(FlaskForm):
 class ContactForm(FlaskForm):
     """联系诉求人: when and how the unit reached the resident who raised the matter."""
 
-    method = RadioField(
+    contact_method = RadioField(
         _l("联系方式"),
         choices=[("phone", _l("电话")), ("visit", _l("上门")), ("message", _l("短信或微信"))],
         validators=[InputRequired(REQUIRED)],
     )
-    when = DateTimeLocalField(
+    contacted_at = DateTimeLocalField(
         _l("联系时间"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(REQUIRED)]
     )
-    note = TextAreaField(_l("沟通情况"), validators=[InputRequired(REQUIRED), Length(max=2000)])
+    contact_note = TextAreaField(
+        _l("沟通情况"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
 
 
 class ExtensionForm(FlaskForm):
     """延期申请: a later deadline and the reason for it."""
 
-    deadline = DateField(_l("申请延至"), validators=[InputRequired(REQUIRED), after_today])
-    reason = TextAreaField(_l("延期理由"), validators=[InputRequired(REQUIRED), Length(max=2000)])
+    extend_to = DateField(_l("申请延至"), validators=[InputRequired(REQUIRED), after_today])
+    extend_reason = TextAreaField(
+        _l("延期理由"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
 
 
 class ExtensionAnswerForm(FlaskForm):
@@ -206,7 +210,7 @@ class ExtensionAnswerForm(FlaskForm):
 class ExcludeForm(FlaskForm):
     """核减: leave an unreasonable request out of the unit's rates, with a public reason."""
 
-    reason = TextAreaField(
+    exclude_reason = TextAreaField(
         _l("核减理由（将公开）"), validators=[InputRequired(REQUIRED), Length(max=2000)]
     )
 

@@ -433,9 +433,9 @@ def contact_resident(task_id: int):
         "contact",
         lambda t, f: rules.contact(
             t,
-            f.method.data,
-            f.note.data,
-            contacted_at=clock.to_utc(f.when.data, tz),
+            f.contact_method.data,
+            f.contact_note.data,
+            contacted_at=clock.to_utc(f.contacted_at.data, tz),
             actor_id=current_user.id,
             now=clock.now(),
         ),
@@ -452,7 +452,7 @@ def ask_extension(task_id: int):
         "extension_form",
         "extend",
         lambda t, f: rules.ask_extension(
-            t, f.deadline.data, f.reason.data, actor_id=current_user.id, now=clock.now()
+            t, f.extend_to.data, f.extend_reason.data, actor_id=current_user.id, now=clock.now()
         ),
     )
 
@@ -492,7 +492,9 @@ def exclude_task(task_id: int):
         ExcludeForm,
         "exclude_form",
         "exclude",
-        lambda t, f: rules.exclude(t, f.reason.data, actor_id=current_user.id, now=clock.now()),
+        lambda t, f: rules.exclude(
+            t, f.exclude_reason.data, actor_id=current_user.id, now=clock.now()
+        ),
     )
 
 

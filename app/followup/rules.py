@@ -244,7 +244,8 @@ def contact(
     """
     if method not in tuple(ContactMethod):
         raise TaskError(f"unknown contact method {method!r}")
-    if contacted_at > now or contacted_at < task.assigned_at:
+    # people type the time to the minute: the minute of the assignment itself is fine
+    if contacted_at > now or contacted_at < task.assigned_at.replace(second=0, microsecond=0):
         raise TaskError("the contact must lie between the assignment and now")
     _move(
         task,

@@ -156,10 +156,10 @@ def test_tasks_carry_the_ladder_states_and_dates(data, login_as, client):
     with time_machine.travel("2026-11-04 10:00 +0800", tick=False):
         login_as(data["staff"]).post(f"/tasks/{task.id}/accept")
         client.post(
-            f"/tasks/{task.id}/extension", data={"deadline": "2026-11-30", "reason": "等料"}
+            f"/tasks/{task.id}/extension", data={"extend_to": "2026-11-30", "extend_reason": "等料"}
         )
         login_as(data["convener"]).post(f"/tasks/{task.id}/extension/grant")
-        client.post(f"/tasks/{task.id}/exclude", data={"reason": "重复诉求"})
+        client.post(f"/tasks/{task.id}/exclude", data={"exclude_reason": "重复诉求"})
     rows = json.loads(client.get("/open-data/tasks.json").get_data(as_text=True))
     row = next(r for r in rows if r["service_name"] == "路灯")
     assert row["lianxi_status"] == "accepted" and row["lianxi_signed_late"] is True

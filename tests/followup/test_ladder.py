@@ -71,13 +71,21 @@ def test_resident_matter_needs_contact_before_completion(world, login_as, client
     assert "请先记录联系诉求人的情况" in refused.get_data(as_text=True)
     future = client.post(
         f"/tasks/{task.id}/contact",
-        data={"method": "phone", "when": "2026-11-05T11:00", "note": "约好周五上门"},
+        data={
+            "contact_method": "phone",
+            "contacted_at": "2026-11-05T11:00",
+            "contact_note": "约好周五上门",
+        },
     )
     assert future.status_code == 400 and "联系时间应在派单之后" in future.get_data(as_text=True)
     assert "约好周五上门" in future.get_data(as_text=True)
     client.post(
         f"/tasks/{task.id}/contact",
-        data={"method": "phone", "when": "2026-11-04T15:30", "note": "约好周五上门"},
+        data={
+            "contact_method": "phone",
+            "contacted_at": "2026-11-04T15:30",
+            "contact_note": "约好周五上门",
+        },
     )
     client.post(f"/tasks/{task.id}/complete", data={"report": "修好了"})
     db.session.refresh(task)
@@ -93,9 +101,11 @@ def test_extension_asked_then_granted_keeps_the_original_deadline(world, login_a
         world["resolution"], world["unit"], status="in_progress", deadline=date(2026, 11, 10)
     )
     login_as(world["staff"])
-    client.post(f"/tasks/{task.id}/extension", data={"deadline": "2026-11-20", "reason": "等配件"})
+    client.post(
+        f"/tasks/{task.id}/extension", data={"extend_to": "2026-11-20", "extend_reason": "等配件"}
+    )
     second = client.post(
-        f"/tasks/{task.id}/extension", data={"deadline": "2026-11-25", "reason": "再等等"}
+        f"/tasks/{task.id}/extension", data={"extend_to": "2026-11-25", "extend_reason": "再等等"}
     )
     assert second.status_code == 302  # one request waits at a time: the form is not offered
     assert client.post(f"/tasks/{task.id}/extension/grant").status_code == 403
@@ -118,7 +128,7 @@ def test_extension_refused_needs_a_reason_and_keeps_the_deadline(world, login_as
         world["resolution"], world["unit"], status="accepted", deadline=date(2026, 11, 10)
     )
     login_as(world["staff"]).post(
-        f"/tasks/{task.id}/extension", data={"deadline": "2026-11-20", "reason": "等配件"}
+        f"/tasks/{task.id}/extension", data={"extend_to": "2026-11-20", "extend_reason": "等配件"}
     )
     login_as(world["convener"])
     bare = client.post(f"/tasks/{task.id}/extension/refuse", data={"answer": ""})
@@ -134,9 +144,9 @@ def test_exclusion_is_for_the_convener_with_a_public_reason(world, login_as, cli
     """核减: the unit cannot do it; the convener's reason shows on the public board."""
     task = make_task(world["resolution"], world["unit"], status="in_progress")
     login_as(world["staff"])
-    assert client.post(f"/tasks/{task.id}/exclude", data={"reason": "x"}).status_code == 403
+    assert client.post(f"/tasks/{task.id}/exclude", data={"exclude_reason": "x"}).status_code == 403
     login_as(world["convener"])
-    client.post(f"/tasks/{task.id}/exclude", data={"reason": "诉求超出物业合同范围"})
+    client.post(f"/tasks/{task.id}/exclude", data={"exclude_reason": "诉求超出物业合同范围"})
     db.session.refresh(task)
     assert task.excluded_reason == "诉求超出物业合同范围"
     assert _actions(task.id) == ["task.exclude"]
@@ -160,7 +170,8 @@ def test_fifty_concurrent_extension_requests_leave_one_pending(app, world):
                 session["_fresh"] = True
             start.wait()
             response = client.post(
-                f"/tasks/{task_id}/extension", data={"deadline": "2026-12-20", "reason": f"理由{n}"}
+                f"/tasks/{task_id}/extension",
+                data={"extend_to": "2026-12-20", "extend_reason": f"理由{n}"},
             )
             codes.append(response.status_code)
         except Exception as error:  # noqa: BLE001 - reported below
