@@ -66,7 +66,7 @@ def test_followup_upgrade_maps_existing_tasks_and_ratings(fresh_url):
     )
     at = datetime(2026, 9, 1, 1, 0)
     with app.app_context():
-        upgrade(revision="34b3d136d0ea")
+        upgrade(revision="7b3c9d2e4f10")
         meta = sa.MetaData()
         meta.reflect(db.engine)
         t = meta.tables
@@ -177,5 +177,5 @@ def test_followup_upgrade_maps_existing_tasks_and_ratings(fresh_url):
             ("unsatisfied", "member", None, None),
         ]
         assert definitions is not None
-        downgrade(revision="34b3d136d0ea")
+        downgrade(revision="7b3c9d2e4f10")
         db.engine.dispose()

@@ -7,7 +7,7 @@ become return visits without the two yes/no answers (unknown, NULL), by member o
 A task acknowledged more than 24 hours after it was assigned is marked as acknowledged late.
 
 Revision ID: 182c35164acd
-Revises: 34b3d136d0ea
+Revises: 7b3c9d2e4f10
 Create Date: 2026-11-27 15:17:57.513542
 
 """
@@ -29,7 +29,7 @@ DEFINITIONS = {
 
 # revision identifiers, used by Alembic.
 revision = '182c35164acd'
-down_revision = '34b3d136d0ea'
+down_revision = '7b3c9d2e4f10'
 branch_labels = None
 depends_on = None
 
