@@ -302,16 +302,20 @@ class FollowupSettingsForm(FlaskForm):
         validators=[InputRequired(REQUIRED), NumberRange(1, 60)],
     )
     basic_weight = StringField(
-        _l("满意率中“基本满意”的权重"), validators=[InputRequired(REQUIRED), _fraction]
+        _l("满意率中“基本满意”的权重"),
+        validators=[InputRequired(REQUIRED), Length(max=20), _fraction],
     )
     response_weight = StringField(
-        _l("综合得分中响应率的权重"), validators=[InputRequired(REQUIRED), _fraction]
+        _l("综合得分中响应率的权重"),
+        validators=[InputRequired(REQUIRED), Length(max=20), _fraction],
     )
     resolution_weight = StringField(
-        _l("综合得分中解决率的权重"), validators=[InputRequired(REQUIRED), _fraction]
+        _l("综合得分中解决率的权重"),
+        validators=[InputRequired(REQUIRED), Length(max=20), _fraction],
     )
     satisfaction_weight = StringField(
-        _l("综合得分中满意率的权重"), validators=[InputRequired(REQUIRED), _fraction]
+        _l("综合得分中满意率的权重"),
+        validators=[InputRequired(REQUIRED), Length(max=20), _fraction],
     )
 
     @classmethod
@@ -399,5 +403,9 @@ class InviteStaffForm(FlaskForm):
     name = StringField(_l("姓名"), validators=[InputRequired(REQUIRED), Length(max=64)])
     phone = StringField(
         _l("手机号（可不填）"),
-        validators=[Optional(), Regexp(r"^1\d{10}$", message=_l("请填写 11 位手机号。"))],
+        validators=[
+            Optional(),
+            Length(max=20),
+            Regexp(r"^1\d{10}$", message=_l("请填写 11 位手机号。")),
+        ],
     )
