@@ -19,7 +19,7 @@ from flask_login import current_user
 from app import audit, clock, policy
 from app.board import access, queries
 from app.clock import today
-from app.extensions import db, limiter
+from app.extensions import db
 from app.followup import access as followup_access
 from app.followup import notice, rates, rules
 from app.followup import queries as followup_queries
@@ -28,8 +28,6 @@ from app.web import htmx
 
 bp = Blueprint("board", __name__)
 
-#: Objections one visitor may file per hour (like topics: a person, not a flood).
-OBJECTIONS_PER_HOUR = 5
 
 #: A unit serves several bodies: its own dashboard counts by the documented defaults.
 DEFAULT_DEFINITIONS = rates.Definitions.parse(None)
@@ -66,13 +64,7 @@ def resolution(resolution_id: int):
     return _resolution_page(access.published_or_404(resolution_id))
 
 
-def _stored(response) -> bool:
-    """Only a stored objection (answered by a redirect) counts towards the rate limit."""
-    return response.status_code in (302, 303)
-
-
 @bp.post("/resolutions/<int:resolution_id>/objections")
-@limiter.limit(f"{OBJECTIONS_PER_HOUR} per hour", methods=["POST"], deduct_when=_stored)
 def object_to(resolution_id: int):
     """Anyone files an objection (异议) during the notice period and gets a receipt number."""
     resolution = access.published_or_404(resolution_id)
