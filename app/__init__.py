@@ -22,8 +22,10 @@ from app.admin import routes as admin
 from app.board import routes as board
 from app.bodies import routes as bodies
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.followup import cli as followup_cli
 from app.followup import routes as followup
 from app.meetings import routes as meetings
+from app.notifications import cli as notify_cli
 from app.opendata import routes as opendata
 from app.topics import routes as topics
 from app.voting import cli as voting_cli
@@ -73,6 +75,9 @@ def _register_commands(app: Flask) -> None:
     for command in (
         cli.create_admin,
         cli.seed_demo,
+        followup_cli.followup,
+        followup_cli.workdays,
+        notify_cli.notify,
         voting_cli.tally,
         voting_cli.apportion,
         reliability_cli.audit,

@@ -24,3 +24,8 @@ def local_today(tz: str) -> date:
 def today() -> date:
     """The community's date now, in the app's configured time zone (LIANXI_TIMEZONE)."""
     return local_today(current_app.config["LIANXI_TIMEZONE"])
+
+
+def to_utc(local: datetime, tz: str) -> datetime:
+    """A naive local time typed in time zone ``tz`` as a stored, naive UTC time."""
+    return local.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC).replace(tzinfo=None)

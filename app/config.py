@@ -45,6 +45,20 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SIGN_IN_LINK_DAYS": int(os.environ.get("LIANXI_SIGN_IN_LINK_DAYS", "30")),
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        **{
+            key: os.environ.get(key, "")
+            for key in (
+                "LIANXI_SMS_PROVIDER",
+                "LIANXI_SMS_SECRET_ID",
+                "LIANXI_SMS_SECRET_KEY",
+                "LIANXI_SMS_SDK_APP_ID",
+                "LIANXI_SMS_SIGN_NAME",
+                "LIANXI_SMS_TEMPLATE_ID",
+                "LIANXI_SMS_REGION",
+                "LIANXI_SMS_ENDPOINT",
+                "LIANXI_SMS_SCHEME",
+            )
+        },
         "UPLOAD_FOLDER": os.environ.get("LIANXI_UPLOADS", str(Path(instance_path) / "uploads")),
         # Where the public reaches the app; links in feeds, calendars and QR codes use it, and
         # requests naming another host are refused (app/web/urls.py).

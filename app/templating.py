@@ -4,9 +4,10 @@ No helper here runs a query: what a page shows is loaded by its view. Helpers on
 the view already loaded into words, numbers and dates for people.
 """
 
+from decimal import Decimal
 from fractions import Fraction
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,6 +18,7 @@ from app.clock import today
 from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
+from app.followup.workdays import PACKAGE_ONLY, UnknownYear, WorkCalendar
 from app.meetings import floor_labels, minutes, speakers
 from app.meetings import labels as meeting_labels
 from app.topics import labels as topic_labels
@@ -33,6 +35,7 @@ def init_app(app: Flask) -> None:
         # numbers and rules
         percent=percent,
         percent_1dp=percent_1dp,
+        fraction_text=fraction_text,
         describe_rule=describe_rule,
         # times
         local_time=local_time,
@@ -60,6 +63,7 @@ def init_app(app: Flask) -> None:
         # follow-up
         followup_labels=followup_labels,
         overdue_days=overdue_days,
+        is_overdue=is_overdue,
         followup_is_convener=lambda body: policy.is_convener(current_user, body),
     )
     app.jinja_env.filters.update(
@@ -69,6 +73,7 @@ def init_app(app: Flask) -> None:
         share_percent=share_percent,
         overdue_days=overdue_days,
         duration=floor_labels.duration,
+        is_overdue=is_overdue,
     )
 
 
@@ -84,6 +89,18 @@ def preferences() -> dict:
 def percent(rate: Fraction | None) -> str:
     """A rate as a whole percentage for people ("67%"), or "—" without data."""
     return followup_rules.percent(rate)
+
+
+def fraction_text(value: Fraction) -> str:
+    """A weight as people read it, exactly: 9/10 → "0.9", 1/2 → "0.5", 1/3 → "1/3"."""
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent_1dp(value: str | Fraction | None) -> str:
@@ -116,6 +133,19 @@ def checked_in_words(attendance) -> str:
     return _("您已签到 ✓ %(time)s", time=local_time(attendance.checked_in_at))
 
 
-def overdue_days(task) -> int:
-    """Days ``task`` is overdue today in the community's calendar (0 when it is not)."""
-    return followup_rules.overdue_days(task, today())
+def _work_calendar() -> WorkCalendar:
+    """The calendar the view loaded (``g.work_calendar``), else the package's alone."""
+    return g.get("work_calendar", PACKAGE_ONLY)
+
+
+def overdue_days(task) -> int | None:
+    """Working days ``task`` is overdue today (0 when it is not; None: a year is not known)."""
+    try:
+        return followup_rules.overdue_days(task, today(), _work_calendar())
+    except UnknownYear:
+        return None
+
+
+def is_overdue(task) -> bool:
+    """Whether ``task``'s deadline has passed and it is not done (a fact of dates alone)."""
+    return followup_rules.is_overdue(task, today())

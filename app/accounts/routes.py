@@ -21,7 +21,9 @@ from app.accounts import queries, sessions
 from app.accounts.access import link_to_manage_or_403, person_to_manage_or_403
 from app.accounts.forms import SignInForm
 from app.accounts.signin import account_for, normalise_login, password_opens, valid_link
+from app.clock import today
 from app.extensions import db
+from app.followup import inbox as followup_inbox
 from app.i18n import LANGUAGE_COOKIE, LANGUAGES, LARGE_TEXT_COOKIE, PREFERENCE_MAX_AGE
 from app.models import SignInLink
 from app.qr import qr_svg
@@ -164,6 +166,7 @@ def me():
         units=queries.units_worked_for(db.session, current_user),
         topics=queries.topics_raised(db.session, current_user),
         end_sessions_form=EmptyForm(),
+        inbox=followup_inbox.inbox(db.session, current_user, today()),
     )
 
 

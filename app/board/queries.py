@@ -190,3 +190,16 @@ def rating_values(session: Session, tasks: list[Task]) -> list[str]:
     return list(
         session.scalars(sa.select(Rating.value).where(Rating.task_id.in_([t.id for t in tasks])))
     )
+
+
+def published_tasks_of_body(session: Session, body_id: int) -> list[Task]:
+    """Every task of the body's published resolutions, with its unit loaded."""
+    return list(
+        session.scalars(
+            sa.select(Task)
+            .join(Resolution)
+            .where(Resolution.body_id == body_id, Resolution.status == ResolutionStatus.PUBLISHED)
+            .options(selectinload(Task.unit))
+            .order_by(Task.id)
+        )
+    )

@@ -6,7 +6,16 @@ from flask_login import current_user
 from app import policy
 from app.extensions import db
 from app.followup import queries, rules
-from app.models import Body, Motion, Resolution, ResponsibleUnit, Task, TaskUpdate, Topic
+from app.models import (
+    Body,
+    Motion,
+    Objection,
+    Resolution,
+    ResponsibleUnit,
+    Task,
+    TaskUpdate,
+    Topic,
+)
 from app.models.followup import TaskRole
 from app.topics.rules import survivor
 
@@ -91,3 +100,13 @@ def public_photo_or_404(task_id: int, update_id: int) -> TaskUpdate:
     if update.task_id != task_id or not update.task.is_public or not update.photo_path:
         abort(404)
     return update
+
+
+def convened_objection_or_403(objection_id: int) -> Objection:
+    """An objection to a published resolution of a body the current user convenes; else 404/403."""
+    objection = db.get_or_404(Objection, objection_id)
+    if not objection.resolution.is_published:
+        abort(404)
+    if not policy.is_convener(current_user, objection.resolution.body):
+        abort(403)
+    return objection

@@ -1,23 +1,26 @@
 """Words for statuses, ratings, rules and refusals, as residents read them (gettext, lazily)."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models.followup import UpdateKind
 from app.models.statuses import RatingValue, ResolutionStatus, TaskStatus, TopicStatus
 
 TASK_STATUS = {
-    TaskStatus.ASSIGNED: _l("已派单，待接单"),
-    TaskStatus.ACCEPTED: _l("已接单"),
-    TaskStatus.DECLINED: _l("已退回召集人"),
+    TaskStatus.ASSIGNED: _l("已派单，待签收"),
+    TaskStatus.ACCEPTED: _l("已签收"),
+    TaskStatus.DECLINED: _l("已回退召集人"),
     TaskStatus.IN_PROGRESS: _l("办理中"),
     TaskStatus.COMPLETED: _l("已办结，待评单"),
     TaskStatus.CLOSED: _l("已销号"),
 }
 
 RATING = {
+    RatingValue.VERY_SATISFIED: _l("非常满意"),
     RatingValue.SATISFIED: _l("满意"),
     RatingValue.BASIC: _l("基本满意"),
     RatingValue.UNSATISFIED: _l("不满意"),
+    RatingValue.VERY_UNSATISFIED: _l("非常不满意"),
 }
 
 RATING_RULE = {
@@ -32,13 +35,24 @@ RESOLUTION_STATUS = {
 
 UPDATE_KIND = {
     UpdateKind.NOTE: _l("进展"),
-    UpdateKind.ACCEPTED: _l("接单"),
-    UpdateKind.DECLINED: _l("退回"),
+    UpdateKind.ACCEPTED: _l("签收"),
+    UpdateKind.DECLINED: _l("回退"),
     UpdateKind.COMPLETED: _l("办结"),
-    UpdateKind.ASSIGNED: _l("重新派单"),
+    UpdateKind.ASSIGNED: _l("改派"),
     UpdateKind.REOPENED: _l("重新办理"),
     UpdateKind.CLOSED: _l("销号"),
+    UpdateKind.CONTACTED: _l("联系诉求人"),
+    UpdateKind.EXTENSION_ASKED: _l("申请延期"),
+    UpdateKind.EXTENSION_GRANTED: _l("同意延期"),
+    UpdateKind.EXTENSION_REFUSED: _l("不同意延期"),
+    UpdateKind.VISITED: _l("回访"),
+    UpdateKind.EXCLUDED: _l("核减"),
+    UpdateKind.REMINDED: _l("到期提醒"),
+    UpdateKind.URGED: _l("催办"),
+    UpdateKind.ESCALATED: _l("吹哨报到：提交联席会议"),
 }
+
+CONTACT_METHOD = {"phone": _l("电话"), "visit": _l("上门"), "message": _l("短信或微信")}
 
 FIELD = {"title": _l("标题"), "text": _l("决议内容"), "decided_on": _l("决议日期")}
 
@@ -73,3 +87,38 @@ PHOTO_ERRORS = {
 def topic_step(status: str) -> str:
     """A step of a topic's public history in words ("受理", "形成决议")."""
     return str(TOPIC_STATUS.get(status, status))
+
+
+ANSWER_NEEDED = _l("请写下答复的内容。")
+
+UNIT_ADDED = _l("已加入本会的承办单位。")
+PHONE_TAKEN = _l("这个手机号已经有账号了。请管理员把这个人加入承办单位。")
+
+SETTINGS_SAVED = _l("督办设置已保存。")
+
+ALREADY_DONE = _l("这一步刚刚已经有人做过了，请看下面的办理经过。")
+
+#: The rules' refusals (TaskError messages) in residents' words; others are shown generically.
+REFUSALS = {
+    "contact the resident (联系诉求人) before completing": _l(
+        "这件事来自居民的议题：请先记录联系诉求人的情况，再报告办结。"
+    ),
+    "the contact must lie between the assignment and now": _l("联系时间应在派单之后、现在之前。"),
+    "the new deadline must be after the current one": _l("申请的日期要晚于现在的截止日期。"),
+    "a refusal needs a reason": _l("不同意延期时请写明理由。"),
+    "no extension is waiting": _l("没有待答复的延期申请。"),
+}
+
+
+def refusal(message: str) -> str:
+    """A rule's refusal in words for the page."""
+    return str(REFUSALS.get(message, _l("这一步现在不能做。")))
+
+
+def unknown_year(year: int) -> str:
+    """A year the working-day calendar does not know, said plainly."""
+    return _(
+        "系统还不知道 %(year)s 年的法定节假日和调休安排，无法按工作日计算。"
+        "请管理员先补充 %(year)s 年的日历，或者直接选一个截止日期。",
+        year=year,
+    )

@@ -3,8 +3,13 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
+from app.followup.workdays import WorkCalendar
 from app.models import (
+    AgendaItem,
+    BodyUnit,
+    Meeting,
     Motion,
+    Objection,
     Rating,
     Resolution,
     ResolutionCorrection,
@@ -14,7 +19,8 @@ from app.models import (
     UnitStaff,
 )
 from app.models.accounts import hash_token
-from app.models.statuses import ResolutionStatus, TaskStatus, TopicStatus
+from app.models.followup import WorkCalendarDay, WorkCalendarYear
+from app.models.statuses import MeetingStatus, ResolutionStatus, TaskStatus, TopicStatus
 
 #: Topics a new resolution may answer: those still open in the body, or already decided.
 ANSWERABLE = (TopicStatus.ACCEPTED, TopicStatus.ON_AGENDA, TopicStatus.DECIDED)
@@ -164,5 +170,78 @@ def resolutions_answering(session: Session, topic: Topic) -> list[Resolution]:
             )
             .options(selectinload(Resolution.tasks))
             .order_by(Resolution.id)
+        )
+    )
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    """The working-day calendar: the package plus the administrator's years and days."""
+    years = session.scalars(sa.select(WorkCalendarYear.year)).all()
+    days = session.execute(sa.select(WorkCalendarDay.day, WorkCalendarDay.is_workday)).all()
+    return WorkCalendar(overrides=dict(days), extra_years=frozenset(years))
+
+
+def running_tasks(session: Session) -> list[Task]:
+    """Tasks a unit works on (not handed back, not finished) with what reminders need loaded."""
+    return list(
+        session.scalars(
+            sa.select(Task)
+            .join(Resolution)
+            .where(
+                Resolution.status == ResolutionStatus.PUBLISHED,
+                Task.status.in_((TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)),
+            )
+            .options(
+                selectinload(Task.updates),
+                selectinload(Task.unit),
+                selectinload(Task.resolution).selectinload(Resolution.body),
+            )
+            .order_by(Task.id)
+        )
+    )
+
+
+def next_draft_meeting(session: Session, body_id: int, now) -> Meeting | None:
+    """The body's next meeting still being drafted (its agenda can take an item), if any."""
+    return session.scalar(
+        sa.select(Meeting)
+        .where(
+            Meeting.body_id == body_id,
+            Meeting.status == MeetingStatus.DRAFT,
+            Meeting.starts_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )
+
+
+def next_item_position(session: Session, meeting_id: int) -> int:
+    """The position after the meeting's last agenda item (1 for an empty agenda)."""
+    last = session.scalar(
+        sa.select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
+    )
+    return (last or 0) + 1
+
+
+def objections_of(session: Session, resolution_id: int) -> list[Objection]:
+    """A resolution's objections, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(Objection)
+            .where(Objection.resolution_id == resolution_id)
+            .order_by(Objection.id)
+        )
+    )
+
+
+def body_units(session: Session, body_id: int) -> list[ResponsibleUnit]:
+    """The units the body works with, by name, with their staff loaded."""
+    return list(
+        session.scalars(
+            sa.select(ResponsibleUnit)
+            .join(BodyUnit, BodyUnit.unit_id == ResponsibleUnit.id)
+            .where(BodyUnit.body_id == body_id)
+            .options(selectinload(ResponsibleUnit.staff).selectinload(UnitStaff.user))
+            .order_by(ResponsibleUnit.name, ResponsibleUnit.id)
         )
     )

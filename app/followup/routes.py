@@ -5,6 +5,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -12,16 +13,36 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock, policy
 from app.clock import today
 from app.extensions import db
-from app.followup import access, labels, queries, resolving, rules, uploads
+from app.followup import (
+    access,
+    inbox,
+    labels,
+    notice,
+    queries,
+    resolving,
+    rules,
+    units,
+    uploads,
+)
 from app.followup.forms import (
+    BodyUnitForm,
     CloseForm,
     CompleteForm,
+    ContactForm,
     CorrectionForm,
     DeclineForm,
+    ExcludeForm,
+    ExtensionAnswerForm,
+    ExtensionForm,
+    FollowupSettingsForm,
+    InviteStaffForm,
+    ObjectionAnswerForm,
+    PhoneVisitForm,
     ProgressForm,
     RatingForm,
     ReassignForm,
@@ -29,16 +50,38 @@ from app.followup.forms import (
     ResolutionForm,
     TaskForm,
     assignee_choices,
+    phone_visit_choices,
     topic_choices,
     unit_choices,
 )
-from app.models import Resolution, Task
+from app.followup.workdays import UnknownYear
+from app.models import Resolution, ResponsibleUnit, SignInLink, Task
 from app.models.followup import TaskRole
+from app.models.statuses import VisitChannel
+from app.notifications import outbox
+from app.qr import qr_svg
 from app.voting import amendments
 from app.web import confirm, htmx
 from app.web.forms import EmptyForm
 
 bp = Blueprint("followup", __name__)
+
+
+@bp.before_app_request
+def load_inbox_count():
+    """The header's count of what waits for the signed-in person, on full pages only.
+
+    One statement per page (none for fragments, posts or anonymous visitors); templates may
+    not query, so the count is read here.
+    """
+    if request.method == "GET" and not htmx.wants_fragment() and current_user.is_authenticated:
+        g.inbox_count = inbox.inbox_count(db.session, current_user, today())
+
+
+@bp.before_request
+def load_work_calendar():
+    """Deadlines on these pages count working days by the administrator's calendar too."""
+    g.work_calendar = queries.work_calendar(db.session)
 
 
 # --- resolutions ------------------------------------------------------------------------------
@@ -111,9 +154,31 @@ def publish_resolution(resolution_id: int):
             page = url_for("followup.resolution", resolution_id=resolution.id)
             return confirm.ask(page, "publish")
         resolving.publish(resolution, now=clock.now())
-        audit.record("resolution.published", resolution, actor=current_user)
+        notice.start(resolution, today(), resolution.body.notice_days)
+        audit.record(
+            "resolution.published",
+            resolution,
+            actor=current_user,
+            after={"notice_ends_on": resolution.notice_ends_on.isoformat()},
+        )
         db.session.commit()
     return redirect(url_for("followup.resolution", resolution_id=resolution.id))
+
+
+@bp.post("/objections/<int:objection_id>/answer")
+@policy.login_required
+def answer_objection(objection_id: int):
+    """The convener answers an objection publicly, once."""
+    objection = access.convened_objection_or_403(objection_id)
+    form = ObjectionAnswerForm()
+    back = url_for("board.resolution", resolution_id=objection.resolution_id)
+    if form.validate_on_submit() and objection.answered_at is None:
+        notice.answer(objection, form.answer.data, actor_id=current_user.id, now=clock.now())
+        audit.record("objection.answered", objection, actor=current_user)
+        db.session.commit()
+    elif objection.answered_at is None:
+        flash(str(labels.ANSWER_NEEDED), "bad")
+    return redirect(f"{back}#objection-{objection.id}")
 
 
 @bp.post("/resolutions/<int:resolution_id>/corrections")
@@ -165,6 +230,9 @@ def new_task(resolution_id: int):
     form.assignee.choices = assignee_choices(queries.unit_staff(db.session))
     if form.validate_on_submit():
         try:
+            deadline = form.deadline.data or g.work_calendar.add_workdays(
+                today(), form.workdays.data
+            )
             task = rules.assign(
                 db.session,
                 resolution,
@@ -173,13 +241,21 @@ def new_task(resolution_id: int):
                 title=form.title.data,
                 description=form.description.data,
                 done_definition=form.done_definition.data,
-                deadline=form.deadline.data,
+                deadline=deadline,
                 now=clock.now(),
             )
+        except UnknownYear as error:
+            form.workdays.errors = [labels.unknown_year(error.year)]
         except rules.AssigneeError:
             form.assignee.errors = [labels.ASSIGNEE_NOT_IN_UNIT]
         else:
-            audit.record("task.assigned", task, actor=current_user, after={"unit_id": task.unit_id})
+            after = {
+                "unit_id": task.unit_id,
+                "deadline": task.deadline.isoformat(),
+                "workdays": form.workdays.data,
+            }
+            audit.record("task.assigned", task, actor=current_user, after=after)
+            outbox.notify_unit(db.session, task, "assigned", now=clock.now())
             db.session.commit()
             return redirect(url_for("followup.resolution", resolution_id=resolution.id))
     return render_template("followup/new_task.html", resolution=resolution, form=form)
@@ -200,9 +276,15 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         "reopen_form": ReopenForm(formdata=None),
         "rating_form": RatingForm(formdata=None),
         "confirming": None,
+        "contact_form": ContactForm(formdata=None),
+        "extension_form": ExtensionForm(formdata=None),
+        "answer_form": ExtensionAnswerForm(formdata=None),
+        "exclude_form": ExcludeForm(formdata=None),
+        "phone_form": PhoneVisitForm(formdata=None, prefix="phone"),
         **forms,
         "reassign_form": reassign,
     }
+    context["phone_form"].topic.choices = phone_visit_choices(task)
     unit, convener = TaskRole.UNIT in roles, TaskRole.CONVENER in roles
     return render_template(
         "followup/task.html",
@@ -214,6 +296,8 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         ratings=round_ratings,
         suggestion=rules.rating_outcome(values, task.resolution.body.rating_rule),
         my_rating=next((r for r in round_ratings if r.user_id == current_user.id), None),
+        pending=rules.pending_extension(task),
+        needs_contact=rules.needs_contact(task),
         **context,
     ), status
 
@@ -238,8 +322,9 @@ def accept_task(task_id: int):
     """The unit accepts the task (接单); from the unit's list htmx swaps in the updated row."""
     task, roles = access.task_or_403(task_id, TaskRole.UNIT)
     if EmptyForm().validate_on_submit() and "accept" in rules.allowed_actions(task, rules.UNIT):
-        rules.accept(task, actor_id=current_user.id, now=clock.now())
-        audit.record("task.accepted", task, actor=current_user)
+        sign_hours = task.resolution.body.sign_hours
+        rules.accept(task, actor_id=current_user.id, now=clock.now(), sign_hours=sign_hours)
+        audit.record("task.accepted", task, actor=current_user, after={"late": task.signed_late})
         db.session.commit()
     if htmx.wants_fragment():
         return htmx.render("followup/partials/unit_task_row.html", task=task, form=EmptyForm())
@@ -252,10 +337,21 @@ def _unit_step(task_id: int, form_cls, form_name: str, action: str, step):
     form = form_cls()
     if action not in rules.allowed_actions(task, rules.UNIT):
         return _after_action(task)
-    if form.validate_on_submit() and step(task, form) is not False:
-        audit.record(f"task.{action}", task, actor=current_user, after={"status": task.status})
-        db.session.commit()
-        return _after_action(task)
+    if form.validate_on_submit():
+        try:
+            done = step(task, form) is not False
+        except rules.TaskError as error:
+            form.form_errors.append(labels.refusal(str(error)))
+            done = False
+        if done:
+            after = {"status": task.status, "deadline": task.deadline.isoformat()}
+            try:
+                audit.record(f"task.{action}", task, actor=current_user, after=after)
+                db.session.commit()
+            except IntegrityError:  # another request made the same one-at-a-time step first
+                db.session.rollback()
+                flash(str(labels.ALREADY_DONE), "bad")
+            return _after_action(task)
     return _task_page(task, roles, 400, **{form_name: form})
 
 
@@ -322,7 +418,11 @@ def _convener_step(
     if form.validate_on_submit():
         if irreversible and not confirm.confirmed():
             return _task_page(task, roles, 200, **{form_name: form, "confirming": action})
-        step(task, form)
+        try:
+            step(task, form)
+        except rules.TaskError as error:
+            form.form_errors.append(labels.refusal(str(error)))
+            return _task_page(task, roles, 400, **{form_name: form})
         audit.record(
             f"task.{action}",
             task,
@@ -336,6 +436,83 @@ def _convener_step(
         db.session.commit()
         return _after_action(task)
     return _task_page(task, roles, 400, **{form_name: form})
+
+
+@bp.post("/tasks/<int:task_id>/contact")
+@policy.login_required
+def contact_resident(task_id: int):
+    """The unit records when and how it contacted the resident (联系诉求人)."""
+    tz = current_app.config["LIANXI_TIMEZONE"]
+    return _unit_step(
+        task_id,
+        ContactForm,
+        "contact_form",
+        "contact",
+        lambda t, f: rules.contact(
+            t,
+            f.contact_method.data,
+            f.contact_note.data,
+            contacted_at=clock.to_utc(f.contacted_at.data, tz),
+            actor_id=current_user.id,
+            now=clock.now(),
+        ),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/extension")
+@policy.login_required
+def ask_extension(task_id: int):
+    """The unit asks for a later deadline with a reason (延期申请)."""
+    return _unit_step(
+        task_id,
+        ExtensionForm,
+        "extension_form",
+        "extend",
+        lambda t, f: rules.ask_extension(
+            t, f.extend_to.data, f.extend_reason.data, actor_id=current_user.id, now=clock.now()
+        ),
+    )
+
+
+def _answer_extension(task_id: int, grant: bool):
+    return _convener_step(
+        task_id,
+        ExtensionAnswerForm,
+        "answer_form",
+        "grant" if grant else "refuse",
+        lambda t, f: rules.answer_extension(
+            t, grant, f.answer.data or "", actor_id=current_user.id, now=clock.now()
+        ),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/extension/grant")
+@policy.login_required
+def grant_extension(task_id: int):
+    """The convener grants the pending extension; the old deadline stays on record."""
+    return _answer_extension(task_id, grant=True)
+
+
+@bp.post("/tasks/<int:task_id>/extension/refuse")
+@policy.login_required
+def refuse_extension(task_id: int):
+    """The convener refuses the pending extension, with a reason."""
+    return _answer_extension(task_id, grant=False)
+
+
+@bp.post("/tasks/<int:task_id>/exclude")
+@policy.login_required
+def exclude_task(task_id: int):
+    """The convener excludes an unreasonable request from the rates (核减), with a public reason."""
+    return _convener_step(
+        task_id,
+        ExcludeForm,
+        "exclude_form",
+        "exclude",
+        lambda t, f: rules.exclude(
+            t, f.exclude_reason.data, actor_id=current_user.id, now=clock.now()
+        ),
+    )
 
 
 @bp.post("/tasks/<int:task_id>/reassign")
@@ -397,10 +574,26 @@ def reopen_task(task_id: int):
 # --- ratings (评单) ---------------------------------------------------------------------------
 
 
+def _rectify_deadline(task: Task):
+    """整改 deadline after a 差评: the body's working days from today (None: unknown year)."""
+    try:
+        return g.work_calendar.add_workdays(today(), task.resolution.body.rectify_workdays)
+    except UnknownYear:
+        return None
+
+
 def _rate(task: Task, form: RatingForm, **rater) -> None:
-    """Store the rating and say so; a second one by the same rater this round is refused."""
+    """Store the return visit and say so; a second one by the same rater this round is refused."""
     rating = rules.rate(
-        db.session, task, form.value.data, form.comment.data or "", now=clock.now(), **rater
+        db.session,
+        task,
+        form.value.data,
+        form.comment.data or "",
+        now=clock.now(),
+        contacted=form.contacted.data == "yes",
+        solved=form.solved.data == "yes",
+        rectify_deadline=_rectify_deadline(task),
+        **rater,
     )
     if rating is None:
         flash(str(labels.ALREADY_RATED), "bad")
@@ -410,7 +603,14 @@ def _rate(task: Task, form: RatingForm, **rater) -> None:
         "task.rated",
         rating,
         actor=current_user,
-        after={"task_id": task.id, "round": task.round, "value": rating.value},
+        after={
+            "task_id": task.id,
+            "round": rating.round,
+            "value": rating.value,
+            "contacted": rating.contacted,
+            "solved": rating.solved,
+            "status": task.status,
+        },
     )
 
 
@@ -429,6 +629,28 @@ def rate_task(task_id: int):
     return _task_page(task, roles, 400, rating_form=form)
 
 
+@bp.post("/tasks/<int:task_id>/phone-visit")
+@policy.login_required
+def phone_visit(task_id: int):
+    """The convener records a resident's return visit taken by phone, once per round."""
+    task, roles = access.task_or_403(task_id, TaskRole.CONVENER)
+    form = PhoneVisitForm(prefix="phone")
+    form.topic.choices = phone_visit_choices(task)
+    if not task.awaits_rating or not form.topic.choices:
+        return _after_action(task)
+    if form.validate_on_submit():
+        _rate(
+            task,
+            form,
+            topic_id=form.topic.data,
+            channel=VisitChannel.PHONE,
+            recorded_by_id=current_user.id,
+        )
+        db.session.commit()
+        return _after_action(task)
+    return _task_page(task, roles, 400, phone_form=form)
+
+
 @bp.route("/t/<token>/tasks/<int:task_id>/rating", methods=["POST"])
 def rate_by_link(token: str, task_id: int):
     """The topic's submitter rates a task through their private follow link, once per round."""
@@ -437,12 +659,12 @@ def rate_by_link(token: str, task_id: int):
     if not task.awaits_rating:
         return redirect(url_for("topics.follow", token=token))
     if form.validate_on_submit():
-        _rate(task, form, topic_id=topic.id)
+        _rate(task, form, topic_id=topic.id, channel=VisitChannel.LINK)
         db.session.commit()
         return redirect(url_for("topics.follow", token=token))
     return render_template(
         "followup/rate_by_link.html", topic=topic, task=task, form=form, token=token
-    ), 400
+    ), 422
 
 
 # --- photos -----------------------------------------------------------------------------------
@@ -467,7 +689,10 @@ def photo(task_id: int, update_id: int):
 @policy.login_required
 def dashboard(slug: str):
     """The convener's follow-up dashboard: counts by status, overdue tasks listed first."""
-    body = policy.convened_body_or_403(slug)
+    return _dashboard(policy.convened_body_or_403(slug))
+
+
+def _dashboard(body, status: int = 200, settings_form: FollowupSettingsForm | None = None):
     tasks = queries.tasks_of_body(db.session, body.id)
     day = today()
     ordered = rules.overdue_first(tasks, day)
@@ -476,9 +701,32 @@ def dashboard(slug: str):
         body=body,
         tasks=ordered,
         counts=rules.status_counts(tasks),
-        overdue=[t for t in ordered if rules.overdue_days(t, day)],
+        overdue=[t for t in ordered if rules.is_overdue(t, day)],
         drafts=queries.draft_resolutions(db.session, body.id),
+        settings_form=settings_form or FollowupSettingsForm.for_body(body),
+    ), status
+
+
+@bp.post("/b/<slug>/followup/settings")
+@policy.login_required
+def followup_settings(slug: str):
+    """The convener sets the body's follow-up limits and how the units' rates are counted."""
+    body = policy.convened_body_or_403(slug)
+    form = FollowupSettingsForm()
+    if not form.validate_on_submit():
+        return _dashboard(body, 422, form)
+    before = rules.followup_settings(body)
+    rules.change_followup_settings(body, **form.settings())
+    audit.record(
+        "body.followup_settings_changed",
+        body,
+        actor=current_user,
+        before=before,
+        after=rules.followup_settings(body),
     )
+    db.session.commit()
+    flash(str(labels.SETTINGS_SAVED), "ok")
+    return redirect(url_for("followup.dashboard", slug=slug) + "#followup-settings")
 
 
 @bp.get("/units/<slug>/tasks")
@@ -491,4 +739,95 @@ def unit_tasks(slug: str):
     this_week = [t for t in ordered if rules.due_this_week(t, day)]
     return render_template(
         "followup/unit_tasks.html", unit=unit, tasks=ordered, this_week=this_week, form=EmptyForm()
+    )
+
+
+# --- the body's units and their staff (conveners, without the administrator) ------------------
+
+
+def _units_page(body, status: int = 200, **forms):
+    linked = queries.body_units(db.session, body.id)
+    mine = {u.id for u in linked}
+    add_form = forms.get("add_form") or BodyUnitForm(formdata=None)
+    add_form.existing.choices = [(0, "—")] + [
+        (u.id, u.name) for u in queries.units_by_name(db.session) if u.id not in mine
+    ]
+    invite_form = forms.get("invite_form") or InviteStaffForm(formdata=None)
+    invite_form.unit.choices = [(u.id, u.name) for u in linked]
+    return render_template(
+        "followup/body_units.html",
+        body=body,
+        units=linked,
+        add_form=add_form,
+        invite_form=invite_form,
+    ), status
+
+
+@bp.get("/b/<slug>/units")
+@policy.login_required
+def body_units(slug: str):
+    """The units the body works with and their staff; forms to add a unit and invite staff."""
+    return _units_page(policy.convened_body_or_403(slug))
+
+
+@bp.post("/b/<slug>/units")
+@policy.login_required
+def add_body_unit(slug: str):
+    """The convener adds a unit to the body: an existing one or a new one by name."""
+    body = policy.convened_body_or_403(slug)
+    form = BodyUnitForm()
+    form.existing.choices = [(0, "—")] + [(u.id, u.name) for u in queries.units_by_name(db.session)]
+    if not form.validate_on_submit():
+        return _units_page(body, 422, add_form=form)
+    now = clock.now()
+    if form.existing.data:
+        unit = db.get_or_404(ResponsibleUnit, form.existing.data)
+        units.add_existing_unit(db.session, body, unit, actor_id=current_user.id, now=now)
+    else:
+        unit = units.add_new_unit(
+            db.session,
+            body,
+            form.name.data,
+            form.description.data,
+            actor_id=current_user.id,
+            now=now,
+        )
+    audit.record("body.unit_added", body, actor=current_user, after={"unit_id": unit.id})
+    db.session.commit()
+    flash(str(labels.UNIT_ADDED), "ok")
+    return redirect(url_for("followup.body_units", slug=slug))
+
+
+@bp.post("/b/<slug>/invitations")
+@policy.login_required
+def invite_staff(slug: str):
+    """The convener invites a person to a unit of the body; the personal link shows once."""
+    body = policy.convened_body_or_403(slug)
+    form = InviteStaffForm()
+    form.unit.choices = [(u.id, u.name) for u in queries.body_units(db.session, body.id)]
+    if not form.validate_on_submit():
+        return _units_page(body, 422, invite_form=form)
+    unit = db.session.get(ResponsibleUnit, form.unit.data)
+    try:
+        person = units.invite_staff(
+            db.session, unit, form.name.data, form.phone.data, now=clock.now()
+        )
+    except units.UnitError:
+        form.phone.errors = [labels.PHONE_TAKEN]
+        return _units_page(body, 422, invite_form=form)
+    link, token = SignInLink.issue(
+        person, current_user, days=current_app.config["SIGN_IN_LINK_DAYS"]
+    )
+    db.session.add(link)
+    audit.record("unit.staff_invited", unit, actor=current_user, after={"user_id": person.id})
+    db.session.commit()
+    url = url_for("accounts.link_sign_in", token=token, _external=True)
+    return render_template(
+        "followup/staff_invited.html",
+        body=body,
+        unit=unit,
+        person=person,
+        link=link,
+        url=url,
+        qr=qr_svg(url),
     )

@@ -2,9 +2,24 @@
 
 from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
-from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
+from app.models.bodies import (
+    Body,
+    BodyUnit,
+    Constituency,
+    Convener,
+    ResponsibleUnit,
+    Seat,
+    UnitStaff,
+)
 from app.models.floor import FloorMotion, Nudge, ProxyRequest, Recusal, SpeechRequest
-from app.models.followup import Rating, Task, TaskUpdate
+from app.models.followup import (
+    Rating,
+    Task,
+    TaskExtension,
+    TaskUpdate,
+    WorkCalendarDay,
+    WorkCalendarYear,
+)
 from app.models.meetings import (
     AgendaItem,
     Attendance,
@@ -14,7 +29,8 @@ from app.models.meetings import (
     Proxy,
     Substitute,
 )
-from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
+from app.models.notifications import OutboxMessage
+from app.models.resolutions import Objection, Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
     CheckInMethod,
     Choice,
@@ -54,6 +70,7 @@ __all__ = [
     "AuditEvent",
     "Ballot",
     "Body",
+    "BodyUnit",
     "Constituency",
     "Convener",
     "FloorMotion",
@@ -77,7 +94,12 @@ __all__ = [
     "SignInLink",
     "SpeechRequest",
     "Substitute",
+    "Objection",
+    "OutboxMessage",
     "Task",
+    "TaskExtension",
+    "WorkCalendarDay",
+    "WorkCalendarYear",
     "TaskUpdate",
     "Topic",
     "TopicEvent",

@@ -14,6 +14,11 @@ from app.extensions import db
 DEFAULT_RULE = {"weighting": "seat", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
 DEFAULT_CATEGORIES = ["环境卫生", "安全", "停车", "商户经营", "设施", "其他"]
 DEFAULT_RATING_RULE = "majority_basic"
+#: How the rates of units are defined (app/followup/rates.py documents each key).
+DEFAULT_RATE_DEFINITIONS = {
+    "basic_weight": "9/10",
+    "weights": {"response": "1/10", "resolution": "1/2", "satisfaction": "2/5"},
+}
 
 
 class Body(db.Model):
@@ -45,6 +50,20 @@ class Body(db.Model):
     floor_rules: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     #: When a rated task is closed (销号); see app/followup for the rules by name.
     rating_rule: Mapped[str] = mapped_column(sa.String(40), default=DEFAULT_RATING_RULE)
+    #: Days a published resolution stays in its notice period (公示期) before it is in force.
+    notice_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    #: Hours a unit has to acknowledge (签收) a task; later acknowledgement is recorded as late.
+    sign_hours: Mapped[int] = mapped_column(default=24, server_default="24")
+    #: Working days a unit gets to put a task right after an unsatisfied return visit (整改).
+    rectify_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
+    #: Working days before a deadline on which the unit is reminded.
+    remind_workdays: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: Working days overdue after which a task is proposed for the next meeting (吹哨报到).
+    escalate_workdays: Mapped[int] = mapped_column(default=5, server_default="5")
+    #: The definitions of the units' rates (满意率 weight of 基本满意, weights of 综合).
+    rate_definitions: Mapped[dict] = mapped_column(
+        sa.JSON, default=lambda: dict(DEFAULT_RATE_DEFINITIONS)
+    )
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     constituencies: Mapped[list[Constituency]] = relationship(
@@ -52,7 +71,14 @@ class Body(db.Model):
     )
     conveners: Mapped[list[Convener]] = relationship(cascade="all, delete-orphan")
 
-    __table_args__ = (sa.CheckConstraint("seconds_needed >= 0", name="seconds_needed_nonneg"),)
+    __table_args__ = (
+        sa.CheckConstraint("seconds_needed >= 0", name="seconds_needed_nonneg"),
+        sa.CheckConstraint(
+            "sign_hours >= 1 AND rectify_workdays >= 1 AND remind_workdays >= 0"
+            " AND escalate_workdays >= 1 AND notice_days >= 0",
+            name="followup_limits_positive",
+        ),
+    )
 
     @property
     def seat_count(self) -> int:
@@ -161,3 +187,20 @@ class UnitStaff(db.Model):
 
     user: Mapped[User] = relationship()  # noqa: F821
     unit: Mapped[ResponsibleUnit] = relationship(back_populates="staff")
+
+
+class BodyUnit(db.Model):
+    """A responsible unit a body works with, added by its convener (or an administrator)."""
+
+    __tablename__ = "body_units"
+
+    body_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("bodies.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("responsible_units.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    unit: Mapped[ResponsibleUnit] = relationship()

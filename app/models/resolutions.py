@@ -38,6 +38,8 @@ class Resolution(db.Model):
     #: draft until published on the public board.
     status: Mapped[str] = mapped_column(sa.String(20), default=ResolutionStatus.DRAFT, index=True)
     published_at: Mapped[datetime | None]
+    #: The last day of the public notice period (公示期), fixed when published; in force after.
+    notice_ends_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     body: Mapped[Body] = relationship()  # noqa: F821
@@ -69,6 +71,16 @@ class Resolution(db.Model):
         """Published on the public board (公示): changes from now on are public corrections."""
         return self.status == ResolutionStatus.PUBLISHED
 
+    def in_notice(self, today: date) -> bool:
+        """公示中: published and its notice period (公示期) not over yet."""
+        return (
+            self.is_published and self.notice_ends_on is not None and today <= self.notice_ends_on
+        )
+
+    def in_force(self, today: date) -> bool:
+        """已生效: published and its notice period over."""
+        return self.is_published and not self.in_notice(today)
+
     def answers(self, topic: Topic) -> bool:  # noqa: F821
         """Whether this resolution answers ``topic`` (whose submitter may then rate its tasks)."""
         return topic in self.topics
@@ -89,3 +101,32 @@ class ResolutionCorrection(db.Model):
     after: Mapped[str] = mapped_column(sa.Text)
     reason: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class Objection(db.Model):
+    """An objection (异议) to a resolution in its notice period, with a receipt number.
+
+    Anyone may file one; the convener answers it publicly. The name is optional and shown; no
+    phone number or account is asked for.
+    """
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("resolutions.id", ondelete="CASCADE"), index=True
+    )
+    receipt_no: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(64), default="")
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    resolution: Mapped[Resolution] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("text <> ''", name="has_text"),
+        sa.CheckConstraint("(answer = '') = (answered_at IS NULL)", name="answer_dated"),
+    )

@@ -95,11 +95,17 @@ class TaskStatus(StrEnum):
 
 
 class RatingValue(StrEnum):
-    """A rating of a completed task: 满意 / 基本满意 / 不满意."""
+    """The national five-level rating of a return visit (回访), best first.
 
+    非常满意 / 满意 / 基本满意 / 不满意 / 非常不满意. The older three-level ratings
+    (满意 / 基本满意 / 不满意) keep their stored values: the same three levels of this scale.
+    """
+
+    VERY_SATISFIED = "very_satisfied"
     SATISFIED = "satisfied"
     BASIC = "basic"
     UNSATISFIED = "unsatisfied"
+    VERY_UNSATISFIED = "very_unsatisfied"
 
 
 class Side(StrEnum):
@@ -136,3 +142,27 @@ class FloorMotionStatus(StrEnum):
     ADMITTED = "admitted"
     RULED_OUT = "ruled_out"
     WITHDRAWN = "withdrawn"
+
+
+class VisitChannel(StrEnum):
+    """How a return visit (回访) was answered: follow link, a member, a convener's phone call."""
+
+    LINK = "link"
+    MEMBER = "member"
+    PHONE = "phone"
+
+
+class ExtensionStatus(StrEnum):
+    """An extension request (延期申请): waiting for the convener, granted or refused."""
+
+    PENDING = "pending"
+    GRANTED = "granted"
+    REFUSED = "refused"
+
+
+class ContactMethod(StrEnum):
+    """How a unit contacted the resident who raised the matter (联系诉求人)."""
+
+    PHONE = "phone"
+    VISIT = "visit"
+    MESSAGE = "message"

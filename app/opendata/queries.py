@@ -33,7 +33,7 @@ def published_tasks(session: Session, body_slug: str | None = None) -> list[Task
     query = (
         sa.select(Task)
         .join(Resolution)
-        .options(selectinload(Task.unit), selectinload(Task.resolution))
+        .options(selectinload(Task.unit), selectinload(Task.resolution), selectinload(Task.updates))
         .order_by(Task.id)
     )
     return _published(session, query, body_slug)

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
+from app.followup.rules import original_deadline
 from app.models import Motion, Resolution, Task
 from app.voting import record as vote_record
 
@@ -46,6 +47,15 @@ TASK_FIELDS = (
     "expected_datetime",
     "resolution_number",
     "lianxi_status",
+    "lianxi_deadline",
+    "lianxi_original_deadline",
+    "lianxi_round",
+    "lianxi_signed_datetime",
+    "lianxi_signed_late",
+    "lianxi_contacted_datetime",
+    "lianxi_completed_datetime",
+    "lianxi_closed_datetime",
+    "lianxi_excluded_reason",
 )
 #: One row per seat of a roll-call (记名) vote; secret votes and shows of hands have none.
 VOTE_FIELDS = (
@@ -176,7 +186,12 @@ def seat_rows(motion: Motion, tz: str) -> list[dict]:
 
 
 def task_request(task: Task, status_notes: str, tz: str) -> dict:
-    """A task as an Open311 GeoReport v2 service request (open until closed / 销号)."""
+    """A task as an Open311 GeoReport v2 service request (open until closed / 销号).
+
+    The ``lianxi_`` keys extend the standard ones with the 接诉即办 ladder: the deadline now and
+    as first set (extensions and 改派 move it), the round (整改 adds one), 签收 and whether it was
+    late, 联系诉求人, 办结, 销号, and the public reason of a 核减.
+    """
     return {
         "service_request_id": str(task.id),
         "status": "open" if task.is_open else "closed",
@@ -189,6 +204,15 @@ def task_request(task: Task, status_notes: str, tz: str) -> dict:
         "expected_datetime": end_of_day(task.deadline, tz),
         "resolution_number": task.resolution.number_text,
         "lianxi_status": task.status,
+        "lianxi_deadline": task.deadline.isoformat(),
+        "lianxi_original_deadline": original_deadline(task).isoformat(),
+        "lianxi_round": task.round,
+        "lianxi_signed_datetime": iso(task.accepted_at, tz),
+        "lianxi_signed_late": task.signed_late,
+        "lianxi_contacted_datetime": iso(task.contacted_at, tz),
+        "lianxi_completed_datetime": iso(task.completed_at, tz),
+        "lianxi_closed_datetime": iso(task.closed_at, tz),
+        "lianxi_excluded_reason": task.excluded_reason or None,
     }
 
 

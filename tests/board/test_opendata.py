@@ -3,9 +3,11 @@
 import csv
 import io
 import json
+from datetime import date, datetime
 from xml.etree import ElementTree as ET
 
 import pytest
+import time_machine
 from icalendar import Calendar
 
 from app.extensions import db
@@ -139,3 +141,33 @@ def test_meetings_calendar_lists_published_meetings_only(client, ctx):
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["公开的会议"]
     assert "/open-data/meetings.ics" in client.get("/").get_data(as_text=True)
+
+
+def test_tasks_carry_the_ladder_states_and_dates(data, login_as, client):
+    """An extension granted, a late 签收 and a 核减 show in JSON and CSV with both deadlines."""
+    task = make_task(
+        data["published"],
+        data["unit"],
+        status="assigned",
+        title="路灯",
+        assigned_at=datetime(2026, 11, 2, 1, 0),
+        deadline=date(2026, 11, 20),
+    )
+    with time_machine.travel("2026-11-04 10:00 +0800", tick=False):
+        login_as(data["staff"]).post(f"/tasks/{task.id}/accept")
+        client.post(
+            f"/tasks/{task.id}/extension", data={"extend_to": "2026-11-30", "extend_reason": "等料"}
+        )
+        login_as(data["convener"]).post(f"/tasks/{task.id}/extension/grant")
+        client.post(f"/tasks/{task.id}/exclude", data={"exclude_reason": "重复诉求"})
+    rows = json.loads(client.get("/open-data/tasks.json").get_data(as_text=True))
+    row = next(r for r in rows if r["service_name"] == "路灯")
+    assert row["lianxi_status"] == "accepted" and row["lianxi_signed_late"] is True
+    assert row["lianxi_signed_datetime"] == "2026-11-04T10:00:00+08:00"
+    assert (row["lianxi_original_deadline"], row["lianxi_deadline"]) == ("2026-11-20", "2026-11-30")
+    assert row["expected_datetime"] == "2026-11-30T23:59:59+08:00"
+    assert row["lianxi_excluded_reason"] == "重复诉求" and row["lianxi_round"] == 1
+    text = client.get("/open-data/tasks.csv").get_data(as_text=True).lstrip("\ufeff")
+    csv_row = next(r for r in csv.DictReader(io.StringIO(text)) if r["service_name"] == "路灯")
+    assert csv_row["lianxi_original_deadline"] == "2026-11-20"
+    assert csv_row["lianxi_signed_late"] == "True"

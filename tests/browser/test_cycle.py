@@ -7,8 +7,9 @@ page is checked by axe; htmx swaps are checked to leave the page in place.
 """
 
 import subprocess
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from playwright.sync_api import expect
@@ -333,7 +334,7 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     laptop.get_by_label("怎样算办完").fill("连续两周夜里十点后街面没有卸货。")
     laptop.get_by_label("截止日期").fill((date.today() + timedelta(days=30)).isoformat())
     laptop.get_by_role("button", name="派单").click()
-    expect(laptop.locator(".cards .card")).to_contain_text("已派单，待接单")
+    expect(laptop.locator(".cards .card")).to_contain_text("已派单，待签收")
     shot(laptop, "cycle-14-resolution-laptop")
 
     # The convener closes the meeting (second step); its minutes become public.
@@ -359,10 +360,18 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     unit_phone = phone_of("staff")
     unit_phone.goto(f"{base}/units/{unit.slug}/tasks")
     assert_accessible(unit_phone, "unit tasks (phone)")
-    unit_phone.get_by_role("button", name="接单").first.click()
-    expect(unit_phone.locator(".task-row").first).to_contain_text("已接单")
+    unit_phone.get_by_role("button", name="签收").first.click()
+    expect(unit_phone.locator(".task-row").first).to_contain_text("已签收")
     unit_phone.get_by_role("link", name="报进展 / 办结").first.click()
     assert_accessible(unit_phone, "task for the unit (phone)")
+    # the resolution answers a resident's topic: 联系诉求人 comes before 办结
+    contact = unit_phone.locator("#contact")
+    contact.get_by_label("电话").check()
+    now_local = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M")
+    contact.get_by_label("联系时间").fill(now_local)
+    contact.get_by_label("沟通情况").fill("电话告知居民：已约商户七点后卸货。")
+    contact.get_by_role("button", name="记录联系情况").click()
+    expect(unit_phone.locator("main")).to_contain_text("已联系诉求人")
     report = unit_phone.get_by_label("办结报告：做了什么、结果如何")
     report.fill("已和 12 家商户约定早上七点以后卸货。")
     unit_phone.get_by_role("button", name="报告办结").click()
@@ -374,17 +383,19 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     for key, choice in (("wang", "满意"), ("zhao", "基本满意")):
         page = phones[key]
         page.goto(task_url)
-        page.get_by_label(choice, exact=True).check()
+        page.locator("fieldset", has_text="联系过您吗").get_by_label("是").check()
+        page.locator("fieldset", has_text="解决了吗").get_by_label("是").check()
         if key == "wang":
             assert_accessible(page, "rating (phone)")
             shot(page, "cycle-16-rate-phone")
-        page.get_by_role("button", name="提交评价").click()
+        page.get_by_role("button", name=choice, exact=True).click()
         expect(page.locator("main")).to_contain_text("您已评价")
     resident.goto(follow_url)
     rating = resident.locator(".topic-rating")
     assert_accessible(resident, "follow page with rating (phone)")
-    rating.get_by_label("满意", exact=True).check()
-    rating.get_by_role("button", name="提交评价").click()
+    rating.locator("fieldset", has_text="联系过您吗").get_by_label("是").check()
+    rating.locator("fieldset", has_text="解决了吗").get_by_label("是").check()
+    rating.get_by_role("button", name="满意", exact=True).click()
     resident.goto(follow_url)
     expect(resident.locator(".topic-rating")).to_contain_text("您已评价过这一轮")
 

@@ -31,13 +31,13 @@ def _task(status="assigned", **fields) -> Task:
     ("status", "role", "actions"),
     [
         ("assigned", "unit", ["accept", "decline"]),
-        ("accepted", "unit", ["progress", "complete"]),
-        ("in_progress", "unit", ["progress", "complete"]),
+        ("accepted", "unit", ["progress", "complete", "contact", "extend"]),
+        ("in_progress", "unit", ["progress", "complete", "contact", "extend"]),
         ("completed", "unit", []),
-        ("assigned", "convener", []),
-        ("declined", "convener", ["reassign"]),
-        ("completed", "convener", ["close", "reopen"]),
-        ("closed", "convener", []),
+        ("assigned", "convener", ["exclude"]),
+        ("declined", "convener", ["reassign", "exclude"]),
+        ("completed", "convener", ["close", "reopen", "exclude"]),
+        ("closed", "convener", ["exclude"]),
         ("closed", "unit", []),
     ],
 )
@@ -55,6 +55,8 @@ def test_full_cycle_leaves_a_dated_timeline():
     rules.close(task, now=NOW)
     assert task.status == "closed" and task.accepted_at == NOW and task.closed_at == NOW
     assert [u.kind for u in task.updates] == ["accepted", "note", "completed", "closed"]
+    # assigned on 17 Sep, acknowledged on 1 Oct: far beyond 24 hours, recorded as late
+    assert task.signed_late is True and task.updates[0].details == {"late": True}
     assert task.updates[1].photo_type == "image/png"
     assert task.completion_report == "已挂牌"
 
@@ -127,12 +129,15 @@ def test_rating_outcome_refuses_unknown_rule():
         rules.rating_outcome(["basic"], "whatever")
 
 
-def test_overdue_days_count_from_the_day_after_the_deadline():
-    """Due today is not overdue; the next day it is 1 day overdue; finished tasks never are."""
+def test_overdue_days_count_working_days_from_the_day_after_the_deadline():
+    """Due today is not overdue; then each working day counts; finished tasks never are."""
     task = _task("in_progress", deadline=date(2026, 10, 15))
     assert rules.overdue_days(task, date(2026, 10, 15)) == 0
     assert rules.overdue_days(task, date(2026, 10, 16)) == 1
-    assert rules.overdue_days(task, date(2026, 10, 25)) == 10
+    assert rules.overdue_days(task, date(2026, 10, 25)) == 6  # two weekends do not count
+    before_holiday = _task("in_progress", deadline=date(2026, 9, 30))
+    assert rules.is_overdue(before_holiday, date(2026, 10, 5))
+    assert rules.overdue_days(before_holiday, date(2026, 10, 5)) == 0  # 国庆
     assert (
         rules.overdue_days(_task("completed", deadline=date(2026, 10, 1)), date(2026, 11, 1)) == 0
     )
@@ -247,7 +252,15 @@ def test_round_rating_counts_count_only_the_current_round():
         Rating(task_id=2, round=2, value="satisfied"),
     ]
     counts = rules.round_rating_counts([task], ratings)
-    assert counts == {1: {"satisfied": 0, "basic": 1, "unsatisfied": 0}}
+    assert counts == {
+        1: {
+            "very_satisfied": 0,
+            "satisfied": 0,
+            "basic": 1,
+            "unsatisfied": 0,
+            "very_unsatisfied": 0,
+        }
+    }
 
 
 def test_assigned_within_uses_the_community_date():

@@ -23,6 +23,7 @@ def _png() -> bytes:
 
 PNG = _png()
 TODAY = "2026-10-01 10:00 +0800"
+YES_YES = {"contacted": "yes", "solved": "yes"}
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_another_unit_cannot_see_the_task_or_the_unit_page(world, login_as, clie
     assert client.get(f"/tasks/{task.id}").status_code == 403
     login_as(world["staff"])
     html = client.get(f"/units/{world['unit'].slug}/tasks").get_data(as_text=True)
-    assert task.title in html and "接单" in html
+    assert task.title in html and "签收" in html
 
 
 def test_decline_without_reason_is_answered_next_to_the_field(world, login_as, client, task):
@@ -115,7 +116,7 @@ def test_accept_from_unit_page_with_htmx_swaps_the_row(
     )
     assert response.status_code == 200
     assert captured_templates == ["followup/partials/unit_task_row.html"]
-    assert "已接单" in response.get_data(as_text=True)
+    assert "已签收" in response.get_data(as_text=True)
 
 
 def test_progress_photo_is_checked_stored_and_served(world, login_as, client, app):
@@ -172,11 +173,11 @@ def test_rating_twice_counts_once(world, login_as, client):
     task = make_task(world["resolution"], world["unit"], status="completed")
     login_as(world["members"][0])
     first = client.post(
-        f"/tasks/{task.id}/rating", data={"value": "satisfied"}, follow_redirects=True
+        f"/tasks/{task.id}/rating", data={**YES_YES, "value": "satisfied"}, follow_redirects=True
     )
     assert "谢谢您的评价" in first.get_data(as_text=True)
     second = client.post(
-        f"/tasks/{task.id}/rating", data={"value": "unsatisfied"}, follow_redirects=True
+        f"/tasks/{task.id}/rating", data={**YES_YES, "value": "basic"}, follow_redirects=True
     )
     assert "您已评价：满意" in second.get_data(as_text=True)
     values = db.session.scalars(sa.select(Rating.value).where(Rating.task_id == task.id)).all()
@@ -196,22 +197,32 @@ def test_rating_is_for_members_only(world, login_as, client):
     response = client.post(f"/tasks/{task.id}/rating", data={"comment": "还行"})
     assert response.status_code == 400 and "请选择一个评价" in response.get_data(as_text=True)
     assert "还行" in response.get_data(as_text=True)
+    assert "请选择“是”或“否”" in response.get_data(as_text=True)
+
+
+@time_machine.travel("2026-09-29 10:00 +0800", tick=False)
+def test_unsatisfied_visit_reopens_for_rectification_in_working_days(world, login_as, client):
+    """A 差评 reopens the task at once: round 2, due 5 working days later (国庆 skipped)."""
+    task = make_task(world["resolution"], world["unit"], status="completed")
+    login_as(world["members"][0])
+    client.post(
+        f"/tasks/{task.id}/rating",
+        data={"contacted": "yes", "solved": "no", "value": "very_unsatisfied"},
+    )
+    db.session.refresh(task)
+    # 30 Sep, then 国庆 1–7 Oct, then 8, 9, 10 (调休 Saturday), 12 Oct
+    assert (task.status, task.round, task.deadline) == ("in_progress", 2, date(2026, 10, 12))
+    assert [u.kind for u in task.updates][-2:] == ["visited", "reopened"]
+    assert task.updates[-1].details["deadline_to"] == "2026-10-12"
+    rating = db.session.scalars(sa.select(Rating).where(Rating.task_id == task.id)).one()
+    assert (rating.contacted, rating.solved, rating.round) == (True, False, 1)
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_unsatisfied_majority_suggests_reopen_and_reopens_with_new_deadline(
-    world, login_as, client
-):
-    """Two of three members unsatisfied: the page suggests reopening; reopening sets round 2."""
+def test_convener_reopens_a_completed_task_with_a_new_deadline(world, login_as, client):
+    """The convener may reopen a completed task; the deadline must be after today."""
     task = make_task(world["resolution"], world["unit"], status="completed")
-    for member, value in zip(
-        world["members"], ["unsatisfied", "unsatisfied", "satisfied"], strict=True
-    ):
-        login_as(member)
-        client.post(f"/tasks/{task.id}/rating", data={"value": value})
     login_as(world["convener"])
-    html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert "建议定新的截止日期，重新办理" in html and "过半数评价" in html
     response = client.post(f"/tasks/{task.id}/reopen", data={"deadline": "2026-10-01", "note": "x"})
     assert response.status_code == 400 and "新的截止日期要晚于今天" in response.get_data(
         as_text=True
@@ -227,8 +238,8 @@ def test_submitter_rates_through_the_follow_link_once(world, client):
     world["resolution"].topics.append(topic)
     task = make_task(world["resolution"], world["unit"], status="completed")
     url = f"/t/{token}/tasks/{task.id}/rating"
-    assert client.post(url, data={"value": "basic"}).status_code == 302
-    assert client.post(url, data={"value": "unsatisfied"}).status_code == 302
+    assert client.post(url, data={**YES_YES, "value": "basic"}).status_code == 302
+    assert client.post(url, data={**YES_YES, "value": "satisfied"}).status_code == 302
     rows = db.session.execute(sa.select(Rating.value, Rating.topic_id)).all()
     assert rows == [("basic", topic.id)]
     assert (
@@ -252,7 +263,7 @@ def test_topic_rating_partial_offers_the_form_then_thanks(world, client):
 
 
 def test_overdue_appears_exactly_after_the_deadline(world, login_as, client):
-    """Due 2026-10-15: not overdue on the 15th (Shanghai), '已逾期 1 天' from the 16th."""
+    """Due 2026-10-15: not overdue on the 15th (Shanghai), '已逾期 1 个工作日' from the 16th."""
     task = make_task(
         world["resolution"], world["unit"], status="accepted", deadline=date(2026, 10, 15)
     )
@@ -267,7 +278,7 @@ def test_overdue_appears_exactly_after_the_deadline(world, login_as, client):
             f"/tasks/{task.id}",
             f"/resolutions/{world['resolution'].id}",
         ):
-            assert "已逾期 1 天" in client.get(url).get_data(as_text=True), url
+            assert "已逾期 1 个工作日" in client.get(url).get_data(as_text=True), url
 
 
 @time_machine.travel("2026-10-20 10:00 +0800", tick=False)
@@ -278,7 +289,7 @@ def test_dashboard_counts_and_lists_overdue_first(world, login_as, client):
     login_as(world["convener"])
     html = client.get("/b/huaxing/followup").get_data(as_text=True)
     assert html.index("逾期的事") < html.index("按时的事")
-    assert "已逾期 19 天" in html
+    assert "已逾期 10 个工作日" in html  # 19 days, less 国庆 and weekends
     login_as(world["staff"])
     assert client.get("/b/huaxing/followup").status_code == 403
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app import clock
 from app.extensions import db
-from app.models import AgendaItem, Convener, SignInLink, TaskUpdate
+from app.models import AgendaItem, Convener, Objection, SignInLink, TaskUpdate
 from app.models.accounts import hash_token
 from tests.factories import make_body, make_meeting, make_unit, make_user
 from tests.followup.helpers import make_passed_motion, make_resolution, make_task, make_topic
@@ -73,6 +73,8 @@ def build_world(upload_folder: str) -> dict:
     resolution = make_resolution(body)
     resolution.topics.append(topic)  # so the topic's follow link may rate the task
     task = make_task(resolution, unit, status="completed", completed_at=datetime(2026, 10, 1))
+    objection = Objection(resolution_id=resolution.id, receipt_no="YY-AUTHZ", text="有异议")
+    db.session.add(objection)
 
     folder = Path(upload_folder) / "tasks"
     folder.mkdir(parents=True, exist_ok=True)
@@ -121,6 +123,7 @@ def build_world(upload_folder: str) -> dict:
         "passed_motion": passed.id,
         "resolution": resolution.id,
         "task": task.id,
+        "objection": objection.id,
         "update": update.id,
         "link": link.id,
         "link_token": link_token,
@@ -172,6 +175,7 @@ def fill(rule, world: dict) -> dict:
                 "link_id": "link",
                 "constituency_id": "constituency",
                 "update_id": "update",
+                "objection_id": "objection",
             }[name]
             values[name] = world[key]
     return values

@@ -254,7 +254,8 @@ def _rating_submit(env, value):
     task = make_task(env.resolution, env.unit, status="completed")
     env.login_as(env.member)
     return env.client.post(
-        f"/tasks/{task.id}/rating", data={"value": "satisfied", "comment": value}
+        f"/tasks/{task.id}/rating",
+        data={"contacted": "yes", "solved": "yes", "value": "satisfied", "comment": value},
     )
 
 
