@@ -19,6 +19,7 @@ from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
 from app.meetings import floor_labels, minutes, speakers
 from app.meetings import labels as meeting_labels
+from app.owners import rules as owners_rules
 from app.topics import labels as topic_labels
 from app.voting import amendments
 from app.voting import labels as voting_labels
@@ -61,6 +62,8 @@ def init_app(app: Flask) -> None:
         followup_labels=followup_labels,
         overdue_days=overdue_days,
         followup_is_convener=lambda body: policy.is_convener(current_user, body),
+        # owners' decisions
+        owners_notice_rows=owners_rules.notice_rows,
     )
     app.jinja_env.filters.update(
         date=lambda value: format_date(value, "medium") if value else "",
@@ -69,6 +72,7 @@ def init_app(app: Flask) -> None:
         share_percent=share_percent,
         overdue_days=overdue_days,
         duration=floor_labels.duration,
+        area_text=owners_rules.area_text,
     )
 
 
