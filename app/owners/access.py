@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user
 
-from app import audit, clock, database, policy
+from app import audit, clock, database, policy, ratelimits
 from app.extensions import db
 from app.models import Body, OwnerContact, OwnerDecision, PaperBallot
 from app.owners import ballots, queries, rules
@@ -46,8 +46,14 @@ def decision_to_run_or_403(decision_id: int) -> OwnerDecision:
 
 
 def contact_or_404(code: str) -> OwnerContact:
-    """The owner's contact holding this code; 404 for a wrong code (counted by the rate limit)."""
-    return queries.contact_for_code(db.session, code) or abort(404)
+    """The owner's contact holding this code; 404 for a wrong code.
+
+    Wrong codes are counted per address: 429 once an address has tried too many (ratelimits).
+    """
+    contact = queries.contact_for_code(db.session, code) if len(code) <= 40 else None
+    if contact is None:
+        abort(429 if ratelimits.unknown_token("LIANXI_LINK_LIMIT_IP").refused else 404)
+    return contact
 
 
 def decision_of_contact_or_404(code: str, decision_id: int) -> tuple[OwnerContact, OwnerDecision]:

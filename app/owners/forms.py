@@ -38,7 +38,9 @@ class DecisionForm(FlaskForm):
     title = StringField(
         _l("表决事项"), validators=[DataRequired(_l("请填写表决事项。")), Length(max=200)]
     )
-    text = TextAreaField(_l("方案内容"), validators=[DataRequired(_l("请填写方案内容。"))])
+    text = TextAreaField(
+        _l("方案内容"), validators=[DataRequired(_l("请填写方案内容。")), Length(max=10000)]
+    )
     item = SelectField(
         _l("属于《民法典》第二百七十八条的哪一项"),
         choices=[],
@@ -77,7 +79,8 @@ class ExtendForm(FlaskForm):
         validators=[DataRequired(_l("请填写新的截止时间。"))],
     )
     reason = TextAreaField(
-        _l("延长理由（会在公示栏显示）"), validators=[DataRequired(_l("请填写延长理由。"))]
+        _l("延长理由（会在公示栏显示）"),
+        validators=[DataRequired(_l("请填写延长理由。")), Length(max=1000)],
     )
 
 
@@ -87,7 +90,9 @@ class PaperForm(FlaskForm):
     serial = StringField(
         _l("表决票编号"), validators=[DataRequired(_l("请填写编号。")), Length(max=40)]
     )
-    unit = StringField(_l("房号（楼栋-单元-房号）"), validators=[DataRequired(_l("请填写房号。"))])
+    unit = StringField(
+        _l("房号（楼栋-单元-房号）"), validators=[DataRequired(_l("请填写房号。")), Length(max=40)]
+    )
     choice = SelectField(_l("表决意见"), choices=list(CHOICES.items()), validators=[DataRequired()])
 
 

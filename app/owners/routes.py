@@ -519,7 +519,6 @@ def confirm_paper(paper_id: int):
 
 
 @bp.route("/o", methods=["GET", "POST"])
-@ratelimits.link_per_ip
 def enter_code():
     """Type the short code printed on the notice (表决通知书)."""
     form = forms.CodeForm()
@@ -527,13 +526,14 @@ def enter_code():
         code = "".join(form.code.data.split()).upper()
         if queries.contact_for_code(db.session, code):
             return redirect(url_for("owners.owner_home", code=code))
+        if ratelimits.unknown_token("LIANXI_LINK_LIMIT_IP").refused:
+            abort(429)
         form.code.errors = [labels.WRONG_CODE]
         return render_template("owners/enter_code.html", form=form), 404
     return render_template("owners/enter_code.html", form=form), 422 if form.is_submitted() else 200
 
 
 @bp.get("/o/<code>")
-@ratelimits.link_per_ip
 def owner_home(code: str):
     """An owner's page: the decisions of their compound that concern them."""
     contact = access.contact_or_404(code)
@@ -542,7 +542,6 @@ def owner_home(code: str):
 
 
 @bp.get("/o/<code>/d/<int:decision_id>")
-@ratelimits.link_per_ip
 def ballot(code: str, decision_id: int):
     """The owner's ballot: the proposal and 同意 / 反对 / 弃权, or the receipt once voted."""
     contact, decision = access.decision_of_contact_or_404(code, decision_id)
@@ -550,7 +549,6 @@ def ballot(code: str, decision_id: int):
 
 
 @bp.post("/o/<code>/d/<int:decision_id>")
-@ratelimits.link_per_ip
 def cast(code: str, decision_id: int):
     """A choice: first the explicit confirmation step, then (confirm=1) it is recorded once."""
     contact, decision = access.decision_of_contact_or_404(code, decision_id)

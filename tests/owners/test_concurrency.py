@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AuditEvent, OwnerBallot, OwnerContact
+from tests.conftest import session_token
 from tests.owners.helpers import make_compound, make_decision
 
 THREADS = 50
@@ -85,13 +86,14 @@ def test_fifty_confirmations_of_one_paper_ballot_count_it_once(app, ctx):
     )
     db.session.add(entry)
     db.session.commit()
-    url, ids = f"/owners/paper/{entry.id}/confirm", [p.id for p in people]
+    url = f"/owners/paper/{entry.id}/confirm"
+    tokens = [session_token(app, p.id) for p in people]
     answers = [None] * THREADS
 
     def confirm(index):
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(ids[index])
+            session["_user_id"] = tokens[index]
         answers[index] = client.post(url).status_code
 
     _threads(THREADS, confirm)

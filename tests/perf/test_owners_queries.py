@@ -12,6 +12,7 @@ import pytest
 from app import clock
 from app.extensions import db
 from app.owners import ballots
+from tests.conftest import session_token
 from tests.owners.helpers import make_compound, make_decision
 from tests.perf.conftest import explain
 
@@ -55,7 +56,7 @@ def test_owners_pages_run_a_constant_number_of_queries(app, ctx, queries, closed
             client = app.test_client()
             if committee:
                 with client.session_transaction() as session:
-                    session["_user_id"] = str(convener.id)
+                    session["_user_id"] = session_token(app, convener.id)
             with queries() as log:
                 assert client.get(url).status_code == 200, url
             measured.append((url.split("/")[-1], len(log), explain(log)))

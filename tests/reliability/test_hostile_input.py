@@ -311,7 +311,7 @@ def _owner_fields() -> list:
         Field(
             "owner_decision.text",
             "text",
-            None,
+            10000,
             _decision_submit("text"),
             _newest(OwnerDecision.text),
             _count(OwnerDecision),
@@ -320,7 +320,7 @@ def _owner_fields() -> list:
         Field(
             "owner_decision.extension_reason",
             "reason",
-            None,
+            1000,
             _extension_submit,
             _newest(OwnerDecision.extension_reason, extended),
             _count(OwnerDecision, extended),
