@@ -1,7 +1,7 @@
 """owners decisions: unit registry, decisions, ballots, paper ballots
 
 Revision ID: c4af23b18250
-Revises: 7b3c9d2e4f10
+Revises: 818a15bf4f98
 Create Date: 2026-11-27 15:31:59.971137
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4af23b18250'
-down_revision = '7b3c9d2e4f10'
+down_revision = '818a15bf4f98'
 branch_labels = None
 depends_on = None
 
