@@ -27,6 +27,8 @@ from app.followup import routes as followup
 from app.meetings import routes as meetings
 from app.notifications import cli as notify_cli
 from app.opendata import routes as opendata
+from app.owners import cli as owners_cli
+from app.owners import routes as owners
 from app.topics import routes as topics
 from app.voting import cli as voting_cli
 from app.voting import routes as voting
@@ -66,7 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for area in (accounts, admin, board, bodies, topics, followup, opendata, voting, meetings):
+    areas = (accounts, admin, board, bodies, topics, followup, opendata, voting, meetings, owners)
+    for area in areas:
         app.register_blueprint(area.bp)
     errors.init_app(app)
 
@@ -80,6 +83,7 @@ def _register_commands(app: Flask) -> None:
         notify_cli.notify,
         voting_cli.tally,
         voting_cli.apportion,
+        owners_cli.owners_close,
         reliability_cli.audit,
         reliability_cli.export,
         reliability_cli.import_,

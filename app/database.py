@@ -1,7 +1,7 @@
 """Database engine settings: SQLite must not say "database is locked" under a room of voters."""
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 
 from app.extensions import db
 
@@ -50,11 +50,21 @@ def writes(view):
     return view
 
 
+def start_writing() -> None:
+    """Turn a reading request into a writing one from here on.
+
+    For a page that finds, say, a vote due to close: the read transaction ends, and the next
+    one takes SQLite's write lock up front (see ``_tune_sqlite``).
+    """
+    g.lianxi_writes = True
+    db.session.rollback()
+
+
 def _request_writes() -> bool:
     """Whether the current request may change state (not GET/HEAD/OPTIONS, or marked ``writes``)."""
     if not has_request_context():
         return False
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    if request.method not in ("GET", "HEAD", "OPTIONS") or g.get("lianxi_writes"):
         return True
     view = current_app.view_functions.get(request.endpoint)
     return getattr(view, "writes_on_get", False)

@@ -34,6 +34,7 @@ from app.models import (
     User,
 )
 from app.models.accounts import hash_token
+from app.owners import demo as owners_demo
 from app.topics import rules as topic_rules
 from app.topics.submission import new_follow_token, receipt_number
 from app.voting import ballots
@@ -49,6 +50,7 @@ SIGN_IN_HINTS = [
     ("小区议事会召集人 convener", "sunli"),
     ("华兴街商户代表 member", "13910000213"),
     ("锦华物业 unit staff", "zhoumin"),
+    ("锦绣小区 3号楼业主 owner", f"/o/{owners_demo.DEMO_CODE}  (无需账号 no account)"),
     ("华兴百货 unit staff", "wugang"),
 ]
 
@@ -277,6 +279,7 @@ def seed(session: Session) -> bool:
     topics = {(t[0], t[1]): _topic(session, bodies[t[0]], t) for t in TOPICS}
     _past_meeting(session, bodies["huaxing"], topics, units)
     _meeting_in_session(session, bodies["huaxing"], topics)
+    owners_demo.seed_compound(session, bodies["xiaoqu"])
     return True
 
 

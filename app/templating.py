@@ -21,6 +21,7 @@ from app.followup import rules as followup_rules
 from app.followup.workdays import PACKAGE_ONLY, UnknownYear, WorkCalendar
 from app.meetings import floor_labels, minutes, speakers
 from app.meetings import labels as meeting_labels
+from app.owners import rules as owners_rules
 from app.topics import labels as topic_labels
 from app.voting import amendments
 from app.voting import labels as voting_labels
@@ -65,6 +66,8 @@ def init_app(app: Flask) -> None:
         overdue_days=overdue_days,
         is_overdue=is_overdue,
         followup_is_convener=lambda body: policy.is_convener(current_user, body),
+        # owners' decisions
+        owners_notice_rows=owners_rules.notice_rows,
     )
     app.jinja_env.filters.update(
         date=lambda value: format_date(value, "medium") if value else "",
@@ -74,6 +77,7 @@ def init_app(app: Flask) -> None:
         overdue_days=overdue_days,
         duration=floor_labels.duration,
         is_overdue=is_overdue,
+        area_text=owners_rules.area_text,
     )
 
 

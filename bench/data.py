@@ -2,7 +2,8 @@
 
 A body of 2,000 seats in three constituencies, 2,000 members with personal sign-in links whose
 tokens the benchmark knows, a meeting in session with every seat checked in and an open
-roll-call motion; and a public board of published resolutions and their follow-up tasks.
+roll-call motion; a compound of 2,000 owners with their own voting codes and a decision
+voting now; and a public board of published resolutions and their follow-up tasks.
 Small things (bodies, the meeting, the motion) go through the ORM so they get the models'
 defaults; anything counted in thousands is one SQL statement.
 """
@@ -20,14 +21,17 @@ from app import clock
 from app.models import (
     AgendaItem,
     Body,
+    Building,
     Constituency,
     Convener,
     Meeting,
     Motion,
+    OwnerDecision,
     ResponsibleUnit,
     User,
 )
 from app.models.accounts import hash_token
+from app.models.owners import CODE_ALPHABET, hash_code
 
 #: (key, name, seats, share) — the body of issue 9: 2,000 seats, weighted by quota.
 CONSTITUENCIES = [
@@ -264,3 +268,67 @@ def load_board(session: Session, resolutions: int, tasks_each: int = 3) -> tuple
         session.scalar(sa.text("SELECT count(*) FROM resolutions")),
         session.scalar(sa.text("SELECT count(*) FROM tasks")),
     )
+
+
+@dataclass
+class Compound:
+    """The owners' vote of the bench: 2,000 owners, each with their own code, one decision."""
+
+    decision_id: int
+    codes: list[str] = field(default_factory=list)
+
+
+def load_compound(session: Session, owners: int = 2000) -> Compound:
+    """A compound of ``owners`` units (one owner and one contact each) and a decision voting now.
+
+    Codes are hashed as app.models.owners.hash_code does: SHA-256 of the upper-case code.
+    """
+    now = clock.now()
+    prefix = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+    body = Body(slug="bench-jinxiu", name="锦绣小区", short_name="锦绣")
+    session.add(body)
+    session.flush()
+    building = Building(body_id=body.id, name="1")
+    session.add(building)
+    session.flush()
+    session.execute(
+        sa.text(
+            "INSERT INTO owners (body_id, key, name, kind) "
+            "SELECT :body, 'unit:1-' || g, '业主' || g, 'person' FROM generate_series(1, :n) AS g"
+        ),
+        {"body": body.id, "n": owners},
+    )
+    session.execute(
+        sa.text(
+            "INSERT INTO units (body_id, building_id, code, area, area_source, owner_id) "
+            "SELECT :body, :building, '1-' || g, 80 + (g % 50), 'register', o.id "
+            "FROM generate_series(1, :n) AS g JOIN owners AS o "
+            "ON o.body_id = :body AND o.key = 'unit:1-' || g"
+        ),
+        {"body": body.id, "building": building.id, "n": owners},
+    )
+    session.execute(
+        sa.text(
+            "INSERT INTO owner_contacts (owner_id, name, phone, code_hash, code_issued_at) "
+            "SELECT o.id, o.name, '', encode(sha256(convert_to(:prefix || g, 'UTF8')), 'hex'), "
+            ":now FROM generate_series(1, :n) AS g JOIN owners AS o "
+            "ON o.body_id = :body AND o.key = 'unit:1-' || g"
+        ),
+        {"body": body.id, "n": owners, "prefix": prefix, "now": now},
+    )
+    decision = OwnerDecision(
+        body_id=body.id,
+        title="3号楼电梯更新",
+        text="更换电梯。",
+        item=7,
+        matter="major",
+        announced_at=now - timedelta(days=20),
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=6),
+    )
+    session.add(decision)
+    session.flush()
+    assert hash_code(f"{prefix}1") == session.scalar(
+        sa.text("SELECT encode(sha256(convert_to(:t, 'UTF8')), 'hex')"), {"t": f"{prefix}1"}
+    )
+    return Compound(decision.id, [f"{prefix}{n}" for n in range(1, owners + 1)])

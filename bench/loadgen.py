@@ -6,8 +6,9 @@
   concurrent keep-alive connections pulling from one queue; every request is encoded to bytes
   before the clock starts and timed on its own. Returns throughput, latency percentiles and
   status counts (and, with ``keep``, each response's headers and body).
-* ``prepare``: for each personal sign-in token, GET ``/l/<token>`` and then the ballot page
-  with the cookies it set, and return each session's cookies and CSRF token — the work a phone
+* ``prepare``: for each personal sign-in token, GET ``/l/<token>`` (unless ``sign_in`` is
+  false, for owners whose code is in the page's path) and then the ballot page with the
+  cookies it set, and return each session's cookies and CSRF token — the work a phone
   does before the vote opens, kept off the clock.
 * ``weight``: GET a page and every same-host stylesheet and script it references, as a
   browser would (``Accept-Encoding: gzip, br``), and report the bytes on the wire and any
@@ -233,24 +234,27 @@ async def prepare(spec: dict) -> dict:
             while not queue.empty():
                 index, token = queue.get_nowait()
                 jar: dict[str, str] = {}
-                signed_in = await connection.send(
-                    encode_request(host, port, {"path": f"/l/{token}"})
-                )
-                jar.update(signed_in.set_cookies())
-                cookie = "; ".join(f"{k}={v}" for k, v in jar.items() if v)
-                page = await connection.send(
-                    encode_request(
-                        host, port, {"path": spec["page"], "headers": {"Cookie": cookie}}
+                if spec.get("sign_in", True):
+                    signed_in = await connection.send(
+                        encode_request(host, port, {"path": f"/l/{token}"})
                     )
+                    jar.update(signed_in.set_cookies())
+                    linked = signed_in.status == 302
+                else:  # an owner's page is reached by their code in the URL, no sign-in
+                    linked = True
+                cookie = "; ".join(f"{k}={v}" for k, v in jar.items() if v)
+                path = spec["page"].format(token=token)
+                page = await connection.send(
+                    encode_request(host, port, {"path": path, "headers": {"Cookie": cookie}})
                 )
                 jar.update(page.set_cookies())
                 token_value = csrf_token(page.body.decode("utf-8", "replace"))
                 if (
-                    signed_in.status != 302
+                    not linked
                     or page.status != 200
                     or not (token_value or not spec.get("csrf", True))
                 ):
-                    failures.append(f"{signed_in.status}/{page.status}/{bool(token_value)}")
+                    failures.append(f"{linked}/{page.status}/{bool(token_value)}")
                     continue
                 sessions[index] = {
                     "cookie": "; ".join(f"{k}={v}" for k, v in jar.items() if v),

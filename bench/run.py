@@ -6,8 +6,9 @@
 2. Start gunicorn (workers = 2 × cores) on 127.0.0.1:5199 with ``bench.app:create_bench_app()``.
 3. From a second process (bench/loadgen.py) measure: the bare route and the bare-INSERT route,
    the ballot burst (2,000 seats, one ballot each, 64 connections, sessions and CSRF tokens
-   prepared before the clock), the progress fragment answered 304, the public board, and the
-   weight of the ballot page.
+   prepared before the clock), the owners' burst (2,000 owners of a compound, each with their
+   own voting code, one confirmed ballot each, same figures and targets), the progress
+   fragment answered 304, the public board, and the weight of the ballot page.
 4. Count the ballots in the database, print a table and write bench/results.json.
 
 Set BENCH_DATABASE_URL to use another server (the database name in it is dropped and made
@@ -51,6 +52,7 @@ SECRET_KEY = "bench-" + os.urandom(16).hex()
 #: The routes under test (app/voting and app/board); {motion} and {meeting} are filled in.
 BALLOT_PAGE = "/meetings/{meeting}/vote"
 BALLOT_POST = "/motions/{motion}/seats/{seat}/ballot"
+OWNER_BALLOT = "/o/{code}/d/{decision}"
 PROGRESS = "/motions/{motion}/progress"
 BOARD_PAGES = {"first": "/", "filtered": "/board/resolutions?year=2025&status=overdue"}
 
@@ -148,7 +150,7 @@ def board_query_counts(app) -> dict[str, tuple[int, int]]:
     return {name: count_queries(app, path) for name, path in BOARD_PAGES.items()}
 
 
-def load(app) -> tuple[data.Room, dict]:
+def load(app) -> tuple[data.Room, data.Compound, dict]:
     """Load the room and the board; count board queries at a small and at the full size."""
     from flask_migrate import upgrade
 
@@ -164,6 +166,8 @@ def load(app) -> tuple[data.Room, dict]:
     small_counts = board_query_counts(app)
     with app.app_context():
         resolutions, tasks = data.load_board(db.session, RESOLUTIONS, TASKS_EACH)
+        # After the board: loading it truncates resolutions, and decisions refer to them.
+        compound = data.load_compound(db.session)
         db.session.execute(
             sa.text("CREATE TABLE bench_insert (id bigserial PRIMARY KEY, at timestamp)")
         )
@@ -173,13 +177,17 @@ def load(app) -> tuple[data.Room, dict]:
         seconds = time.perf_counter() - started
     full_counts = board_query_counts(app)
     say(f"data loaded in {seconds:.1f} s: {resolutions} resolutions, {tasks} tasks")
-    return room, {
-        "load_seconds": round(seconds, 1),
-        "resolutions": resolutions,
-        "tasks": tasks,
-        "small": {"resolutions": small[0], "tasks": small[1], "pages": small_counts},
-        "full": {"pages": full_counts},
-    }
+    return (
+        room,
+        compound,
+        {
+            "load_seconds": round(seconds, 1),
+            "resolutions": resolutions,
+            "tasks": tasks,
+            "small": {"resolutions": small[0], "tasks": small[1], "pages": small_counts},
+            "full": {"pages": full_counts},
+        },
+    )
 
 
 # --- server and load generator ---------------------------------------------------------------
@@ -277,6 +285,38 @@ def ballot_requests(room: data.Room, sessions: list[dict]) -> list[dict]:
     ]
 
 
+def owner_requests(compound: data.Compound, sessions: list[dict]) -> list[dict]:
+    """One confirmed ballot per owner, as a phone without JavaScript posts the form."""
+    choices = ("yes", "yes", "yes", "no", "abstain")
+    return [
+        {
+            "method": "POST",
+            "path": OWNER_BALLOT.format(code=code, decision=compound.decision_id),
+            "headers": {
+                "Cookie": session["cookie"],
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            "body": urlencode(
+                {"csrf_token": session["csrf"], "choice": choices[n % 5], "confirm": "1"}
+            ),
+        }
+        for n, (session, code) in enumerate(zip(sessions, compound.codes, strict=True))
+    ]
+
+
+def count_owner_ballots(engine: sa.Engine, decision_id: int) -> tuple[int, int]:
+    """(ballots, duplicates) of the owners' decision in the database."""
+    with engine.connect() as connection:
+        total, distinct = connection.execute(
+            sa.text(
+                "SELECT count(*), count(DISTINCT owner_id) FROM owner_ballots "
+                "WHERE decision_id = :d"
+            ),
+            {"d": decision_id},
+        ).one()
+    return total, total - distinct
+
+
 def count_ballots(engine: sa.Engine, motion_id: int) -> tuple[int, int]:
     """(ballots, duplicates) of the motion in the database."""
     with engine.connect() as connection:
@@ -290,7 +330,7 @@ def count_ballots(engine: sa.Engine, motion_id: int) -> tuple[int, int]:
 # --- the run ---------------------------------------------------------------------------------
 
 
-def measure(room: data.Room, engine: sa.Engine) -> dict:
+def measure(room: data.Room, compound: data.Compound, engine: sa.Engine) -> dict:
     """Every measurement against the running server."""
     results: dict = {}
     loadgen({"mode": "fire", "request": {"path": "/bench/bare"}, "repeat": 200, "connections": 8})
@@ -352,6 +392,41 @@ def measure(room: data.Room, engine: sa.Engine) -> dict:
         "statuses": burst["statuses"],
         "connections": BURST_CONNECTIONS,
         "prepare_seconds": prepared["seconds"],
+    }
+
+    say(f"preparing {len(compound.codes)} owners' ballot pages (off the clock)")
+    owners = loadgen(
+        {
+            "mode": "prepare",
+            "tokens": compound.codes,
+            "page": OWNER_BALLOT.format(code="{token}", decision=compound.decision_id),
+            "sign_in": False,
+            "connections": 16,
+        }
+    )
+    if owners["failed"]:
+        raise RuntimeError(f"{owners['failed']} owners' pages failed: {owners['failures']}")
+    say("owners' burst: 2,000 owners, one confirmed ballot each, 64 connections")
+    owner_burst = loadgen(
+        {
+            "mode": "fire",
+            "requests": owner_requests(compound, owners["sessions"]),
+            "connections": BURST_CONNECTIONS,
+            "expect": [302],
+        }
+    )
+    cast, duplicates = count_owner_ballots(engine, compound.decision_id)
+    results["owners_burst"] = {
+        "owners": len(owners["sessions"]),
+        "ballots_in_db": cast,
+        "duplicates": duplicates,
+        **{
+            key: owner_burst[key]
+            for key in ("errors", "seconds", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms")
+        },
+        "statuses": owner_burst["statuses"],
+        "connections": BURST_CONNECTIONS,
+        "prepare_seconds": owners["seconds"],
     }
 
     say("live fragment: progress with a matching ETag (304)")
@@ -444,6 +519,7 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
             vs_insert >= TARGETS["burst_vs_insert"],
         ),
         ("burst / bare", f"{vs_bare:.0%}", "", True),
+        *owner_verdicts(results["owners_burst"], base),
         (
             "progress 304 / bare",
             f"{results['fragment_304_rps']:.0f} req/s = {fragment:.0%}",
@@ -468,6 +544,38 @@ def verdicts(results: dict) -> list[tuple[str, str, str, bool]]:
             f"≤ {TARGETS['page_bytes'] // 1024} KB, no other host",
             results["ballot_page_bytes"] <= TARGETS["page_bytes"]
             and not results["weight"]["foreign_references"],
+        ),
+    ]
+
+
+def owner_verdicts(burst: dict, base: dict) -> list[tuple[str, str, str, bool]]:
+    """The owners' burst against the seated burst's targets."""
+    vs_insert = burst["rps"] / base["insert_rps"] if base["insert_rps"] else 0
+    return [
+        ("owners' burst errors", str(burst["errors"]), "0", burst["errors"] == 0),
+        (
+            "owners' ballots in database",
+            f"{burst['ballots_in_db']} (dup {burst['duplicates']})",
+            f"{burst['owners']}, 0 dup",
+            burst["ballots_in_db"] == burst["owners"] and burst["duplicates"] == 0,
+        ),
+        (
+            "owners' burst duration",
+            f"{burst['seconds']:.2f} s",
+            f"< {TARGETS['burst_seconds']} s",
+            burst["seconds"] < TARGETS["burst_seconds"],
+        ),
+        (
+            "owners' burst p50 / p95 / p99",
+            f"{burst['p50_ms']} / {burst['p95_ms']} / {burst['p99_ms']} ms",
+            f"p99 ≤ {TARGETS['burst_p99_ms']} ms",
+            burst["p99_ms"] <= TARGETS["burst_p99_ms"],
+        ),
+        (
+            "owners' burst / bare INSERT",
+            f"{vs_insert:.0%}",
+            f"≥ {TARGETS['burst_vs_insert']:.0%}",
+            vs_insert >= TARGETS["burst_vs_insert"],
         ),
     ]
 
@@ -508,7 +616,7 @@ def main() -> int:
     say(f"database {sa.make_url(DATABASE_URL).database}: create, migrate, load")
     recreate_database(DATABASE_URL)
     app = make_app()
-    room, loaded = load(app)
+    room, compound, loaded = load(app)
     from app.extensions import db
 
     with app.app_context():
@@ -522,7 +630,7 @@ def main() -> int:
     log_path = ROOT / "bench" / "gunicorn.log"
     say(f"gunicorn: {WORKERS} {WORKER_CLASS} workers on {HOST}:{PORT}")
     with gunicorn(log_path):
-        results = measure(room, engine)
+        results = measure(room, compound, engine)
     summarise(results, loaded)
     info = machine(engine)
     results["machine"] = (

@@ -24,6 +24,8 @@ from app.models import (
     MinutesCorrection,
     Motion,
     Objection,
+    OwnerDecision,
+    PaperBallot,
     Resolution,
     ResolutionCorrection,
     ResponsibleUnit,
@@ -119,6 +121,12 @@ STORED_IN = {
     "voting.MotionForm.threshold_value": None,
     "voting.MotionForm.quorum_value": None,
     "voting.CancelForm.reason": Motion.cancel_reason,
+    "owners.CodeForm.code": None,  # looked up by its hash
+    "owners.DecisionForm.title": OwnerDecision.title,
+    "owners.DecisionForm.text": OwnerDecision.text,
+    "owners.ExtendForm.reason": OwnerDecision.extension_reason,
+    "owners.PaperForm.serial": PaperBallot.serial,
+    "owners.PaperForm.unit": None,  # looked up among the units in scope
 }
 
 #: Arguments for forms whose constructor needs some.

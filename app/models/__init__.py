@@ -30,15 +30,33 @@ from app.models.meetings import (
     Substitute,
 )
 from app.models.notifications import OutboxMessage
+from app.models.owners import (
+    Building,
+    DecisionAttachment,
+    Owner,
+    OwnerBallot,
+    OwnerContact,
+    OwnerDecision,
+    OwnersSettings,
+    PaperBallot,
+    Unit,
+    decision_buildings,
+)
 from app.models.resolutions import Objection, Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
+    AreaSource,
+    BallotChannel,
     CheckInMethod,
     Choice,
+    DecisionStatus,
     FloorMotionStatus,
     ItemKind,
+    Matter,
     MeetingStatus,
     MotionKind,
     MotionStatus,
+    OwnerKind,
+    PaperStatus,
     ProxyRequestStatus,
     RatingValue,
     ResolutionStatus,
@@ -51,6 +69,22 @@ from app.models.topics import Second, Topic, TopicEvent
 from app.models.voting import Ballot, HandCount, Motion, SealedBallot, SecretCount
 
 __all__ = [
+    "AreaSource",
+    "BallotChannel",
+    "DecisionStatus",
+    "Matter",
+    "OwnerKind",
+    "PaperStatus",
+    "Building",
+    "DecisionAttachment",
+    "Owner",
+    "OwnerBallot",
+    "OwnerContact",
+    "OwnerDecision",
+    "OwnersSettings",
+    "PaperBallot",
+    "Unit",
+    "decision_buildings",
     "CheckInMethod",
     "Choice",
     "FloorMotionStatus",

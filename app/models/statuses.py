@@ -166,3 +166,47 @@ class ContactMethod(StrEnum):
     PHONE = "phone"
     VISIT = "visit"
     MESSAGE = "message"
+
+
+class AreaSource(StrEnum):
+    """Where a unit's area comes from, in the order the law prefers: 登记 / 实测 / 合同."""
+
+    REGISTER = "register"
+    SURVEY = "survey"
+    CONTRACT = "contract"
+
+
+class OwnerKind(StrEnum):
+    """A counting owner: a person (or co-owners, or one buyer of several units) or the developer."""
+
+    PERSON = "person"
+    DEVELOPER = "developer"
+
+
+class Matter(StrEnum):
+    """An owners' decision's class: ordinary, or major (art. 278 items 6–8)."""
+
+    ORDINARY = "ordinary"
+    MAJOR = "major"
+
+
+class DecisionStatus(StrEnum):
+    """An owners' decision: announced (notice period, then the window by the clock), or closed."""
+
+    ANNOUNCED = "announced"
+    CLOSED = "closed"
+
+
+class BallotChannel(StrEnum):
+    """How an owner's ballot arrived: from their phone, or on paper entered by the committee."""
+
+    PHONE = "phone"
+    PAPER = "paper"
+
+
+class PaperStatus(StrEnum):
+    """A paper ballot (纸质表决票): entered (录入), confirmed (复核) and counted, or a conflict."""
+
+    ENTERED = "entered"
+    COUNTED = "counted"
+    CONFLICT = "conflict"

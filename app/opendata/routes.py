@@ -11,6 +11,8 @@ from app.followup import labels
 from app.meetings import ics
 from app.meetings.labels import KIND_LABELS
 from app.opendata import queries, shape
+from app.owners import opendata as owners_opendata
+from app.owners import queries as owners_queries
 from app.web.urls import external_url, public_host
 
 bp = Blueprint("opendata", __name__, url_prefix="/open-data")
@@ -132,3 +134,37 @@ def audit_head():
     if head is None:
         return _json({"events": 0, "hash": None, "head": None})
     return _json({"events": head.events, "hash": head.hash, "head": str(head)})
+
+
+def _owner_decision_rows() -> list[dict]:
+    """Closed owners' decisions (of ``?body=``) with their result notice's figures."""
+    tz = current_app.config["LIANXI_TIMEZONE"]
+    return [
+        owners_opendata.decision_row(d, name, external_url("owners.decision", decision_id=d.id), tz)
+        for d, name in owners_queries.closed_decisions(db.session, request.args.get("body"))
+    ]
+
+
+@bp.get("/owner-decisions.json")
+def owner_decisions_json():
+    """Results of owners' decisions (业主共同决定), exact fractions, as JSON."""
+    return _json([{k: r[k] for k in owners_opendata.FIELDS} for r in _owner_decision_rows()])
+
+
+@bp.get("/owner-decisions.csv")
+def owner_decisions_csv():
+    """Results of owners' decisions, exact fractions, as CSV."""
+    return _csv(_owner_decision_rows(), owners_opendata.FIELDS)
+
+
+@bp.get("/owner-decisions.atom")
+def owner_decisions_atom():
+    """An Atom feed of owners' decisions' results."""
+    feed = shape.to_atom(
+        _owner_decision_rows()[:50],
+        title=_("业主共同决定结果公示"),
+        feed_url=external_url("opendata.owner_decisions_atom", **request.args.to_dict()),
+        site_url=external_url("board.index"),
+        tz=current_app.config["LIANXI_TIMEZONE"],
+    )
+    return Response(feed, mimetype="application/atom+xml")

@@ -15,6 +15,7 @@ import click
 
 from app.counting.apportion import Quota
 from app.counting.apportion import apportion as suggest_seats
+from app.counting.owners import tally_owners_case
 from app.counting.tally import LOCALES, TallyInputError, parse_fraction, tally_case
 
 BAD_INPUT = 2
@@ -26,12 +27,16 @@ _QUOTA = re.compile(r"(?P<id>[^=]+)=(?P<share>[^:]+)(?P<minimum>:min)?")
 def tally(case_path: str) -> None:
     """Count the motion in CASE.json (or - for stdin) and print the result as JSON.
 
+    A case holding ``units`` is an owners' decision counted by Civil Code art. 278.
+
     The explanation is in Chinese, or in English with LIANXI_LOCALE=en.
     """
     try:
         locale = _locale()
         data = _load_json(_read(case_path))
-        result = tally_case(data, locale)
+        # A case holding units is an owners' decision (业主共同决定); otherwise a seated count.
+        is_owners = isinstance(data, dict) and "units" in data
+        result = (tally_owners_case if is_owners else tally_case)(data, locale)
     except ValueError as exc:
         _fail(str(exc))
     text = json.dumps(result.to_json(), ensure_ascii=False)

@@ -7,12 +7,27 @@ of A, an administrator, topics, a meeting in session with a decision item and an
 
 import secrets
 from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from app import clock
 from app.extensions import db
-from app.models import AgendaItem, Convener, Objection, SignInLink, TaskUpdate
+from app.models import (
+    AgendaItem,
+    Building,
+    Convener,
+    DecisionAttachment,
+    Objection,
+    Owner,
+    OwnerContact,
+    OwnerDecision,
+    PaperBallot,
+    SignInLink,
+    TaskUpdate,
+    Unit,
+)
 from app.models.accounts import hash_token
+from app.owners import ballots as owner_ballots
 from tests.factories import make_body, make_meeting, make_unit, make_user
 from tests.followup.helpers import make_passed_motion, make_resolution, make_task, make_topic
 from tests.voting.helpers import add_motion
@@ -96,7 +111,9 @@ def build_world(upload_folder: str) -> dict:
     )
     db.session.add_all([update, link])
     db.session.commit()
+    owners = owners_world(body, convener, upload_folder)
     return {
+        **owners,
         "people": {
             "outsider": outsider.id,
             "other_convener": other_convener.id,
@@ -162,6 +179,8 @@ def fill(rule, world: dict) -> dict:
                 if "/staff/" in path
                 else people["member"]
             )
+        elif name == "code":
+            values[name] = world["owner_code"]
         elif name == "motion_id":
             values[name] = world["passed_motion"]
         else:
@@ -176,6 +195,53 @@ def fill(rule, world: dict) -> dict:
                 "constituency_id": "constituency",
                 "update_id": "update",
                 "objection_id": "objection",
+                "decision_id": "decision",
+                "paper_id": "paper",
+                "attachment_id": "attachment",
             }[name]
             values[name] = world[key]
     return values
+
+
+def owners_world(body, convener, upload_folder: str) -> dict:
+    """A closed owners' decision of ``body``: one unit, its owner's code, a paper ballot, a file."""
+    building = Building(body_id=body.id, name="1")
+    owner = Owner(body_id=body.id, key="a", name="业主甲")
+    contact = OwnerContact(name="业主甲", phone="13900000000")
+    owner.contacts.append(contact)
+    unit = Unit(body_id=body.id, building=building, code="1-101", area=Decimal("90.5"), owner=owner)
+    db.session.add_all([building, owner, unit])
+    code = contact.issue_code()
+    now = clock.now()
+    decision = OwnerDecision(
+        body_id=body.id,
+        title="选聘物业",
+        text="选聘物业服务企业。",
+        item=4,
+        matter="ordinary",
+        announced_at=now - timedelta(days=30),
+        opens_at=now - timedelta(days=10),
+        closes_at=now - timedelta(days=1),
+    )
+    folder = Path(upload_folder) / "owners"
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = secrets.token_hex(16) + ".png"
+    (folder / stored).write_bytes(PNG)
+    attachment = DecisionAttachment(
+        title="平面图.png", stored_name=stored, content_type="image/png", size=len(PNG)
+    )
+    decision.attachments.append(attachment)
+    db.session.add(decision)
+    db.session.flush()
+    paper = PaperBallot(
+        decision_id=decision.id, serial="001", unit=unit, choice="yes", entered_by_id=convener.id
+    )
+    db.session.add(paper)
+    owner_ballots.close(db.session, decision, now)
+    db.session.commit()
+    return {
+        "owner_code": code,
+        "decision": decision.id,
+        "paper": paper.id,
+        "attachment": attachment.id,
+    }

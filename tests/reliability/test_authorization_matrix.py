@@ -181,7 +181,8 @@ TOKEN_ROUTES = [(e, m) for e, m in ROUTES if POLICY.get((e, m)) == "token"]
 def test_a_wrong_token_finds_nothing(app, endpoint, method):
     """A token route answers 404 to a made-up token (the token is what lets one in)."""
     world = _world(app)
-    world["link_token"] = world["follow_token"] = world["checkin_token"] = "made-up-token"
+    for token in ("link_token", "follow_token", "checkin_token", "owner_code"):
+        world[token] = "made-up-token"
     response = _request(app, endpoint, method, "anonymous", world)
     assert response.status_code == 404
 

@@ -211,6 +211,133 @@ def _resolution_pages(env, response):
     return [_get(env, f"/resolutions/{resolution.id}/manage", env.convener)]
 
 
+# --- owners' decisions ---------------------------------------------------------------------------
+
+
+def _local(days: int) -> str:
+    """A datetime-local value ``days`` from now in the community's zone."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from flask import current_app
+
+    zone = ZoneInfo(current_app.config["LIANXI_TIMEZONE"])
+    return (datetime.now(zone) + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _compound_unit(env) -> None:
+    """Give the body one building and unit (once), so decisions and paper ballots have scope."""
+    from decimal import Decimal
+
+    from app.models import Building, Owner, Unit
+
+    if _scalar(sa.select(Unit.id).where(Unit.body_id == env.body.id)):
+        return
+    building = Building(body_id=env.body.id, name="1")
+    owner = Owner(body_id=env.body.id, key="a", name="业主甲")
+    unit = Unit(body_id=env.body.id, building=building, code="1-101", area=Decimal("90.5"))
+    unit.owner = owner
+    db.session.add_all([building, owner, unit])
+    db.session.commit()
+
+
+def _decision_submit(field):
+    def submit(env, value):
+        data = {
+            "title": "电梯更新",
+            "text": "更换电梯。",
+            "item": "7",
+            "whole_compound": "y",
+            "opens_at": _local(16),
+            "closes_at": _local(23),
+        }
+        env.login_as(env.convener)
+        return env.client.post(
+            f"/b/{env.body.slug}/owners/decisions/new", data=data | {field: value}
+        )
+
+    return submit
+
+
+def _newest_decision_page(env, response):
+    from app.models import OwnerDecision
+
+    decision = _scalar(sa.select(OwnerDecision).order_by(OwnerDecision.id.desc()).limit(1))
+    return [_get(env, f"/owners/decisions/{decision.id}", env.convener)]
+
+
+def _extension_submit(env, value):
+    from tests.owners.helpers import make_decision
+
+    _compound_unit(env)
+    decision = make_decision(env.body)
+    env.login_as(env.convener)
+    data = {"closes_at": _local(10), "reason": value}
+    return env.client.post(f"/owners/decisions/{decision.id}/extend", data=data)
+
+
+def _paper_submit(env, value):
+    from app.models import OwnerDecision
+    from tests.owners.helpers import make_decision
+
+    _compound_unit(env)
+    decision = _scalar(sa.select(OwnerDecision)) or make_decision(env.body)
+    env.login_as(env.convener)
+    data = {"serial": value, "unit": "1-101", "choice": "yes"}
+    return env.client.post(f"/owners/decisions/{decision.id}/paper", data=data)
+
+
+def _paper_pages(env, response):
+    from app.models import OwnerDecision
+
+    decision = _scalar(sa.select(OwnerDecision))
+    return [_get(env, f"/owners/decisions/{decision.id}/paper", env.convener)]
+
+
+def _owner_fields() -> list:
+    from app.models import OwnerDecision, PaperBallot
+
+    extended = OwnerDecision.extended_at.is_not(None)
+    return [
+        Field(
+            "owner_decision.title",
+            "title",
+            200,
+            _decision_submit("title"),
+            _newest(OwnerDecision.title),
+            _count(OwnerDecision),
+            _newest_decision_page,
+        ),
+        Field(
+            "owner_decision.text",
+            "text",
+            10000,
+            _decision_submit("text"),
+            _newest(OwnerDecision.text),
+            _count(OwnerDecision),
+            _newest_decision_page,
+        ),
+        Field(
+            "owner_decision.extension_reason",
+            "reason",
+            1000,
+            _extension_submit,
+            _newest(OwnerDecision.extension_reason, extended),
+            _count(OwnerDecision, extended),
+            _newest_decision_page,
+        ),
+        Field(
+            "paper_ballot.serial",
+            "serial",
+            40,
+            _paper_submit,
+            _newest(PaperBallot.serial),
+            _count(PaperBallot),
+            _paper_pages,
+        ),
+    ]
+
+
 # --- tasks -------------------------------------------------------------------------------------
 
 
@@ -408,6 +535,7 @@ FIELDS = [
         lambda env: 0,
         lambda env, response: [response.get_data(as_text=True)],
     ),
+    *_owner_fields(),
 ]
 
 
