@@ -4,7 +4,16 @@ from app.models.accounts import SignInLink, User, UserSession
 from app.models.audit import AuditEvent
 from app.models.bodies import Body, Constituency, Convener, ResponsibleUnit, Seat, UnitStaff
 from app.models.followup import Rating, Task, TaskUpdate
+from app.models.lists import Batch, Need, Pledge, Project, Resource
 from app.models.meetings import AgendaItem, Attendance, Meeting, Proxy, Substitute
+from app.models.points import (
+    LedgerEntry,
+    Offer,
+    PointsAccount,
+    PointsScheme,
+    ServiceRecord,
+    Shop,
+)
 from app.models.resolutions import Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
     CheckInMethod,
@@ -22,6 +31,17 @@ from app.models.topics import Second, Topic, TopicEvent
 from app.models.voting import Ballot, HandCount, Motion, SealedBallot, SecretCount
 
 __all__ = [
+    "Batch",
+    "LedgerEntry",
+    "Need",
+    "Offer",
+    "Pledge",
+    "PointsAccount",
+    "PointsScheme",
+    "Project",
+    "Resource",
+    "ServiceRecord",
+    "Shop",
     "CheckInMethod",
     "Choice",
     "ItemKind",
