@@ -1,4 +1,4 @@
-"""The points ledger: balances are sums, confirmations by a second person, reversals, no overdraft."""
+"""The points ledger: balances as sums, second-person confirmation, reversals, no overdraft."""
 
 import threading
 from datetime import date, datetime
@@ -30,7 +30,7 @@ def test_balance_is_the_sum_of_entries(ctx):
 
 
 def test_service_earns_only_when_a_second_person_confirms(ctx):
-    """A record earns nothing until confirmed; its recorder cannot confirm it; the body's rate counts."""
+    """A record earns nothing until confirmed, not by its recorder; the body's rate counts."""
     world = points_world()
     db.session.add(ledger.PointsScheme(body_id=world["body"].id, points_per_hour=Decimal("15")))
     record = ledger.record_service(
