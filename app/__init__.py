@@ -23,8 +23,10 @@ from app.board import routes as board
 from app.bodies import routes as bodies
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.followup import routes as followup
+from app.lists import routes as lists
 from app.meetings import routes as meetings
 from app.opendata import routes as opendata
+from app.points import routes as points
 from app.topics import routes as topics
 from app.voting import cli as voting_cli
 from app.voting import routes as voting
@@ -64,7 +66,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for area in (accounts, admin, board, bodies, topics, followup, opendata, voting, meetings):
+    for area in (
+        accounts,
+        admin,
+        board,
+        bodies,
+        topics,
+        followup,
+        opendata,
+        voting,
+        meetings,
+        lists,
+        points,
+    ):
         app.register_blueprint(area.bp)
     errors.init_app(app)
 

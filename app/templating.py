@@ -17,6 +17,8 @@ from app.clock import today
 from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
+from app.lists import labels as lists_labels
+from app.lists.totals import wan
 from app.meetings import labels as meeting_labels
 from app.meetings import minutes
 from app.topics import labels as topic_labels
@@ -49,6 +51,9 @@ def init_app(app: Flask) -> None:
         followup_labels=followup_labels,
         overdue_days=overdue_days,
         followup_is_convener=lambda body: policy.is_convener(current_user, body),
+        # the three lists and service points
+        lists_labels=lists_labels,
+        wan=wan,
     )
     app.jinja_env.filters.update(
         date=lambda value: format_date(value, "medium") if value else "",

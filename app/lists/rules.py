@@ -206,7 +206,7 @@ def decide(
     for project in batch.projects:
         resolution = Resolution(
             title=project.title[:160],
-            text=f"{project.plan}\n\n预算：{project.budget} {YUAN}；牵头单位：{project.lead_unit.name}",
+            text=f"{project.plan}\n\n{project.budget} {YUAN} · {project.lead_unit.name}",
             decided_on=decided_on,
         )
         topic = project.need.topic

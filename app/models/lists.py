@@ -87,6 +87,7 @@ class Batch(db.Model):
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
+    body: Mapped[Body] = relationship()  # noqa: F821
     motion: Mapped[Motion | None] = relationship()  # noqa: F821
     projects: Mapped[list[Project]] = relationship(back_populates="batch", order_by="Project.id")
 

@@ -140,6 +140,7 @@ class LedgerEntry(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
+    account: Mapped[PointsAccount] = relationship()
     offer: Mapped[Offer | None] = relationship()
     shop: Mapped[Shop | None] = relationship()
 

@@ -37,8 +37,12 @@ def test_pledges_and_deliveries_sum_exactly(ctx):
     body, *_ = sitting()
     unit = make_unit()
     project = make_project(body, make_need(body), unit)
-    a = rules.pledge(db.session, project, pledger="甲", kind="funds", amount=Decimal("0.1"), unit="")
-    b = rules.pledge(db.session, project, pledger="乙", kind="funds", amount=Decimal("0.2"), unit="x")
+    a = rules.pledge(
+        db.session, project, pledger="甲", kind="funds", amount=Decimal("0.1"), unit=""
+    )
+    b = rules.pledge(
+        db.session, project, pledger="乙", kind="funds", amount=Decimal("0.2"), unit="x"
+    )
     room = rules.pledge(
         db.session, project, pledger="丙", kind="venue", amount=Decimal("300"), unit="㎡"
     )
