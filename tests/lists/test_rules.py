@@ -1,4 +1,4 @@
-"""The lists' rules: needs from topics, pledges and deliveries, batches decided by a vote, totals."""
+"""The lists' rules: needs from topics, pledges, deliveries, batches decided by a vote, totals."""
 
 from datetime import date, datetime
 from decimal import Decimal

@@ -130,9 +130,12 @@ def build_world(upload_folder: str) -> dict:
 
 
 def _lists_and_points(body, unit, meeting, convener, admin, member, topic) -> dict:
-    """A need, resource, project with a pledge, a batch; a shop with an offer, a volunteer's
-    account with points and a service record to confirm (recorded by the administrator, so the
-    convener may confirm it; the administrator's own confirmation is refused in words)."""
+    """The lists' and points' objects: a need, resource, project, pledge and batch; a shop.
+
+    The shop (the world's unit) has an offer; the member has points and a service record to
+    confirm, recorded by the administrator, so the convener may confirm it (the administrator's
+    own confirmation is refused in words).
+    """
     from datetime import date
     from decimal import Decimal
 
