@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 from app import clock
 from app.counting.tally import tally_case
 from app.followup import resolving
+from app.followup import rules as followup_rules
 from app.lists import rules as lists_rules
 from app.models import (
     AgendaItem,
@@ -822,9 +823,15 @@ def _xietang_lists(session: Session, body: Body) -> None:
     )
     for resolution in made:
         resolving.publish(resolution, now=motion.closed_at + timedelta(days=1))
+    done = motion.closed_at + timedelta(days=30)
     for project, spec in zip(first.projects, PROJECTS, strict=False):
         for pledge, (_r, _amount, delivered) in zip(project.pledges, spec[4], strict=True):
             lists_rules.deliver(pledge, Decimal(delivered))
+        task = project.resolution.tasks[0]
+        followup_rules.accept(task, now=motion.closed_at + timedelta(days=2))
+        if all(p.delivered == p.amount for p in project.pledges):
+            followup_rules.complete(task, "已按方案完成，居民代表现场验收。", now=done)
+            followup_rules.close(task, actor_id=convener.id, now=done + timedelta(days=7))
 
 
 #: (name, phone, [(hours, what)] confirmed)

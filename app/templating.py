@@ -18,7 +18,7 @@ from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
 from app.lists import labels as lists_labels
-from app.lists.totals import wan
+from app.lists.totals import quantity, wan, yuan
 from app.meetings import labels as meeting_labels
 from app.meetings import minutes
 from app.topics import labels as topic_labels
@@ -60,6 +60,8 @@ def init_app(app: Flask) -> None:
         datetime=i18n.date_and_time,
         percent_1dp=percent_1dp,
         share_percent=share_percent,
+        yuan=yuan,
+        quantity=quantity,
         overdue_days=overdue_days,
     )
 

@@ -15,9 +15,9 @@ bp = Blueprint("lists", __name__)
 
 def _lists_page(body, status=200, **given):
     """The body's lists page with its forms (those given keep what was typed)."""
-    need_form = given.get("need_form") or forms.NeedForm()
+    need_form = given.get("need_form") or forms.NeedForm(prefix="need")
     need_form.category.choices = [(c, c) for c in body.topic_categories]
-    project_form = given.get("project_form") or forms.ProjectForm()
+    project_form = given.get("project_form") or forms.ProjectForm(prefix="project")
     _project_choices(project_form, body)
     project_list = queries.projects(db.session, body)
     is_convener = policy.is_convener(current_user, body)
@@ -35,7 +35,7 @@ def _lists_page(body, status=200, **given):
             whole=totals.of_projects(project_list),
             is_convener=is_convener,
             need_form=need_form,
-            resource_form=given.get("resource_form") or forms.ResourceForm(),
+            resource_form=given.get("resource_form") or forms.ResourceForm(prefix="resource"),
             project_form=project_form,
             form=EmptyForm(),
         ),
@@ -60,7 +60,7 @@ def index(slug: str):
 def add_need(slug: str):
     """The convener enters a need directly."""
     body = policy.convened_body_or_403(slug)
-    form = forms.NeedForm()
+    form = forms.NeedForm(prefix="need")
     form.category.choices = [(c, c) for c in body.topic_categories]
     if not form.validate_on_submit():
         return _lists_page(body, 422, need_form=form)
@@ -100,7 +100,7 @@ def need_from_topic(slug: str, topic_id: int):
 def offer_resource(slug: str):
     """A member (unit, merchant, resident) or convener offers a resource to the body."""
     body = access.listed_body_or_403(slug)
-    form = forms.ResourceForm()
+    form = forms.ResourceForm(prefix="resource")
     if not form.validate_on_submit():
         return _lists_page(body, 422, resource_form=form)
     resource = Resource(
@@ -128,7 +128,7 @@ def offer_resource(slug: str):
 def propose_project(slug: str):
     """A member or convener proposes a project binding a need to resources."""
     body = access.listed_body_or_403(slug)
-    form = forms.ProjectForm()
+    form = forms.ProjectForm(prefix="project")
     _project_choices(form, body)
     if not form.validate_on_submit():
         return _lists_page(body, 422, project_form=form)

@@ -82,3 +82,16 @@ def by_category(projects) -> dict[str, Totals]:
 def wan(amount: Decimal) -> Decimal:
     """Yuan in 万元 (ten thousands), exactly, to two places: 1,900,000 → 190.00."""
     return (amount / Decimal(10000)).quantize(Decimal("0.01"))
+
+
+def yuan(amount: Decimal) -> str:
+    """Money as people read it: 1,900,000.00."""
+    return f"{Decimal(amount):,.2f}"
+
+
+def quantity(amount: Decimal) -> str:
+    """A quantity without needless decimals or exponent: 20, 2.5, 1,200."""
+    value = Decimal(amount)
+    if value == value.to_integral_value():
+        return f"{value:,.0f}"
+    return f"{value.normalize():,f}"

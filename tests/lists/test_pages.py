@@ -25,15 +25,17 @@ def test_a_member_offers_a_resource_and_bad_input_is_said_beside_the_field(ctx, 
     url = f"/bodies/{body.slug}/resources"
     form = {"owner_name": "老字号茶铺", "owner_kind": "merchant", "kind": "venue"}
     form |= {"title": "二楼茶室", "quantity": "0", "unit": "㎡", "contact": "张老板 139"}
+    form = {f"resource-{k}": v for k, v in form.items()}
     bad = client.post(url, data=form)
     assert bad.status_code == 422
     page = bad.get_data(as_text=True)
     assert "请填写大于 0 的数量或金额。" in page and 'value="二楼茶室"' in page
-    good = client.post(url, data=form | {"quantity": "40", "public": "y"})
+    good = client.post(url, data=form | {"resource-quantity": "40", "resource-public": "y"})
     assert good.status_code == 303
     resource = db.session.scalar(sa.select(Resource))
     assert resource.quantity == Decimal("40.00") and resource.public and resource.unit == "㎡"
-    money = client.post(url, data=form | {"kind": "funds", "quantity": "5000.5", "unit": "箱"})
+    money = {"resource-kind": "funds", "resource-quantity": "5000.5", "resource-unit": "箱"}
+    money = client.post(url, data=form | money)
     assert money.status_code == 303
     assert db.session.scalar(sa.select(Resource.unit).where(Resource.kind == "funds")) == "元"
 
@@ -57,12 +59,12 @@ def test_a_batch_goes_through_a_vote_into_resolutions(ctx, client, login_as):
     proposed = client.post(
         f"/bodies/{body.slug}/projects",
         data={
-            "need": need.id,
-            "title": "一号楼加装电梯",
-            "lead_unit": unit.id,
-            "budget": "350000.00",
-            "deadline": "2027-06-30",
-            "plan": "业主出资一部分，街道补贴一部分",
+            "project-need": need.id,
+            "project-title": "一号楼加装电梯",
+            "project-lead_unit": unit.id,
+            "project-budget": "350000.00",
+            "project-deadline": "2027-06-30",
+            "project-plan": "业主出资一部分，街道补贴一部分",
         },
     )
     assert proposed.status_code == 303

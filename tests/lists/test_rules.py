@@ -151,3 +151,11 @@ def test_totals_per_batch_and_category_from_the_data(ctx):
     assert per_category["设施"].money_pledged == Decimal("1566666.67")
     assert per_category["设施"].delivered_projects == 2
     assert isinstance(whole.money_pledged, Decimal)
+
+
+def test_amounts_are_written_for_people_without_exponents():
+    """Money with two places and separators; quantities without needless zeros or exponents."""
+    assert totals.yuan(Decimal("1900000")) == "1,900,000.00"
+    assert totals.quantity(Decimal("20.00")) == "20"
+    assert totals.quantity(Decimal("1.2E+6")) == "1,200,000"
+    assert totals.quantity(Decimal("2.50")) == "2.5"
