@@ -1,4 +1,4 @@
-"""The lists and points in a real browser, on phones: offer, propose, approve in a batch, earn, redeem."""
+"""The lists and points in a browser, on phones: offer, propose, approve a batch, earn, redeem."""
 
 import shutil
 from datetime import date
@@ -40,7 +40,7 @@ def test_offer_project_batch_vote_and_points_on_phones(
     merchant = body.constituencies[0].seat_list[0].holder
     merchant.name, merchant.username = "张老板", "zhanglaoban"
     convener, checker = make_user("召集人", username="zhao"), make_user("复核人", username="li")
-    volunteer = make_user("刘阿姨", username="liuayi", phone="13700000001")
+    make_user("刘阿姨", username="liuayi", phone="13700000001")
     db.session.add_all([Convener(body_id=body.id, user_id=u.id) for u in (convener, checker)])
     meeting = make_meeting(body, status="in_session", title="十二月联席会议")
     db.session.add(
