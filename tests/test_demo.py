@@ -79,7 +79,9 @@ def test_demo_holds_the_three_lists_and_the_points(app, ctx):
 
     app.test_cli_runner().invoke(args=["seed-demo"])
     xietang = db.session.scalar(sa.select(Body).where(Body.slug == "xietang"))
-    batches = db.session.scalars(sa.select(Batch).where(Batch.body_id == xietang.id)).all()
+    batches = db.session.scalars(
+        sa.select(Batch).where(Batch.body_id == xietang.id).order_by(Batch.number)
+    ).all()
     assert [(b.number, b.status) for b in batches] == [(1, "approved"), (2, "open")]
     whole = totals.of_projects(lists_queries.projects(db.session, xietang))
     assert whole.money_pledged == Decimal("1900000.00") and whole.delivered_projects == 3

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.followup import rules as followup_rules
@@ -39,6 +40,7 @@ from app.voting import rules as voting_rules
 #: Topics that may become needs: accepted by the convener, on an agenda, or decided.
 NEED_TOPIC_STATUSES = (TopicStatus.ACCEPTED, TopicStatus.ON_AGENDA, TopicStatus.DECIDED)
 YUAN = "元"
+ATTEMPTS = 60
 
 
 class ListsError(ValueError):
@@ -59,8 +61,12 @@ def need_from_topic(session: Session, topic: Topic, *, actor_id=None) -> Need:
         category=topic.category or "",
         created_by_id=actor_id,
     )
-    session.add(need)
-    session.flush()
+    try:
+        with session.begin_nested():  # UNIQUE(topic_id): a concurrent twin is refused here
+            session.add(need)
+            session.flush()
+    except IntegrityError:
+        raise ListsError("this topic is already on the needs list") from None
     return need
 
 
@@ -116,11 +122,23 @@ def next_batch_number(session: Session, body_id: int) -> int:
 
 
 def new_batch(session: Session, body: Body, title: str = "") -> Batch:
-    """Open the body's next batch."""
-    batch = Batch(body_id=body.id, number=next_batch_number(session, body.id), title=title.strip())
-    session.add(batch)
-    session.flush()
-    return batch
+    """Open the body's next batch.
+
+    Two conveners opening a batch at once may read the same largest number; UNIQUE(body_id,
+    number) lets one in, and the other (in a savepoint) reads again and takes the next.
+    """
+    for _ in range(ATTEMPTS):
+        batch = Batch(
+            body_id=body.id, number=next_batch_number(session, body.id), title=title.strip()
+        )
+        try:
+            with session.begin_nested():
+                session.add(batch)
+                session.flush()
+        except IntegrityError:
+            continue
+        return batch
+    raise ListsError("no free batch number")
 
 
 def add_to_batch(batch: Batch, project: Project) -> None:

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import LedgerEntry, Offer, PointsAccount, PointsScheme, ServiceRecord, Shop
@@ -58,8 +59,16 @@ def account_for(session: Session, body_id: int, user_id: int) -> PointsAccount:
     )
     if account is None:
         account = PointsAccount(body_id=body_id, user_id=user_id, code=secrets.token_urlsafe(18))
-        session.add(account)
-        session.flush()
+        try:
+            with session.begin_nested():  # UNIQUE(body_id, user_id): a concurrent twin wins
+                session.add(account)
+                session.flush()
+        except IntegrityError:
+            return session.scalar(
+                sa.select(PointsAccount).where(
+                    PointsAccount.body_id == body_id, PointsAccount.user_id == user_id
+                )
+            )
     return account
 
 
@@ -117,12 +126,16 @@ def record_service(
 def confirm_service(
     session: Session, record: ServiceRecord, *, confirmed_by_id: int, now: datetime
 ) -> LedgerEntry:
-    """Confirm a service record (复核) by someone other than who recorded it; credit its points."""
+    """Confirm a service record (复核) by someone other than who recorded it; credit its points.
+
+    The account is locked first, so two people confirming at once credit the points once.
+    """
+    lock_account(session, record.account_id)
+    session.refresh(record)  # after the lock: a concurrent confirmation is seen here
     if record.status == ServiceStatus.CONFIRMED:
         raise PointsError("already confirmed")
     if confirmed_by_id == record.recorded_by_id:
         raise PointsError("the person who recorded it cannot confirm it")
-    lock_account(session, record.account_id)
     record.status = ServiceStatus.CONFIRMED
     record.confirmed_by_id = confirmed_by_id
     record.confirmed_at = now
@@ -211,8 +224,12 @@ def certify_shop(session: Session, body_id: int, unit_id: int, *, by_id: int) ->
     if shop is not None:
         raise PointsError("already certified")
     shop = Shop(body_id=body_id, unit_id=unit_id, certified_by_id=by_id)
-    session.add(shop)
-    session.flush()
+    try:
+        with session.begin_nested():  # UNIQUE(body_id, unit_id): a concurrent twin is refused
+            session.add(shop)
+            session.flush()
+    except IntegrityError:
+        raise PointsError("already certified") from None
     return shop
 
 

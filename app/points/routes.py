@@ -131,7 +131,11 @@ def certify(slug: str):
     if not form.validate_on_submit() or form.unit.data not in units:
         flash(_("请选择一个尚未认证的单位。"), "bad")
         return redirect(url_for("points.organiser", slug=slug), 303)
-    shop = ledger.certify_shop(db.session, body.id, form.unit.data, by_id=current_user.id)
+    try:
+        shop = ledger.certify_shop(db.session, body.id, form.unit.data, by_id=current_user.id)
+    except ledger.PointsError:
+        flash(_("请选择一个尚未认证的单位。"), "bad")
+        return redirect(url_for("points.organiser", slug=slug), 303)
     audit.record("shop.certified", shop, actor=current_user, after={"unit": form.unit.data})
     db.session.commit()
     return redirect(url_for("points.organiser", slug=slug), 303)

@@ -103,7 +103,8 @@ def test_offer_project_batch_vote_and_points_on_phones(
     chair.reload()
     chair.get_by_role("button", name="结束表决并计票").click()
     chair.goto(base + lists + "#batches")
-    chair.get_by_role("button", name="按表决结果确定本批").click()
+    chair.locator("summary", has_text="按表决结果确定本批").click()
+    chair.get_by_role("button", name="确认按表决结果确定").click()
     expect(chair.locator("#batches")).to_contain_text("已通过")
     expect(chair.locator("#projects")).to_contain_text("已批准")
 

@@ -159,3 +159,35 @@ def test_amounts_are_written_for_people_without_exponents():
     assert totals.quantity(Decimal("20.00")) == "20"
     assert totals.quantity(Decimal("1.2E+6")) == "1,200,000"
     assert totals.quantity(Decimal("2.50")) == "2.5"
+
+
+def test_fifty_conveners_opening_batches_get_1_to_50(app, ctx):
+    """Batch numbers never repeat or skip, with 50 batches opened at the same instant."""
+    import threading
+
+    from app.models import Batch, Body
+
+    body, *_ = sitting()
+    body_id = body.id
+    db.session.remove()
+    start = threading.Barrier(50)
+    errors = []
+
+    def open_batch():
+        try:
+            with app.test_request_context("/", method="POST"):
+                start.wait()
+                rules.new_batch(db.session, db.session.get(Body, body_id))
+                db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_batch) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    numbers = db.session.scalars(sa.select(Batch.number).where(Batch.body_id == body_id)).all()
+    assert sorted(numbers) == list(range(1, 51))
