@@ -154,12 +154,16 @@ def propose_project(slug: str):
     return redirect(url_for("lists.project", project_id=project.id), 303)
 
 
+def _pledge_choices(form, body):
+    form.resource.choices = [(0, _("（不选）"))] + [
+        (r.id, f"{r.owner_name}：{r.title}") for r in queries.resources(db.session, body)
+    ]
+
+
 def _project_page(project, status=200, pledge_form=None):
     body = db.session.get(Body, project.body_id)
     pledge_form = pledge_form or forms.PledgeForm()
-    pledge_form.resource.choices = [(0, _("（不选）"))] + [
-        (r.id, f"{r.owner_name}：{r.title}") for r in queries.resources(db.session, body)
-    ]
+    _pledge_choices(pledge_form, body)
     return (
         render_template(
             "lists/project.html",
@@ -187,9 +191,9 @@ def add_pledge(project_id: int):
     """A member or convener records a pledge (认捐) to the project."""
     project = access.project_or_403(project_id)
     form = forms.PledgeForm()
-    page = _project_page(project, 422, form)  # fills the resource choices
+    _pledge_choices(form, db.session.get(Body, project.body_id))
     if not form.validate_on_submit():
-        return page
+        return _project_page(project, 422, form)
     resource = db.session.get(Resource, form.resource.data) if form.resource.data else None
     if resource is None and not form.pledger.data:
         form.pledger.errors.append(_("请写明认捐方，或从资源清单里选择。"))

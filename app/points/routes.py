@@ -196,16 +196,20 @@ def publish_offer(shop_id: int):
     return redirect(url_for("points.shop", shop_id=shop.id), 303)
 
 
+def _offer_choices(form, shops):
+    form.offer.choices = [
+        (o.id, f"{s.unit.name}：{o.title}（{o.points} {_('分')}）")
+        for s in shops
+        for o in s.offers
+        if o.active
+    ]
+
+
 def _scan_page(account, status=200, form=None):
     body = access.body_of(account)
     mine = access.shops_redeeming_or_403(account, queries.shops(db.session, body))
     form = form or forms.RedeemForm()
-    form.offer.choices = [
-        (o.id, f"{s.unit.name}：{o.title}（{o.points} {_('分')}）")
-        for s in mine
-        for o in s.offers
-        if o.active
-    ]
+    _offer_choices(form, mine)
     return (
         render_template(
             "points/scan.html",
@@ -230,13 +234,13 @@ def scan(code: str):
 def redeem(code: str):
     """The shop redeems an offer from the volunteer's points; never below zero."""
     account = access.account_by_code_or_404(code)
-    form = forms.RedeemForm()
-    page = _scan_page(account, 422, form)  # checks the person staffs a shop, fills the choices
-    if not form.validate_on_submit():
-        return page
     shops = access.shops_redeeming_or_403(
         account, queries.shops(db.session, access.body_of(account))
     )
+    form = forms.RedeemForm()
+    _offer_choices(form, shops)
+    if not form.validate_on_submit():
+        return _scan_page(account, 422, form)
     offer = queries.active_offer(db.session, shops, form.offer.data)
     if offer is None:
         form.offer.errors.append(_("请选择本店的兑换项目。"))
