@@ -87,3 +87,16 @@ class RedeemForm(FlaskForm):
     """The shop redeems one of its offers from the volunteer's points."""
 
     offer = SelectField(_l("兑换"), coerce=int, validate_choice=False)
+
+
+class RateForm(FlaskForm):
+    """The body's rate: points per hour of confirmed service."""
+
+    points_per_hour = DecimalField(
+        _l("每小时服务积分"),
+        places=2,
+        validators=[
+            InputRequired(_l("请填写每小时积分。")),
+            NumberRange(min=Decimal("0.01"), max=Decimal("1000"), message=_l("积分要大于 0。")),
+        ],
+    )

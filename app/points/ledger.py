@@ -45,6 +45,22 @@ def rate_of(session: Session, body_id: int) -> Decimal:
     return scheme.points_per_hour if scheme else DEFAULT_RATE
 
 
+def set_rate(session: Session, body_id: int, points_per_hour: Decimal) -> Decimal:
+    """Set the body's rate for service confirmed from now on; return the rate before.
+
+    Earnings already credited keep the rate they were credited at (entries are never edited).
+    """
+    if Decimal(points_per_hour) <= 0:
+        raise PointsError("the rate is more than 0")
+    before = rate_of(session, body_id)
+    scheme = session.get(PointsScheme, body_id)
+    if scheme is None:
+        scheme = PointsScheme(body_id=body_id)
+        session.add(scheme)
+    scheme.points_per_hour = Decimal(points_per_hour)
+    return before
+
+
 def points_for(hours: Decimal, rate: Decimal) -> Decimal:
     """Hours × rate, exactly, to the cent of a point."""
     return (Decimal(hours) * Decimal(rate)).quantize(Decimal("0.01"))

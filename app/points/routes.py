@@ -16,7 +16,7 @@ from app.web.forms import EmptyForm
 bp = Blueprint("points", __name__)
 
 
-def _organiser_page(body: Body, status=200, service_form=None):
+def _organiser_page(body: Body, status=200, service_form=None, rate_form=None):
     entries = queries.recent_entries(db.session, body)
     shop_form = forms.ShopForm()
     shop_form.unit.choices = [(u.id, u.name) for u in queries.uncertified_units(db.session, body)]
@@ -34,6 +34,8 @@ def _organiser_page(body: Body, status=200, service_form=None):
             shop_form=shop_form,
             reverse_form=forms.ReverseForm(),
             rate=ledger.rate_of(db.session, body.id),
+            rate_form=rate_form
+            or forms.RateForm(points_per_hour=ledger.rate_of(db.session, body.id)),
             form=EmptyForm(),
         ),
         status,
@@ -71,6 +73,26 @@ def record_service(slug: str):
     audit.record("service.recorded", record, actor=current_user, after={"hours": str(record.hours)})
     db.session.commit()
     flash(_("已登记，请另一位工作人员复核后计入积分。"), "ok")
+    return redirect(url_for("points.organiser", slug=slug), 303)
+
+
+@bp.post("/bodies/<slug>/points/rate")
+@policy.login_required
+def set_rate(slug: str):
+    """The convener sets how many points an hour of confirmed service earns."""
+    body = policy.convened_body_or_403(slug)
+    form = forms.RateForm()
+    if not form.validate_on_submit():
+        return _organiser_page(body, 422, rate_form=form)
+    before = ledger.set_rate(db.session, body.id, form.points_per_hour.data)
+    audit.record(
+        "points.rate_set",
+        body,
+        actor=current_user,
+        before={"points_per_hour": str(before)},
+        after={"points_per_hour": str(form.points_per_hour.data)},
+    )
+    db.session.commit()
     return redirect(url_for("points.organiser", slug=slug), 303)
 
 

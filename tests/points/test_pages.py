@@ -82,3 +82,16 @@ def test_a_shop_publishes_an_offer_with_checked_input(ctx, client, login_as):
     assert bad.status_code == 422 and "积分要大于 0" in bad.get_data(as_text=True)
     assert client.post(url, data={"title": "免费充电", "points": "1"}).status_code == 303
     assert "免费充电" in client.get(f"/shops/{world['shop'].id}").get_data(as_text=True)
+
+
+def test_the_convener_sets_the_rate_for_service_confirmed_from_now_on(ctx, client, login_as):
+    """A bad rate is said beside the field; a new rate leaves credited points as they were."""
+    world = points_world()
+    earn(world, hours="1")  # 10 points at the default rate
+    login_as(world["organiser"])
+    url = f"/bodies/{world['body'].slug}/points/rate"
+    bad = client.post(url, data={"points_per_hour": "0"})
+    assert bad.status_code == 422 and "积分要大于 0" in bad.get_data(as_text=True)
+    assert client.post(url, data={"points_per_hour": "12.5"}).status_code == 303
+    earn(world, hours="2")
+    assert ledger.balance(db.session, world["account"].id) == Decimal("35.00")

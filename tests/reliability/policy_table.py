@@ -204,6 +204,7 @@ POLICY = {
     # service points: organisers (conveners), volunteers, certified shops' staff
     ("points.organiser", "GET"): "convener",
     ("points.record_service", "POST"): "convener",
+    ("points.set_rate", "POST"): "convener",
     ("points.confirm", "POST"): "convener",
     ("points.reverse", "POST"): "convener",
     ("points.certify", "POST"): "convener",
