@@ -1,8 +1,8 @@
 """Open data of the lists: projects and pledges as JSON and CSV.
 
 Amounts are written as decimal strings ("1900000.00"), never floats. In CSV, a text cell that a
-spreadsheet would run as a formula (one beginning with = + - @, a tab or a carriage return) gets
-a leading apostrophe, so a pledger named "=HYPERLINK(…)" stays text.
+spreadsheet would run as a formula gets a leading apostrophe (``shape.neutralise_formula``, as
+in every open-data CSV), so a pledger named "=HYPERLINK(x)" stays text.
 """
 
 import csv
@@ -10,9 +10,11 @@ import io
 import json
 from decimal import Decimal
 
-from flask import Response, url_for
+from flask import Response
 
 from app.models import Body, Pledge, Project
+from app.opendata import shape
+from app.web.urls import external_url
 
 PROJECT_FIELDS = (
     "id",
@@ -31,14 +33,6 @@ PROJECT_FIELDS = (
 )
 PLEDGE_FIELDS = ("project_id", "project", "pledger", "kind", "amount", "delivered", "unit")
 ZERO = Decimal("0.00")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def project_row(project: Project, slug: str) -> dict:
@@ -57,7 +51,7 @@ def project_row(project: Project, slug: str) -> dict:
         "resolution": project.resolution.number_text if project.resolution else None,
         "funds_pledged_yuan": str(sum((p.amount for p in funds), start=ZERO)),
         "funds_delivered_yuan": str(sum((p.delivered for p in funds), start=ZERO)),
-        "url": url_for("lists.happiness", slug=slug, _external=True) + f"#project-{project.id}",
+        "url": external_url("lists.happiness", slug=slug) + f"#project-{project.id}",
     }
 
 
@@ -80,7 +74,7 @@ def to_csv(rows: list[dict], fields: tuple[str, ...]) -> str:
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: neutralise(row[k]) for k in fields})
+        writer.writerow({k: shape.neutralise_formula(row[k]) for k in fields})
     return out.getvalue()
 
 

@@ -20,7 +20,10 @@ class ServiceForm(FlaskForm):
     phone = StringField(
         _l("志愿者手机号"),
         filters=[_strip],
-        validators=[DataRequired(_l("请填写志愿者的手机号。"))],
+        validators=[
+            DataRequired(_l("请填写志愿者的手机号。")),
+            Length(max=20, message=_l("手机号最多 20 位。")),
+        ],
     )
     served_on = DateField(_l("服务日期"), validators=[InputRequired(_l("请选择服务日期。"))])
     hours = DecimalField(

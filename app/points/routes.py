@@ -12,6 +12,7 @@ from app.models import Body
 from app.points import access, forms, ledger, queries
 from app.qr import qr_svg
 from app.web.forms import EmptyForm
+from app.web.urls import external_url
 
 bp = Blueprint("points", __name__)
 
@@ -169,7 +170,7 @@ def mine(slug: str):
     """A volunteer's points: the balance, the QR code to show at a shop, entries and offers."""
     body = policy.body_or_404(slug)
     account = queries.account_of(db.session, body, current_user.id)
-    url = url_for("points.scan", code=account.code, _external=True) if account else None
+    url = external_url("points.scan", code=account.code) if account else None
     return render_template(
         "points/mine.html",
         body=body,

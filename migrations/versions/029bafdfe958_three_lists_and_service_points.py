@@ -1,7 +1,7 @@
 """three lists and service points
 
 Revision ID: 029bafdfe958
-Revises: 34b3d136d0ea
+Revises: 7b3c9d2e4f10
 Create Date: 2026-11-27 15:35:04.708880
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "029bafdfe958"
-down_revision = "34b3d136d0ea"
+down_revision = "7b3c9d2e4f10"
 branch_labels = None
 depends_on = None
 

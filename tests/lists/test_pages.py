@@ -115,16 +115,16 @@ def test_open_data_is_exact_and_csv_neutralises_formulas(ctx, client):
     """JSON amounts are decimal strings; a pledger named like a formula is text in the CSV."""
     body, *_ = sitting()
     project = make_project(body, make_need(body), make_unit(), budget="0.30")
-    for name in ('=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "正常"):
+    for name in ('=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR", "＝全角", "正常"):
         db.session.add(
             Pledge(project=project, pledger=name, kind="funds", amount=Decimal("0.1"), unit="元")
         )
     db.session.commit()
     data = client.get(f"/open-data/{body.slug}/projects.json").get_json()
     row = data["projects"][0]
-    assert row["budget_yuan"] == "0.30" and row["funds_pledged_yuan"] == "0.70"
+    assert row["budget_yuan"] == "0.30" and row["funds_pledged_yuan"] == "0.80"
     text = client.get(f"/open-data/{body.slug}/pledges.csv").get_data(as_text=True)
-    for cell in ("'=HYPERLINK", "'+1", "'-2", "'@SUM", "'\tTab", "正常"):
+    for cell in ("'=HYPERLINK", "'+1", "'-2", "'@SUM", "'\tTab", "'＝全角", "正常"):
         assert cell in text
     assert ",=HYPERLINK" not in text and "\n=" not in text
     assert '"\'\rCR"' in text
