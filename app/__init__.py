@@ -24,11 +24,13 @@ from app.bodies import routes as bodies
 from app.extensions import babel, csrf, db, login_manager, migrate
 from app.followup import cli as followup_cli
 from app.followup import routes as followup
+from app.lists import routes as lists
 from app.meetings import routes as meetings
 from app.notifications import cli as notify_cli
 from app.opendata import routes as opendata
 from app.owners import cli as owners_cli
 from app.owners import routes as owners
+from app.points import routes as points
 from app.topics import routes as topics
 from app.voting import cli as voting_cli
 from app.voting import routes as voting
@@ -68,8 +70,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    areas = (accounts, admin, board, bodies, topics, followup, opendata, voting, meetings, owners)
-    for area in areas:
+    for area in (
+        accounts,
+        admin,
+        board,
+        bodies,
+        topics,
+        followup,
+        opendata,
+        voting,
+        meetings,
+        owners,
+        lists,
+        points,
+    ):
         app.register_blueprint(area.bp)
     errors.init_app(app)
 

@@ -7,7 +7,9 @@ missing, so running ``flask seed-demo`` twice duplicates nothing.
 from __future__ import annotations
 
 import functools
+import secrets
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from werkzeug.security import generate_password_hash
 from app import audit, clock
 from app.followup import resolving
 from app.followup import rules as followup_rules
+from app.lists import rules as lists_rules
 from app.meetings import presence
 from app.meetings import rules as meeting_rules
 from app.models import (
@@ -25,6 +28,10 @@ from app.models import (
     Convener,
     Meeting,
     Motion,
+    Need,
+    PointsScheme,
+    Project,
+    Resource,
     ResponsibleUnit,
     Seat,
     Second,
@@ -35,6 +42,7 @@ from app.models import (
 )
 from app.models.accounts import hash_token
 from app.owners import demo as owners_demo
+from app.points import ledger
 from app.topics import rules as topic_rules
 from app.topics.submission import new_follow_token, receipt_number
 from app.voting import ballots
@@ -280,6 +288,8 @@ def seed(session: Session) -> bool:
     _past_meeting(session, bodies["huaxing"], topics, units)
     _meeting_in_session(session, bodies["huaxing"], topics)
     owners_demo.seed_compound(session, bodies["xiaoqu"])
+    _xietang_lists(session, bodies["xietang"])
+    _huaxing_points(session, bodies["huaxing"])
     return True
 
 
@@ -648,3 +658,233 @@ def _tasks(session, resolutions, units, body, convener) -> None:
         )
         after = {"status": task.status, "round": task.round, "deadline": task.deadline.isoformat()}
         audit.record("task.close", task, actor=convener, after=after)
+
+
+#: Units of 斜塘 that lead projects (issue 21).
+XIETANG_UNITS = [
+    ("xietang-jiedao", "斜塘街道办事处", "斜塘街道的行政机关"),
+    ("gongyuan-yinhang", "园区农商银行斜塘支行", "驻区金融单位"),
+    ("dushu-daxue", "独墅湖高校联盟", "驻区高校"),
+]
+
+#: (title, category, from the problem list)
+NEEDS = [
+    ("老旧小区加装电梯", "设施"),
+    ("小区停车位不够，夜间乱停", "停车"),
+    ("社区老人助餐点", "其他"),
+    ("河道沿线夜间照明不足", "安全"),
+    ("垃圾分类投放点破旧", "环境卫生"),
+    ("青少年暑期托管", "其他"),
+]
+
+#: (owner, owner kind, kind, title, quantity, unit, public)
+RESOURCES = [
+    ("园区农商银行斜塘支行", "unit", "funds", "社区公益基金", "1200000", "元", True),
+    ("独墅湖高校联盟", "unit", "volunteering", "大学生志愿者暑期托管", "600", "小时", True),
+    ("独墅湖高校联盟", "unit", "venue", "教学楼活动室", "300", "㎡", True),
+    ("斜塘街道办事处", "unit", "funds", "民生微实事资金", "700000", "元", True),
+    ("润和律师事务所", "unit", "professional", "加装电梯法律咨询", "40", "小时", False),
+    ("好邻居超市", "merchant", "goods", "助餐点餐具和桌椅", "20", "套", True),
+]
+
+#: (need index, title, lead unit slug, budget, [(resource index, amount, delivered)], batch)
+PROJECTS = [
+    (
+        0,
+        "一期 6 部电梯加装",
+        "xietang-jiedao",
+        "900000",
+        [(0, "600000", "600000"), (4, "40", "40")],
+        1,
+    ),
+    (3, "滨河步道 120 盏路灯", "xietang-jiedao", "380000", [(3, "380000", "380000")], 1),
+    (2, "邻里助餐点", "xietang-jiedao", "260000", [(0, "200000", "120000"), (5, "20", "20")], 1),
+    (5, "青少年暑期托管", "dushu-daxue", "60000", [(1, "600", "600"), (2, "300", "300")], 1),
+    (1, "错时共享停车 200 位", "gongyuan-yinhang", "450000", [(0, "400000", "0")], 2),
+    (4, "垃圾分类亭翻新", "xietang-jiedao", "320000", [(3, "320000", "0")], 2),
+]
+
+
+def _xietang_lists(session: Session, body: Body) -> None:
+    """斜塘's problem list turned into projects in two batches (issue 21), with their pledges.
+
+    The first batch was approved at a closed meeting: its projects became published resolutions
+    with follow-up tasks, their pledges partly delivered. The second is still collecting.
+    """
+    if session.scalar(sa.select(Need.id).where(Need.body_id == body.id)):
+        return
+    convener = session.scalar(sa.select(User).where(User.username == "qianhong"))
+    units = {}
+    for slug, name, description in XIETANG_UNITS:
+        unit = session.scalar(sa.select(ResponsibleUnit).where(ResponsibleUnit.slug == slug))
+        if unit is None:
+            unit = ResponsibleUnit(slug=slug, name=name, description=description)
+            session.add(unit)
+        units[slug] = unit
+    needs = [Need(body_id=body.id, title=t, category=c) for t, c in NEEDS]
+    resources = [
+        Resource(
+            body_id=body.id,
+            owner_name=owner,
+            owner_kind=owner_kind,
+            kind=kind,
+            title=title,
+            quantity=Decimal(quantity),
+            unit=unit,
+            contact="社区党群服务中心 0512-6000 0000",
+            public=public,
+            conditions="",
+        )
+        for owner, owner_kind, kind, title, quantity, unit, public in RESOURCES
+    ]
+    session.add_all(needs + resources)
+    session.flush()
+    batches = {1: lists_rules.new_batch(session, body), 2: lists_rules.new_batch(session, body)}
+    for need_no, title, unit_slug, budget, pledged, batch_no in PROJECTS:
+        project = Project(
+            body_id=body.id,
+            need=needs[need_no],
+            lead_unit_id=units[unit_slug].id,
+            title=title,
+            plan=f"{title}：公开征求意见、招标、施工、验收，全过程在联席会议公示。",
+            budget=Decimal(budget),
+            deadline=date(2027, 6, 30),
+            proposed_by_id=convener.id,
+        )
+        session.add(project)
+        session.flush()
+        lists_rules.add_to_batch(batches[batch_no], project)
+        for resource_no, amount, _delivered in pledged:
+            resource = resources[resource_no]
+            lists_rules.pledge(
+                session,
+                project,
+                pledger=resource.owner_name,
+                kind=resource.kind,
+                amount=Decimal(amount),
+                unit=resource.unit,
+                resource=resource,
+            )
+    session.flush()
+    starts = datetime(2026, 10, 20, 6, 30)
+    meeting = Meeting(
+        body_id=body.id,
+        title="2026年10月联席会议（第一批民生项目）",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="斜塘街道邻里中心",
+        status="closed",
+        published_at=starts - timedelta(days=5),
+        opened_at=starts,
+        closed_at=starts + timedelta(hours=2),
+        checkin_token=secrets.token_urlsafe(16),
+    )
+    item = AgendaItem(kind="decision", title="审议第一批民生项目", position=1)
+    meeting.items.append(item)
+    session.add(meeting)
+    session.flush()
+    first = batches[1]
+    seats = _seats_of(session, body)
+    choices = ["yes"] * (len(seats) - 2) + ["no", "abstain"]
+    motion = _counted_motion(session, body, meeting, item, seats, choices, convener)
+    motion.text = lists_rules.motion_text(first, "审议通过第一批民生项目：")
+    first.motion = motion
+    first.status = "voting"
+    session.flush()
+    made = lists_rules.decide(
+        session, first, decided_on=date(2026, 10, 20), now=motion.closed_at, actor=convener
+    )
+    for resolution in made:
+        resolving.publish(resolution, now=motion.closed_at + timedelta(days=1))
+    done = motion.closed_at + timedelta(days=30)
+    for project, spec in zip(first.projects, PROJECTS, strict=False):
+        for pledge, (_r, _amount, delivered) in zip(project.pledges, spec[4], strict=True):
+            lists_rules.deliver(pledge, Decimal(delivered))
+        task = project.resolution.tasks[0]
+        followup_rules.accept(task, now=motion.closed_at + timedelta(days=2))
+        if all(p.delivered == p.amount for p in project.pledges):
+            followup_rules.complete(task, "已按方案完成，居民代表现场验收。", now=done)
+            followup_rules.close(task, actor_id=convener.id, now=done + timedelta(days=7))
+
+
+#: (name, phone, [(hours, what)] confirmed)
+VOLUNTEERS = [
+    ("刘阿姨", "13700000001", [("4", "华兴街文明劝导"), ("3", "助老陪诊")]),
+    ("陈先生", "13700000002", [("2.5", "垃圾分类指导")]),
+    ("黄同学", "13700000004", [("6", "周末游客引导"), ("2", "商户消防检查陪同")]),
+]
+SHOPS = [
+    # (unit slug, name, staff phone (a merchant member or unit staff), offers)
+    ("laozihao-chapu", "老字号茶铺", "13910000213", [("盖碗茶九折", "20"), ("免费续水", "5")]),
+    ("huaxing-baihuo", "华兴百货", None, [("满 100 减 10", "50")]),
+    ("zhangji-mianguan", "张记面馆", None, [("加蛋一份", "10")]),
+]
+
+
+def _huaxing_points(session: Session, body: Body) -> None:
+    """华兴街's service points (issue 21): certified shops and their offers, volunteers' service.
+
+    Service recorded by the convener and confirmed by the administrator; redemptions at two
+    shops, one of them reversed; one record still waiting for confirmation.
+    """
+    if session.get(PointsScheme, body.id) is not None:
+        return
+    session.add(PointsScheme(body_id=body.id, points_per_hour=Decimal("10")))
+    organiser = session.scalar(sa.select(User).where(User.username == "zhaojun"))
+    checker = session.scalar(sa.select(User).where(User.username == "admin"))
+    shops = []
+    for slug, name, staff_phone, offers in SHOPS:
+        unit = session.scalar(sa.select(ResponsibleUnit).where(ResponsibleUnit.slug == slug))
+        if unit is None:
+            unit = ResponsibleUnit(slug=slug, name=name, description="华兴街积分认证商户")
+            session.add(unit)
+            session.flush()
+        if staff_phone:
+            staff = session.scalar(sa.select(User).where(User.phone == staff_phone))
+            if staff is not None:
+                session.add(UnitStaff(unit_id=unit.id, user_id=staff.id))
+        shop = ledger.certify_shop(session, body.id, unit.id, by_id=organiser.id)
+        shops.append(
+            (
+                shop,
+                [
+                    ledger.publish_offer(session, shop, title=t, points=Decimal(p))
+                    for t, p in offers
+                ],
+            )
+        )
+    when = datetime(2026, 11, 1, 2, 0)
+    accounts = []
+    for name, phone, services in VOLUNTEERS:
+        person = session.scalar(sa.select(User).where(User.phone == phone))
+        if person is None:
+            person = User(name=name, phone=phone)
+            session.add(person)
+            session.flush()
+        account = ledger.account_for(session, body.id, person.id)
+        accounts.append(account)
+        for n, (hours, what) in enumerate(services):
+            record = ledger.record_service(
+                session,
+                account,
+                served_on=date(2026, 10, 10 + n),
+                hours=Decimal(hours),
+                description=what,
+                recorded_by_id=organiser.id,
+            )
+            ledger.confirm_service(session, record, confirmed_by_id=checker.id, now=when)
+    ledger.record_service(
+        session,
+        accounts[1],
+        served_on=date(2026, 11, 20),
+        hours=Decimal("2"),
+        description="夜间巡街",
+        recorded_by_id=organiser.id,
+    )
+    (chapu, chapu_offers), (baihuo, baihuo_offers), _ = shops
+    clerk = session.scalar(sa.select(User).where(User.phone == "13910000213")) or organiser
+    wugang = session.scalar(sa.select(User).where(User.username == "wugang")) or organiser
+    ledger.redeem(session, accounts[0].id, chapu_offers[0], by_id=clerk.id, now=when)
+    ledger.redeem(session, accounts[2].id, chapu_offers[1], by_id=clerk.id, now=when)
+    mistaken = ledger.redeem(session, accounts[2].id, baihuo_offers[0], by_id=wugang.id, now=when)
+    ledger.reverse(session, mistaken, reason="店员误扫，顾客未消费", by_id=organiser.id, now=when)

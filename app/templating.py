@@ -19,6 +19,8 @@ from app.counting import presets
 from app.followup import labels as followup_labels
 from app.followup import rules as followup_rules
 from app.followup.workdays import PACKAGE_ONLY, UnknownYear, WorkCalendar
+from app.lists import labels as lists_labels
+from app.lists.totals import quantity, wan, yuan
 from app.meetings import floor_labels, minutes, speakers
 from app.meetings import labels as meeting_labels
 from app.owners import rules as owners_rules
@@ -68,12 +70,17 @@ def init_app(app: Flask) -> None:
         followup_is_convener=lambda body: policy.is_convener(current_user, body),
         # owners' decisions
         owners_notice_rows=owners_rules.notice_rows,
+        # the three lists and service points
+        lists_labels=lists_labels,
+        wan=wan,
     )
     app.jinja_env.filters.update(
         date=lambda value: format_date(value, "medium") if value else "",
         datetime=i18n.date_and_time,
         percent_1dp=percent_1dp,
         share_percent=share_percent,
+        yuan=yuan,
+        quantity=quantity,
         overdue_days=overdue_days,
         duration=floor_labels.duration,
         is_overdue=is_overdue,

@@ -36,7 +36,8 @@ def test_seed_demo_twice_duplicates_nothing(app, ctx):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "nothing duplicated" in second.output
     assert _counts() == after_first
-    assert after_first["Body"] == 3 and after_first["Resolution"] == 2
+    # 华兴街's two resolutions and the four projects of 斜塘's first approved batch
+    assert after_first["Body"] == 3 and after_first["Resolution"] == 6
 
 
 def test_seed_demo_matches_the_huaxing_case(app, ctx):
@@ -102,3 +103,30 @@ def test_the_demo_history_is_in_the_audit_log(app, ctx, client):
     assert page.status_code == 200
     holder = db.session.scalars(sa.select(Seat)).first().holder.name
     assert holder in page.text and "请假" in page.text and "记名表决：每个席位的投票" in page.text
+
+
+def test_demo_holds_the_three_lists_and_the_points(app, ctx):
+    """斜塘: two batches, 190 万元 pledged, 3 projects delivered; 华兴街: shops and balances."""
+    from decimal import Decimal
+
+    from app.lists import queries as lists_queries
+    from app.lists import totals
+    from app.models import Batch, LedgerEntry, PointsAccount, Shop
+    from app.points import ledger
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    xietang = db.session.scalar(sa.select(Body).where(Body.slug == "xietang"))
+    batches = db.session.scalars(
+        sa.select(Batch).where(Batch.body_id == xietang.id).order_by(Batch.number)
+    ).all()
+    assert [(b.number, b.status) for b in batches] == [(1, "approved"), (2, "open")]
+    whole = totals.of_projects(lists_queries.projects(db.session, xietang))
+    assert whole.money_pledged == Decimal("1900000.00") and whole.delivered_projects == 3
+    huaxing = db.session.scalar(sa.select(Body).where(Body.slug == "huaxing"))
+    assert db.session.scalar(sa.select(sa.func.count()).where(Shop.body_id == huaxing.id)) == 3
+    accounts = db.session.scalars(sa.select(PointsAccount)).all()
+    balances = sorted(ledger.balance(db.session, a.id) for a in accounts)
+    assert balances == [Decimal("25.00"), Decimal("50.00"), Decimal("75.00")]
+    assert all(b >= 0 for b in balances)
+    reversals = sa.select(sa.func.count()).where(LedgerEntry.kind == "reversal")
+    assert db.session.scalar(reversals) == 1

@@ -20,6 +20,7 @@ from app.models.followup import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from app.models.lists import Batch, Need, Pledge, Project, Resource
 from app.models.meetings import (
     AgendaItem,
     Attendance,
@@ -41,6 +42,14 @@ from app.models.owners import (
     PaperBallot,
     Unit,
     decision_buildings,
+)
+from app.models.points import (
+    LedgerEntry,
+    Offer,
+    PointsAccount,
+    PointsScheme,
+    ServiceRecord,
+    Shop,
 )
 from app.models.resolutions import Objection, Resolution, ResolutionCorrection, resolution_topics
 from app.models.statuses import (
@@ -85,6 +94,17 @@ __all__ = [
     "PaperBallot",
     "Unit",
     "decision_buildings",
+    "Batch",
+    "LedgerEntry",
+    "Need",
+    "Offer",
+    "Pledge",
+    "PointsAccount",
+    "PointsScheme",
+    "Project",
+    "Resource",
+    "ServiceRecord",
+    "Shop",
     "CheckInMethod",
     "Choice",
     "FloorMotionStatus",

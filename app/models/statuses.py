@@ -210,3 +210,54 @@ class PaperStatus(StrEnum):
     ENTERED = "entered"
     COUNTED = "counted"
     CONFLICT = "conflict"
+
+
+class ResourceKind(StrEnum):
+    """What a resource is: 场地 / 资金 / 物资 / 志愿服务 / 专业服务 / 优惠."""
+
+    VENUE = "venue"
+    FUNDS = "funds"
+    GOODS = "goods"
+    VOLUNTEERING = "volunteering"
+    PROFESSIONAL = "professional"
+    DISCOUNT = "discount"
+
+
+class ResourceOwnerKind(StrEnum):
+    """Who offers a resource: a unit (驻区单位), a merchant (商户) or a resident (居民)."""
+
+    UNIT = "unit"
+    MERCHANT = "merchant"
+    RESIDENT = "resident"
+
+
+class BatchStatus(StrEnum):
+    """A batch of projects: open for projects, put to the vote, approved or rejected."""
+
+    OPEN = "open"
+    VOTING = "voting"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ProjectStatus(StrEnum):
+    """A project: proposed, approved with its batch (then a resolution), or rejected."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ServiceStatus(StrEnum):
+    """A volunteer service record: recorded by one person, confirmed by a second (录入/复核)."""
+
+    RECORDED = "recorded"
+    CONFIRMED = "confirmed"
+
+
+class EntryKind(StrEnum):
+    """A points ledger entry: earned by service, spent at a shop, or reversing another entry."""
+
+    EARN = "earn"
+    SPEND = "spend"
+    REVERSAL = "reversal"

@@ -112,6 +112,7 @@ def build_world(upload_folder: str) -> dict:
     db.session.add_all([update, link])
     db.session.commit()
     owners = owners_world(body, convener, upload_folder)
+    lists = _lists_and_points(body, unit, meeting, convener, admin, member, topic)
     return {
         **owners,
         "people": {
@@ -144,6 +145,84 @@ def build_world(upload_folder: str) -> dict:
         "update": update.id,
         "link": link.id,
         "link_token": link_token,
+        **lists,
+    }
+
+
+def _lists_and_points(body, unit, meeting, convener, admin, member, topic) -> dict:
+    """The lists' and points' objects: a need, resource, project, pledge and batch; a shop.
+
+    The shop (the world's unit) has an offer; the member has points and a service record to
+    confirm, recorded by the administrator, so the convener may confirm it (the administrator's
+    own confirmation is refused in words).
+    """
+    from datetime import date
+    from decimal import Decimal
+
+    from app.lists import rules as lists_rules
+    from app.models import Need, Project, Resource
+    from app.points import ledger
+
+    need = Need(body_id=body.id, title="加装电梯", category="设施")
+    resource = Resource(
+        body_id=body.id,
+        owner_name="锦华物业",
+        owner_kind="unit",
+        kind="venue",
+        title="会议室",
+        quantity=Decimal("50"),
+        unit="㎡",
+        contact="王先生",
+    )
+    project = Project(
+        body_id=body.id,
+        need=need,
+        lead_unit_id=unit.id,
+        title="电梯项目",
+        plan="方案",
+        budget=Decimal("1000"),
+        deadline=date(2027, 1, 1),
+    )
+    db.session.add_all([need, resource, project])
+    db.session.flush()
+    pledge = lists_rules.pledge(
+        db.session, project, pledger="锦华物业", kind="funds", amount=Decimal("500"), unit=""
+    )
+    batch = lists_rules.new_batch(db.session, body)
+    shop = ledger.certify_shop(db.session, body.id, unit.id, by_id=convener.id)
+    ledger.publish_offer(db.session, shop, title="九折", points=Decimal("5"))
+    account = ledger.account_for(db.session, body.id, member.id)
+    record = ledger.record_service(
+        db.session,
+        account,
+        served_on=date(2026, 11, 1),
+        hours=Decimal("2"),
+        description="巡查",
+        recorded_by_id=admin.id,
+    )
+    entry = ledger.confirm_service(
+        db.session,
+        ledger.record_service(
+            db.session,
+            account,
+            served_on=date(2026, 11, 2),
+            hours=Decimal("3"),
+            description="助老",
+            recorded_by_id=admin.id,
+        ),
+        confirmed_by_id=convener.id,
+        now=clock.now(),
+    )
+    db.session.commit()
+    return {
+        "project": project.id,
+        "pledge": pledge.id,
+        "batch": batch.id,
+        "shop": shop.id,
+        "record": record.id,
+        "entry": entry.id,
+        "points_code": account.code,
+        "accepted_topic": topic.id,
     }
 
 
@@ -198,6 +277,13 @@ def fill(rule, world: dict) -> dict:
                 "decision_id": "decision",
                 "paper_id": "paper",
                 "attachment_id": "attachment",
+                "project_id": "project",
+                "pledge_id": "pledge",
+                "batch_id": "batch",
+                "shop_id": "shop",
+                "record_id": "record",
+                "entry_id": "entry",
+                "code": "points_code",
             }[name]
             values[name] = world[key]
     return values

@@ -1,0 +1,1 @@
+"""The three lists (三张清单): needs, resources offered, projects in batches with their pledges."""
