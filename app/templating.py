@@ -20,6 +20,7 @@ from app.followup import rules as followup_rules
 from app.meetings import labels as meeting_labels
 from app.meetings import minutes
 from app.topics import labels as topic_labels
+from app.voting.labels import frozen_explanation
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
         quorum_words=lambda quorum: minutes.quorum_words(quorum, _),
         outcome_words=lambda outcome: minutes.outcome_words(outcome, _),
         counts_words=lambda outcome: minutes.counts_words(outcome, _),
+        vote_explanation=frozen_explanation,
         # follow-up
         followup_labels=followup_labels,
         overdue_days=overdue_days,

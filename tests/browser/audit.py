@@ -1,4 +1,4 @@
-"""Measurements of a page in the browser, for the 适老化 / English audit (tests/browser/test_audit_pages.py).
+"""Measurements of a page in the browser for the 适老化 and English audit (test_audit_pages.py).
 
 Everything is computed inside the page from computed styles: tap-target sizes, the smallest text
 and its line height, text contrast against the first opaque background behind it, horizontal
@@ -34,7 +34,8 @@ MEASURE_JS = r"""
     if (!shown(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.height < minTap - 0.5 || r.width < minTap - 0.5) {
-      problems.push(`target ${Math.round(r.width)}x${Math.round(r.height)} < ${minTap}: ${name(el)}`);
+      const size = `${Math.round(r.width)}x${Math.round(r.height)}`;
+      problems.push(`target ${size} < ${minTap}: ${name(el)}`);
     }
   }
   // 2. Text: size, line height, contrast against what is behind it.
@@ -98,9 +99,9 @@ OVERFLOW_JS = r"""
   const out = [...document.body.querySelectorAll('*')]
     .filter((el) => el.getBoundingClientRect().right > vw + 1 && !inScroller(el))
     .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > vw + 1));
-  return [`page ${root.scrollWidth}px wide in ${vw}px: ` + out.slice(0, 4).map((el) =>
-    `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.innerText || '').trim().slice(0, 20)}"`
-  ).join(', ')];
+  const label = (el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} `
+    + `"${(el.innerText || '').trim().slice(0, 20)}"`;
+  return [`page ${root.scrollWidth}px wide in ${vw}px: ` + out.slice(0, 4).map(label).join(', ')];
 }
 """
 
@@ -125,12 +126,14 @@ WORDS_JS = r"""
     if (!el || ['SCRIPT', 'STYLE'].includes(el.tagName) || el.closest('[lang^="zh"]')) continue;
     lines.push(walker.currentNode.textContent);
   }
-  for (const el of document.querySelectorAll('[aria-label], [placeholder], [title], [alt], meta[content]')) {
+  const labelled = '[aria-label], [placeholder], [title], [alt], meta[content]';
+  for (const el of document.querySelectorAll(labelled)) {
     if (el.closest('[lang^="zh"]') && el.tagName !== 'META') continue;
     for (const attr of ['aria-label', 'placeholder', 'title', 'alt']) {
       if (el.hasAttribute(attr)) lines.push(el.getAttribute(attr));
     }
-    if (el.tagName === 'META' && /description|og:|twitter:/.test(el.getAttribute('name') || el.getAttribute('property') || '')) {
+    const meta = el.getAttribute('name') || el.getAttribute('property') || '';
+    if (el.tagName === 'META' && /description|og:|twitter:/.test(meta)) {
       lines.push(el.getAttribute('content'));
     }
   }

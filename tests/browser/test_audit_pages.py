@@ -40,8 +40,21 @@ from tests.browser.conftest import PHONE
 
 FOLLOW_TOKEN = "audit-follow-token-0123456789abcdef"
 #: Columns holding codes, not text typed by a person: their values must be translated.
-CODE_COLUMNS = {"status", "kind", "decline_reason", "method", "choice", "field",
-                "action", "object_type", "value", "key", "role", "photo_type", "slug"}
+CODE_COLUMNS = {
+    "status",
+    "kind",
+    "decline_reason",
+    "method",
+    "choice",
+    "field",
+    "action",
+    "object_type",
+    "value",
+    "key",
+    "role",
+    "photo_type",
+    "slug",
+}
 #: JSON lists of words a body chose itself (its topic categories).
 WORD_LISTS = [(Body, "topic_categories")]
 MODES = {
@@ -125,7 +138,8 @@ def _typed_text() -> list[str]:
     pieces = set()
     for table in db.metadata.sorted_tables:
         columns = [
-            c for c in table.columns
+            c
+            for c in table.columns
             if isinstance(c.type, sa.String | sa.Text) and c.name not in CODE_COLUMNS
         ]
         if not columns:
@@ -143,7 +157,9 @@ def _typed_text() -> list[str]:
 def _check_page(page, mode: str, axe: Axe, typed: list[str]) -> list[str]:
     """All problems of the loaded page in ``mode``."""
     settings = MODES[mode]
-    problems = list(page.evaluate(MEASURE_JS, {"minTap": settings["tap"], "minText": settings["text"]}))
+    problems = list(
+        page.evaluate(MEASURE_JS, {"minTap": settings["tap"], "minText": settings["text"]})
+    )
     for violation in axe.run(page).response["violations"]:
         targets = ", ".join(str(node["target"]) for node in violation["nodes"][:3])
         problems.append(f"axe {violation['id']} ({violation['impact']}): {targets}")
@@ -159,9 +175,7 @@ def _check_page(page, mode: str, axe: Axe, typed: list[str]) -> list[str]:
     return problems
 
 
-def test_every_page_meets_the_phone_elder_and_english_rules(
-    live_server, browser, shot, ctx
-):
+def test_every_page_meets_the_phone_elder_and_english_rules(live_server, browser, shot, ctx):
     """Tap targets, text size, contrast, reflow, axe and English hold on every page and mode."""
     demo = _demo()
     typed = _typed_text()
@@ -177,7 +191,10 @@ def test_every_page_meets_the_phone_elder_and_english_rules(
                 page.goto(live_server + demo["links"][who])
                 state = context.storage_state()
             context.add_cookies(
-                [{"name": k, "value": v, "url": live_server} for k, v in settings["cookies"].items()]
+                [
+                    {"name": k, "value": v, "url": live_server}
+                    for k, v in settings["cookies"].items()
+                ]
             )
             for name, path in pages.items():
                 response = page.goto(live_server + path)
@@ -201,7 +218,9 @@ def test_the_projector_fits_720p_and_1080p_and_reads_on_a_phone(live_server, bro
     found = []
     for width, height in ((1280, 720), (1920, 1080)):
         page.set_viewport_size({"width": width, "height": height})
-        size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        size = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        )
         if size[0] > width or size[1] > height:
             found.append(f"{width}x{height}: the page is {size[0]}x{size[1]}")
         shot(page, f"audit-projector-{width}x{height}")
@@ -213,7 +232,9 @@ def test_the_projector_fits_720p_and_1080p_and_reads_on_a_phone(live_server, bro
     )
     if smallest < 16:
         found.append(f"phone: text of {smallest}px")
-    column = page.evaluate("document.querySelector('.projector-main').getBoundingClientRect().width")
+    column = page.evaluate(
+        "document.querySelector('.projector-main').getBoundingClientRect().width"
+    )
     if column < 300:
         found.append(f"phone: the main column is {column}px wide")
     found += [f"axe {v['id']}" for v in axe.run(page).response["violations"]]
