@@ -222,6 +222,7 @@ def settings(slug: str):
         body,
         seconds_needed=form.seconds_needed.data,
         allow_multiple_proxies=form.allow_multiple_proxies.data,
+        confirm_ballots=form.confirm_ballots.data,
         resolution_number_format=form.resolution_number_format.data,
         rating_rule=form.rating_rule.data,
         topic_categories=form.topic_categories.data,

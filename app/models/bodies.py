@@ -35,6 +35,9 @@ class Body(db.Model):
     seconds_needed: Mapped[int] = mapped_column(default=0)
     #: Whether one member may carry the proxies (委托) of several seats at one meeting.
     allow_multiple_proxies: Mapped[bool] = mapped_column(default=False)
+    #: Whether a ballot takes a second tap (确认：赞成) so that a mis-tap is not final; a body
+    #: may turn it off for fast rooms.
+    confirm_ballots: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     #: Resolution numbers, e.g. "{short_name}〔{year}〕{number}号" → 华兴街联席〔2026〕3号.
     resolution_number_format: Mapped[str] = mapped_column(
         sa.String(80), default="{short_name}〔{year}〕{number}号"

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -288,7 +289,7 @@ class CancelForm(FlaskForm):
 
 
 class BallotForm(FlaskForm):
-    """One tap: 赞成, 反对 or 弃权 for one seat."""
+    """赞成, 反对 or 弃权 for one seat; ``confirm`` is "1" on the second tap (确认：赞成)."""
 
     choice = RadioField(
         choices=[
@@ -298,3 +299,4 @@ class BallotForm(FlaskForm):
         ],
         validators=[InputRequired()],
     )
+    confirm = HiddenField()

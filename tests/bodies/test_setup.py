@@ -260,6 +260,7 @@ def test_change_settings_reads_categories_per_line(ctx):
         body,
         seconds_needed=3,
         allow_multiple_proxies=True,
+        confirm_ballots=False,
         resolution_number_format="{short_name}第{number}号",
         rating_rule="all_basic",
         topic_categories="停车\n\n安全\n",
@@ -267,6 +268,7 @@ def test_change_settings_reads_categories_per_line(ctx):
     assert setup.settings_state(body) == {
         "seconds_needed": 3,
         "allow_multiple_proxies": True,
+        "confirm_ballots": False,
         "topic_categories": ["停车", "安全"],
         "resolution_number_format": "{short_name}第{number}号",
         "rating_rule": "all_basic",

@@ -136,7 +136,7 @@ HTMX = {"HX-Request": "true"}
 def cast(client, holder_id: int, url: str, choice: str = "yes"):
     """One seat's ballot, sent the way htmx sends it from the ballot page."""
     sign_in(client, holder_id)
-    return client.post(url, data={"choice": choice}, headers=HTMX)
+    return client.post(url, data={"choice": choice, "confirm": "1"}, headers=HTMX)
 
 
 def test_ballot_post_runs_a_fixed_number_of_queries(vote, client, queries, dialect):

@@ -199,7 +199,7 @@ DRAFT_MEETING_REACHABLE = {
 
 #: The smallest form that gets a request past form validation to the permission check.
 MINIMAL_FORMS = {
-    "voting.cast": {"choice": "yes"},
+    "voting.cast": {"choice": "yes", "confirm": "1"},
 }
 
 #: POST routes deliberately without CSRF protection, with the reason. None: every state-changing
