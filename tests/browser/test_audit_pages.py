@@ -187,6 +187,9 @@ def test_every_page_meets_the_phone_elder_and_english_rules(live_server, browser
             context = browser.new_context(viewport=PHONE, locale="zh-CN", storage_state=state)
             context.set_default_timeout(10_000)
             page = context.new_page()
+            errors = []
+            page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda error, e=errors: e.append(str(error)))
             if who != "anonymous" and state is None:
                 page.goto(live_server + demo["links"][who])
                 state = context.storage_state()
@@ -205,6 +208,8 @@ def test_every_page_meets_the_phone_elder_and_english_rules(live_server, browser
                 if who != "convener":
                     shot(page, f"audit-{name}-{mode}")
                 found += [f"{name} [{mode}] {p}" for p in _check_page(page, mode, checker, typed)]
+                found += [f"{name} [{mode}] console: {text}" for text in errors]
+                errors.clear()
             context.close()
     assert not found, f"{len(found)} problems:\n" + "\n".join(found)
 
@@ -245,3 +250,47 @@ def test_the_projector_fits_720p_and_1080p_and_reads_on_a_phone(live_server, bro
     shot(page, "audit-projector-phone", full_page=True)
     context.close()
     assert not found, found
+
+
+WECHAT = (
+    "Mozilla/5.0 (Linux; Android 12; V2102A Build/SP1A.210812.003; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5023 "
+    "MMWEBSDK/20221012 MMWEBID/1571 MicroMessenger/8.0.30.2260(0x28001E3B) WeChat/arm64 "
+    "Weixin NetType/WIFI Language/zh_CN ABI/arm64"
+)
+
+
+def test_wechat_in_app_browser_shares_a_card_and_votes(live_server, browser, shot, ctx):
+    """Under WeChat's user agent: a share card, the icon, a check-in and a two-tap vote."""
+    demo = _demo()
+    member_seats = db.session.scalar(sa.select(User).where(User.phone == "13910000213")).seats
+    db.session.execute(sa.delete(Attendance).where(Attendance.seat_id == member_seats[0].id))
+    db.session.commit()
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", user_agent=WECHAT)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(live_server + demo["pages"]["anonymous"]["resolution"])
+    card = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('meta[property^=\"og:\"]')]"
+        ".map(m => [m.getAttribute('property'), m.content]))"
+    )
+    assert card["og:title"].startswith("华兴街联席〔2026〕") and len(card["og:description"]) > 10
+    assert page.request.get(card["og:image"]).headers["content-type"] == "image/png"
+    assert page.request.get(live_server + "/favicon.ico").status == 200
+    assert page.locator("meta[name=description]").get_attribute("content")
+
+    page.goto(live_server + demo["links"]["member"])
+    page.goto(live_server + demo["pages"]["member"]["meeting-now"])
+    page.get_by_role("button", name="我到了，签到").click()
+    page.get_by_role("link", name="去投票").click()
+    page.get_by_role("button", name="反对").click()
+    confirm = page.get_by_role("button", name="确认：反对")
+    confirm.wait_for()
+    page.wait_for_function("!document.querySelector('.htmx-added, .htmx-settling')")
+    shot(page, "audit-wechat-confirm")
+    confirm.click()
+    page.locator(".ballot-done").wait_for()
+    assert "反对" in page.locator(".ballot-done").inner_text()
+    assert not errors, errors
+    context.close()
