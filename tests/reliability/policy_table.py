@@ -167,6 +167,7 @@ POLICY = {
     ("topics.decline", "POST"): "convener",
     ("topics.merge", "POST"): "convener",
     ("topics.needs_info", "POST"): "convener",
+    ("topics.me_too", "POST"): "public",
     ("topics.second", "POST"): "member",
     # voting
     ("voting.ballot", "GET"): "member",
