@@ -1,7 +1,7 @@
 """a body may ask for a second tap before a ballot is recorded
 
 Revision ID: 5c1e2a7b9d20
-Revises: 34b3d136d0ea
+Revises: 7b3c9d2e4f10
 Create Date: 2026-11-27 15:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e2a7b9d20'
-down_revision = '34b3d136d0ea'
+down_revision = '7b3c9d2e4f10'
 branch_labels = None
 depends_on = None
 
