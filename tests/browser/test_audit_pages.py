@@ -287,7 +287,10 @@ def test_wechat_in_app_browser_shares_a_card_and_votes(live_server, browser, sho
     page.get_by_role("button", name="反对").click()
     confirm = page.get_by_role("button", name="确认：反对")
     confirm.wait_for()
-    page.wait_for_function("!document.querySelector('.htmx-added, .htmx-settling')")
+    for _ in range(100):  # polled here: the page's CSP forbids wait_for_function's eval
+        if page.evaluate("!document.querySelector('.htmx-added, .htmx-settling')"):
+            break
+        page.wait_for_timeout(50)
     shot(page, "audit-wechat-confirm")
     confirm.click()
     page.locator(".ballot-done").wait_for()

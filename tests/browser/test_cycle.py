@@ -45,8 +45,14 @@ def _still_marked(page) -> bool:
 
 
 def _settled(page) -> None:
-    """Wait until htmx has wired what it swapped in (a click before that is a plain post)."""
-    page.wait_for_function("!document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')")
+    """Wait until htmx has wired what it swapped in (a click before that is a plain post).
+
+    Polled from here: the page's CSP forbids the eval that wait_for_function's polling uses.
+    """
+    for _ in range(100):
+        if page.evaluate("!document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')"):
+            return
+        page.wait_for_timeout(50)
 
 
 def _button_heights(page) -> list[float]:
