@@ -40,6 +40,7 @@ DEFAULT_LIMITS = {
     "LIANXI_LINK_LIMIT_IP": "20 per 15 minutes",
     "LIANXI_FOLLOW_LIMIT_IP": "20 per 15 minutes",
     "LIANXI_TOPIC_LIMIT_IP": "5 per hour",
+    "LIANXI_ME_TOO_LIMIT_IP": "60 per hour",
 }
 DEVICE_COOKIE = "lianxi_device"
 DEVICE_MAX_AGE = 400 * 24 * 3600
@@ -156,6 +157,13 @@ def topic_submission() -> Attempt:
     """Count a topic about to be stored from this address (before it is stored)."""
     attempt = Attempt()
     attempt.take("LIANXI_TOPIC_LIMIT_IP", address())
+    return attempt
+
+
+def me_too_attempt() -> Attempt:
+    """Count a "我也遇到过" tap from this address (one per device and topic is kept anyway)."""
+    attempt = Attempt()
+    attempt.take("LIANXI_ME_TOO_LIMIT_IP", address())
     return attempt
 
 

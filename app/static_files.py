@@ -55,3 +55,5 @@ def init_app(app: Flask) -> None:
         max_age=STATIC_MAX_AGE,
         autorefresh=autorefresh,
     )
+    # Files that clients ask for at the site's root without being told (/favicon.ico).
+    app.wsgi_app.add_files(os.path.join(app.static_folder, "root"), prefix="/")

@@ -161,6 +161,7 @@ class SettingsForm(FlaskForm):
     )
     allow_multiple_proxies = BooleanField(_l("允许一位成员同时接受几个席位的委托"))
     minutes_members_only = BooleanField(_l("会议纪要只对本会议成员公开"))
+    confirm_ballots = BooleanField(_l("投票时再点一次“确认”，防止点错"))
     topic_categories = TextAreaField(
         _l("议题类别（每行一个）"),
         validators=[InputRequired(_l("请至少填写一个类别")), Length(max=2000)],

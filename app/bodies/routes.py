@@ -7,6 +7,7 @@ voting rule and the roster of members. Every view loads the body with
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -203,7 +204,8 @@ def apply_apportion(slug: str):
         after={"total": form.total.data} | {key: new for key, (old, new) in changed.items()},
     )
     db.session.commit()
-    flash(_("已按建议调整席位，共 %(total)s 席。", total=form.total.data))
+    total = form.total.data
+    flash(ngettext("已按建议调整席位，共 %(num)s 席。", "已按建议调整席位，共 %(num)s 席。", total))
     return redirect(url_for("bodies.setup", slug=slug) + "#constituencies")
 
 
@@ -221,6 +223,7 @@ def settings(slug: str):
         seconds_needed=form.seconds_needed.data,
         allow_multiple_proxies=form.allow_multiple_proxies.data,
         minutes_members_only=form.minutes_members_only.data,
+        confirm_ballots=form.confirm_ballots.data,
         resolution_number_format=form.resolution_number_format.data,
         rating_rule=form.rating_rule.data,
         topic_categories=form.topic_categories.data,

@@ -398,6 +398,7 @@ def change_settings(
     *,
     seconds_needed: int,
     allow_multiple_proxies: bool,
+    confirm_ballots: bool,
     resolution_number_format: str,
     rating_rule: str,
     topic_categories: str,
@@ -411,6 +412,7 @@ def change_settings(
     body.seconds_needed = seconds_needed
     body.allow_multiple_proxies = allow_multiple_proxies
     body.minutes_members_only = minutes_members_only
+    body.confirm_ballots = confirm_ballots
     body.resolution_number_format = resolution_number_format
     body.rating_rule = rating_rule
     body.topic_categories = parse_categories(topic_categories)
@@ -422,6 +424,7 @@ def settings_state(body: Body) -> dict:
         "seconds_needed": body.seconds_needed,
         "allow_multiple_proxies": body.allow_multiple_proxies,
         "minutes_members_only": body.minutes_members_only,
+        "confirm_ballots": body.confirm_ballots,
         "topic_categories": list(body.topic_categories or []),
         "resolution_number_format": body.resolution_number_format,
         "rating_rule": body.rating_rule,

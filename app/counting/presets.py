@@ -215,7 +215,12 @@ def fraction_words(value: str | Fraction, gettext: Gettext = _same) -> str:
         return translate(N_("全部"))
     p, q = fraction.numerator, fraction.denominator
     if q <= 10:
-        return translate(N_("%(q)s分之%(p)s")) % {"q": _DIGITS[q], "p": _DIGITS[p]}
+        # Chinese says small fractions in words (三分之二); a translation that drops 分之 (the
+        # English "%(p)s/%(q)s") gets figures, not Chinese numerals inside an English sentence.
+        template = translate(N_("%(q)s分之%(p)s"))
+        if "分之" in template:
+            return template % {"q": _DIGITS[q], "p": _DIGITS[p]}
+        return template % {"q": q, "p": p}
     return translate(N_("%(q)s 分之 %(p)s")) % {"q": q, "p": p}
 
 

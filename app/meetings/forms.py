@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from flask import request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
@@ -32,6 +33,15 @@ def seat_choices(seats: Iterable[Seat]) -> list[tuple[str, str]]:
         (str(s.id), f"{s.constituency.name} {s.number} {s.holder.name if s.holder else ''}")
         for s in seats
     ]
+
+
+def person_label(person: User, seats: Iterable[Seat]) -> str:
+    """A person as a choice, told apart from namesakes: 吴秀英 · 商户 3 · 尾号 0213."""
+    parts = [person.name]
+    parts += [f"{s.constituency.name} {s.number}" for s in seats]
+    if person.phone:
+        parts.append(_("尾号 %(digits)s", digits=person.phone[-4:]))
+    return " · ".join(parts)
 
 
 class MeetingForm(FlaskForm):
@@ -193,10 +203,13 @@ class SubstituteForm(FlaskForm):
         _l("替补人员"), coerce=str, validators=[InputRequired(_l("请选择替补人员"))]
     )
 
-    def __init__(self, seats: Iterable[Seat] = (), people: Iterable[User] = (), *args, **kwargs):
+    def __init__(self, seats: Iterable[Seat] = (), people: Iterable = (), *args, **kwargs):
+        """``people`` are (person, their seats in this body) pairs."""
         super().__init__(*args, **kwargs)
         self.seat_id.choices = seat_choices(seats)
-        self.user_id.choices = [("", _l("请选择"))] + [(str(u.id), u.name) for u in people]
+        self.user_id.choices = [("", _l("请选择"))] + [
+            (str(person.id), person_label(person, held)) for person, held in people
+        ]
 
 
 class ProxyForm(FlaskForm):

@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.meetings.rules import MeetingError
 from app.models import AuditEvent, ItemKind, MeetingStatus
@@ -90,9 +91,10 @@ def change_line(event: AuditEvent) -> tuple:
 def transition_words(action: str, warnings: list[str], notice_days: int) -> tuple[str, str]:
     """What to tell the convener after a state action: (message, "ok" or "bad")."""
     if "short_notice" in warnings:
-        message = _(
-            "议程已发布。注意：距开会不足 %(days)s 天，少于规定的提前通知时间。",
-            days=notice_days,
+        message = ngettext(
+            "议程已发布。注意：距开会不足 %(num)s 天，少于规定的提前通知时间。",
+            "议程已发布。注意：距开会不足 %(num)s 天，少于规定的提前通知时间。",
+            notice_days,
         )
         return message, "bad"
     return _("已完成：%(action)s", action=ACTION_LABELS[action]), "ok"

@@ -145,8 +145,13 @@ class Minutes:
 
 
 def _seat_label(seat: Seat) -> str:
+    """The seat as the minutes name it, with whom it represents after a dot.
+
+    The holder's name follows in brackets, so they are never doubled:
+    商户 3 · 张记面馆（郭桂兰）.
+    """
     label = f"{seat.constituency.name} {seat.number}"
-    return f"{label}（{seat.represents}）" if seat.represents else label
+    return f"{label} · {seat.represents}" if seat.represents else label
 
 
 def _name(session: Session, user_id: int | None) -> str:
@@ -451,19 +456,21 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
             continue
         out += [f"## {heading}", ""]
         for p in people:
-            who = f"{p.seat}（{p.holder}）" if p.holder else p.seat
-            out.append(f"- {who}：{verb % {'to': p.to}}，{_('登记人')}：{p.set_by}")
+            who = p.seat + (_("（%(text)s）") % {"text": p.holder} if p.holder else "")
+            by = _("登记人：%(name)s") % {"name": p.set_by}
+            out.append(f"- {who}{_('：')}{verb % {'to': p.to}}{_('，')}{by}")
         out.append("")
     out += [f"## {_('议程与结果')}", ""]
     for item in minutes.items:
-        out.append(f"### {item.position}. {item.title}（{kinds.get(item.kind, item.kind)}）")
+        kind = _("（%(text)s）") % {"text": kinds.get(item.kind, item.kind)}
+        out.append(f"### {item.position}. {item.title}{kind}")
         out.append("")
         if item.presenter:
-            out.append(f"{_('汇报人')}：{item.presenter}")
+            out.append(_("汇报人：%(name)s") % {"name": item.presenter})
             out.append("")
         for outcome in item.outcomes:
-            out.append(f"- {_('表决事项')}：{outcome.text}")
-            out.append(f"  - {_('结果')}：{outcome_words(outcome, _)}")
+            out.append(f"- {_('表决事项：')}{outcome.text}")
+            out.append(f"  - {_('结果：')}{outcome_words(outcome, _)}")
             if outcome.rescinds:
                 out.append(f"  - {_('复议：%(m)s', m=outcome.rescinds)}")
             if outcome.record:
@@ -472,7 +479,7 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
                 if outcome.record.roll:
                     out += [*_roll_md(outcome.record, _), ""]
             if outcome.resolution:
-                out.append(f"  - {_('形成决议')}：{outcome.resolution}")
+                out.append(f"  - {_('形成决议：')}{outcome.resolution}")
         for r in item.recusals:
             who = f"{r.seat}（{r.holder}）" if r.holder else r.seat
             out.append(f"- {_('回避')}：{who}，{_('理由')}：{r.reason}")

@@ -66,9 +66,11 @@ def item_form(meeting: Meeting, **kwargs) -> ItemForm:
 
 
 def substitute_form(meeting: Meeting, **kwargs) -> SubstituteForm:
-    """The substitute form: the body's seats and everyone with an active account."""
+    """The substitute form: the body's seats, and its members and people of no body."""
     seats = queries.seats_of_body(db.session, meeting.body_id)
-    return SubstituteForm(seats, queries.active_people(db.session), **kwargs)
+    return SubstituteForm(
+        seats, queries.substitute_candidates(db.session, meeting.body_id), **kwargs
+    )
 
 
 def proxy_form(meeting: Meeting, **kwargs) -> ProxyForm:

@@ -303,7 +303,7 @@ def projector(meeting_id: int):
         rows=rows,
         quorum=quorum,
         checkin_url=url,
-        qr=qr_svg(url, title=_("扫码签到"), scale=10),
+        qr=qr_svg(url, title=_("扫码签到"), scale=10, scalable=True),
     )
 
 

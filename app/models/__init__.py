@@ -74,7 +74,7 @@ from app.models.statuses import (
     TaskStatus,
     TopicStatus,
 )
-from app.models.topics import Second, Topic, TopicEvent
+from app.models.topics import MeToo, Second, Topic, TopicEvent
 from app.models.voting import Ballot, HandCount, Motion, SealedBallot, SecretCount
 
 __all__ = [
@@ -142,6 +142,7 @@ __all__ = [
     "ResolutionCorrection",
     "ResponsibleUnit",
     "Seat",
+    "MeToo",
     "Second",
     "SealedBallot",
     "SecretCount",

@@ -42,6 +42,9 @@ class Body(db.Model):
     allow_multiple_proxies: Mapped[bool] = mapped_column(default=False)
     #: Minutes of closed meetings are public unless the body keeps them to members (off).
     minutes_members_only: Mapped[bool] = mapped_column(default=False)
+    #: Whether a ballot takes a second tap (确认：赞成) so that a mis-tap is not final; a body
+    #: may turn it off for fast rooms.
+    confirm_ballots: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     #: Resolution numbers, e.g. "{short_name}〔{year}〕{number}号" → 华兴街联席〔2026〕3号.
     resolution_number_format: Mapped[str] = mapped_column(
         sa.String(80), default="{short_name}〔{year}〕{number}号"

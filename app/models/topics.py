@@ -112,6 +112,23 @@ class Second(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
+class MeToo(db.Model):
+    """A resident's "我也遇到过" on a topic: one per device, shown apart from members' seconds.
+
+    Anyone may say it without an account; the device is known only by the SHA-256 of a random
+    cookie. It is a public show of support, never counted as a second (附议), which stays the
+    official count.
+    """
+
+    __tablename__ = "me_toos"
+
+    topic_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+    device_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
 class TopicEvent(db.Model):
     """One step in a topic's public history: who moved it, from what to what, and why."""
 

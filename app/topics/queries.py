@@ -5,7 +5,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.models import Body, Topic, TopicStatus, User
+from app.models import Body, MeToo, Topic, TopicStatus, User
 from app.models.topics import OPEN_STATUSES
 
 #: The triage queue shows at most this many topics at once (the filters narrow it down).
@@ -68,3 +68,12 @@ def triage_queue(
         query = query.where(Topic.category == category)
     topics = session.scalars(query.order_by(Topic.created_at, Topic.id).limit(QUEUE_LIMIT)).all()
     return sorted(topics, key=lambda t: not t.is_ready(body.seconds_needed))
+
+
+def me_too_state(session: Session, topic: Topic, device_hash: str | None) -> tuple[int, bool]:
+    """How many devices said "我也遇到过" on the topic, and whether this device is one."""
+    count = session.scalar(
+        sa.select(sa.func.count()).select_from(MeToo).where(MeToo.topic_id == topic.id)
+    )
+    mine = device_hash is not None and session.get(MeToo, (topic.id, device_hash)) is not None
+    return count, mine

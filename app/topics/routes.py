@@ -4,6 +4,7 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse
 
@@ -11,7 +12,9 @@ from app import audit, clock, policy, ratelimits
 from app.extensions import db
 from app.followup import queries as followup_queries
 from app.followup.forms import RatingForm
+from app.i18n import PREFERENCE_MAX_AGE
 from app.models import Body, Topic, TopicStatus
+from app.models.accounts import hash_token
 from app.models.topics import WAITING_STATUSES
 from app.qr import qr_svg
 from app.topics import queries, rules, submission
@@ -29,6 +32,8 @@ from app.web.urls import external_url
 
 bp = Blueprint("topics", __name__)
 
+#: The cookie naming this device for "我也遇到过" (a random token; only its hash is stored).
+ME_TOO_COOKIE = "lianxi_me_too"
 PER_PAGE = 20
 #: The queue's status filter: "open" means waiting for the convener.
 TRIAGE_FILTERS = {"open": WAITING_STATUSES, "all": ()} | {s: (s,) for s in STATUS_LABELS}
@@ -194,7 +199,43 @@ def show(topic_id: int):
         merged_from=merged_from,
         merged_in=queries.merged_into(db.session, topic),
         **_second_context(topic, body),
+        **_me_too_context(topic, request.cookies.get(ME_TOO_COOKIE)),
     )
+
+
+@bp.post("/topics/<int:topic_id>/me-too")
+def me_too(topic_id: int):
+    """A resident says "我也遇到过": counted once per device, apart from members' seconds."""
+    topic = db.get_or_404(Topic, topic_id)
+    attempt = ratelimits.me_too_attempt()
+    if attempt.refused:
+        message = _("操作太频繁，请 %(minutes)d 分钟后再试。", minutes=attempt.minutes_left())
+        page = render_template("error.html", code=429, message=message)
+        return page, 429, {"Retry-After": attempt.retry_after()}
+    token = request.cookies.get(ME_TOO_COOKIE) or submission.new_device_token()
+    if EmptyForm().validate_on_submit():
+        try:
+            if rules.me_too(topic, hash_token(token)):
+                audit.record("topic.me_too", topic)
+        except rules.TransitionError:
+            pass  # a merged topic's page redirects to its survivor, which takes it
+        db.session.commit()
+    response = fragment_or_redirect(
+        "topics/partials/me_too.html",
+        url_for("topics.show", topic_id=topic.id) + f"#me-too-{topic.id}",
+        topic=topic,
+        **_me_too_context(topic, token),
+    )
+    response.set_cookie(
+        ME_TOO_COOKIE, token, max_age=PREFERENCE_MAX_AGE, httponly=True, samesite="Lax"
+    )
+    return response
+
+
+def _me_too_context(topic: Topic, token: str | None) -> dict:
+    """What the "我也遇到过" box shows to this device."""
+    count, mine = queries.me_too_state(db.session, topic, hash_token(token) if token else None)
+    return {"me_too_count": count, "me_too_mine": mine, "me_too_form": EmptyForm()}
 
 
 def _second_context(topic: Topic, body: Body) -> dict:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import object_session
 
 from app.models.statuses import TopicStatus
-from app.models.topics import Second, Topic, TopicEvent
+from app.models.topics import MeToo, Second, Topic, TopicEvent
 
 S = TopicStatus
 ALLOWED: dict[str, tuple[TopicStatus, ...]] = {
@@ -180,6 +180,26 @@ def second(topic: Topic, user) -> bool:
         return False
     # Counted in SQL so two members seconding at once both count.
     topic.seconds_count = Topic.seconds_count + 1
+    return True
+
+
+def me_too(topic: Topic, device_hash: str) -> bool:
+    """Record a device's "我也遇到过" on ``topic``; True when added, False when already there.
+
+    One per device and topic (the table's key is both, so two taps at the same moment store
+    one). A merged topic takes none: its survivor does (``TransitionError``). It never changes
+    the seconds (附议), which only members give.
+    """
+    if topic.status == TopicStatus.MERGED:
+        raise TransitionError("a merged topic takes no 我也遇到过: its survivor does")
+    session = object_session(topic)
+    if session.get(MeToo, (topic.id, device_hash)) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(MeToo(topic_id=topic.id, device_hash=device_hash))
+    except sa.exc.IntegrityError:
+        return False
     return True
 
 

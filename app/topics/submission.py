@@ -54,6 +54,11 @@ def last_number(session: Session, prefix: str) -> int:
     return int(suffix) if suffix.isdigit() else 0
 
 
+def new_device_token() -> str:
+    """A random token naming one phone or browser for "我也遇到过"; only its SHA-256 is stored."""
+    return secrets.token_urlsafe(16)
+
+
 def new_follow_token() -> str:
     """A random token for a private follow link; only its SHA-256 is stored."""
     return secrets.token_urlsafe(24)

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -307,7 +308,7 @@ class CancelForm(FlaskForm):
 
 
 class BallotForm(FlaskForm):
-    """One tap: 赞成, 反对 or 弃权 for one seat."""
+    """赞成, 反对 or 弃权 for one seat; ``confirm`` is "1" on the second tap (确认：赞成)."""
 
     choice = RadioField(
         choices=[
@@ -317,3 +318,4 @@ class BallotForm(FlaskForm):
         ],
         validators=[InputRequired()],
     )
+    confirm = HiddenField()

@@ -1,9 +1,11 @@
 """Words of the voting pages: why a motion or a ballot is refused, and the tally's language."""
 
+import re
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from app.counting.tally import LOCALES
+from app.counting.tally import LOCALES, TallyInputError, tally_case
 from app.voting import rules
 
 #: Refusals of ``rules.transition_refusal``, by code, in plain words.
@@ -47,3 +49,26 @@ def tally_locale() -> str:
     locale = get_locale()
     language = locale.language if locale else "zh"
     return language if language in LOCALES else "zh"
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def frozen_explanation(frozen: dict | None, locale: str | None = None) -> str:
+    """The frozen result's sentence, in the reader's language.
+
+    The sentence is frozen in the language of whoever closed the vote. A reader of another
+    language gets the same sentence said by the counting engine from the frozen case (the rule,
+    presence and votes kept at closing), so the words change and the figures cannot. When the
+    frozen case cannot be read the frozen sentence is shown as it is.
+    """
+    frozen = frozen or {}
+    sentence = (frozen.get("result") or {}).get("explanation", "")
+    wanted = locale or tally_locale()
+    if not sentence or bool(_CJK.search(sentence)) == (wanted == "zh"):
+        return sentence
+    case = {key: frozen.get(key) for key in ("constituencies", "present", "votes", "rule")}
+    try:
+        return tally_case(case, wanted).explanation
+    except (TallyInputError, TypeError, KeyError):
+        return sentence

@@ -16,7 +16,7 @@ from app.counting.tally import TallyInputError
 from app.extensions import db
 from app.meetings.speakers import hides_running_totals
 from app.models import Motion, Seat
-from app.models.statuses import MotionKind, MotionStatus
+from app.models.statuses import Choice, MotionKind, MotionStatus
 from app.voting import access, amendments, ballots, labels, queries, record, rules
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
 from app.web import confirm
@@ -187,6 +187,7 @@ def ballot(id: int):
     # After a tap without htmx, the redirect names the card and what to say on it.
     card = request.args.get("card")
     notice = request.args.get("notice") if card else None
+    pick = request.args.get("pick") if card else None
     return polled(
         "voting/ballot.html",
         "voting/partials/ballot_area.html",
@@ -198,6 +199,7 @@ def ballot(id: int):
         recused=queries.recused_pairs(db.session, motions, seats),
         notice_card=card,
         notice=notice if notice in labels.CARD_NOTICES else None,
+        pick=pick if pick in set(Choice) else None,
     )
 
 
@@ -249,6 +251,10 @@ def cast(id: int, seat_id: int):
         abort(403)
     if refusal:
         return _ballot_refused(motion, seat, refusal)
+    confirmed = form.confirm.data == "1"
+    # The body's setting is read for a first tap only: a confirmed ballot costs no extra query.
+    if not confirmed and rules.needs_confirmation(motion.meeting.body.confirm_ballots, confirmed):
+        return _ballot_answer(motion, seat, None, None, pending=form.choice.data)
     ballot = ballots.cast(db.session, motion, seat, form.choice.data, current_user.id, clock.now())
     if ballot is None:
         earlier = ballots.ballot_of(db.session, motion.id, seat.id)
@@ -319,13 +325,17 @@ def _hands_form(motion: Motion):
     return hand_counts_form(motion.meeting.body.constituencies, present)
 
 
-def _ballot_answer(motion: Motion, seat: Seat, notice: str, ballot):
-    """The seat's ballot card for htmx; otherwise back to the ballot page, at that card."""
+def _ballot_answer(motion: Motion, seat: Seat, notice: str | None, ballot, pending=None):
+    """The seat's ballot card for htmx; otherwise back to the ballot page, at that card.
+
+    ``pending`` is a choice waiting for its confirmation: the card then shows "确认：赞成".
+    """
     location = url_for(
         "voting.ballot",
         id=motion.meeting_id,
         card=f"{motion.id}-{seat.id}",
         notice=notice,
+        pick=pending,
         _anchor=f"ballot-{motion.id}-{seat.id}",
     )
     return fragment_or_redirect(
@@ -336,6 +346,7 @@ def _ballot_answer(motion: Motion, seat: Seat, notice: str, ballot):
         ballot=ballot,
         card_notice=notice,
         refusal=None,
+        pending=pending,
     )
 
 
@@ -351,6 +362,7 @@ def _ballot_refused(motion: Motion, seat: Seat, refusal: str):
             ballot=None,
             card_notice=None,
             refusal=message,
+            pending=None,
         )
     status = 403 if refusal == rules.NOT_YOUR_SEAT else 409
     return _refused(message, url_for("voting.ballot", id=motion.meeting_id), status)

@@ -231,6 +231,16 @@ def ballot_refusal(
     return NOT_YOUR_SEAT
 
 
+def needs_confirmation(confirm_ballots: bool, confirmed: bool) -> bool:
+    """Whether a tapped choice waits for its second tap instead of being recorded now.
+
+    A body that asks for confirmation (the default) records a ballot only from the "确认：赞成"
+    button that follows the choice, so a mis-tap beside a big button is never final; a body that
+    turned it off for fast rooms records the first tap.
+    """
+    return confirm_ballots and not confirmed
+
+
 def hand_count_errors(seats: int, present: int, yes: int, no: int, abstain: int) -> dict:
     """Field errors for one constituency's show-of-hands counts: {field: code}; empty when valid.
 

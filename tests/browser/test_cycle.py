@@ -69,6 +69,17 @@ def print_a4(page, name: str) -> None:
     pdf.unlink()
 
 
+def _settled(page) -> None:
+    """Wait until htmx has wired what it swapped in (a click before that is a plain post).
+
+    Polled from here: the page's CSP forbids the eval that wait_for_function's polling uses.
+    """
+    for _ in range(100):
+        if page.evaluate("!document.querySelector('.htmx-added, .htmx-settling, .htmx-swapping')"):
+            return
+        page.wait_for_timeout(50)
+
+
 def _button_heights(page) -> list[float]:
     return page.evaluate(
         "[...document.querySelectorAll('.vote-button')].map(e => e.getBoundingClientRect().height)"
@@ -234,7 +245,16 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     shot(wang_phone, "cycle-08-ballot-phone")
     _mark(wang_phone)
     for card in range(2):
+        # Two taps: the choice, then "确认：赞成" on the same card (a mis-tap is never final).
         wang_phone.locator(".ballot-card").nth(card).get_by_role("button", name="赞成").click()
+        confirm = (
+            wang_phone.locator(".ballot-card").nth(card).get_by_role("button", name="确认：赞成")
+        )
+        expect(confirm).to_be_visible()
+        _settled(wang_phone)
+        if card == 0:
+            shot(wang_phone, "cycle-09a-ballot-confirm-phone")
+        confirm.click()
         expect(
             wang_phone.locator(".ballot-card").nth(card).locator(".ballot-done")
         ).to_contain_text("赞成")
@@ -257,6 +277,10 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     assert yes.evaluate("e => e === document.activeElement"), "Tab never reached 赞成"
     _mark(zhao_phone)
     zhao_phone.keyboard.press("Enter")
+    # The confirmation takes the focus: Enter again records the ballot.
+    expect(zhao_phone.get_by_role("button", name="确认：赞成")).to_be_focused()
+    _settled(zhao_phone)
+    zhao_phone.keyboard.press("Enter")
     expect(zhao_phone.locator(".ballot-done")).to_contain_text("赞成")
     assert _still_marked(zhao_phone)
 
@@ -269,6 +293,9 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     assert_accessible(qian_phone, "ballot in 长辈版 (phone)")
     shot(qian_phone, "cycle-11-ballot-large-phone")
     qian_phone.get_by_role("button", name="反对").click()
+    expect(qian_phone.get_by_role("button", name="确认：反对")).to_be_visible()
+    _settled(qian_phone)
+    qian_phone.get_by_role("button", name="确认：反对").click()
     expect(qian_phone.locator(".ballot-done")).to_contain_text("反对")
 
     # 9. The convener closes the vote after the explicit second step on the same page (no

@@ -156,3 +156,10 @@ def test_match_preset_recognises_a_preset_and_not_an_advanced_rule():
     stored = {"threshold": {"op": ">", "value": "0.5"}}
     assert presets.match_preset(stored, HUAXING) == "majority"
     assert presets.match_preset({"weighting": "quota"}, HUAXING) is None
+
+
+def test_fraction_words_in_a_translation_without_chinese_numerals():
+    """A translation that writes fractions as p/q gets figures, never 二/三 (issue 20)."""
+    english = {"%(q)s分之%(p)s": "%(p)s/%(q)s"}
+    words = presets.fraction_words("2/3", lambda s: english.get(s, s))
+    assert words == "2/3"

@@ -137,7 +137,7 @@ HTMX = {"HX-Request": "true"}
 def cast(client, holder_id: int, url: str, choice: str = "yes"):
     """One seat's ballot, sent the way htmx sends it from the ballot page."""
     sign_in(client, holder_id)
-    return client.post(url, data={"choice": choice}, headers=HTMX)
+    return client.post(url, data={"choice": choice, "confirm": "1"}, headers=HTMX)
 
 
 def test_ballot_post_runs_a_fixed_number_of_queries(vote, client, queries, dialect):
@@ -146,12 +146,13 @@ def test_ballot_post_runs_a_fixed_number_of_queries(vote, client, queries, diale
     url = seats[0][1]
     sign_in(client, seats[0][0])
     with queries() as first:
-        assert client.post(url, data={"choice": "yes"}, headers=HTMX).status_code == 200
+        answer = client.post(url, data={"choice": "yes", "confirm": "1"}, headers=HTMX)
+        assert answer.status_code == 200
     for seat in seats[1:9]:
         cast(client, *seat)
     sign_in(client, seats[9][0])
     with queries() as tenth:
-        response = client.post(seats[9][1], data={"choice": "no"}, headers=HTMX)
+        response = client.post(seats[9][1], data={"choice": "no", "confirm": "1"}, headers=HTMX)
         assert response.status_code == 200
     assert len(first) == BALLOT_POST[dialect], explain(first)
     assert len(tenth) == len(first), explain(tenth)

@@ -215,6 +215,7 @@ POLICY = {
     ("topics.decline", "POST"): "convener",
     ("topics.merge", "POST"): "convener",
     ("topics.needs_info", "POST"): "convener",
+    ("topics.me_too", "POST"): "public",
     ("topics.second", "POST"): "member",
     # voting
     ("voting.ballot", "GET"): "member",
@@ -307,7 +308,7 @@ DRAFT_MEETING_REACHABLE = {
 
 #: The smallest form that gets a request past form validation to the permission check.
 MINIMAL_FORMS = {
-    "voting.cast": {"choice": "yes"},
+    "voting.cast": {"choice": "yes", "confirm": "1"},
 }
 
 #: POST routes deliberately without CSRF protection, with the reason. None: every state-changing

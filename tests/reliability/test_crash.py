@@ -179,7 +179,7 @@ def _cast(port, motion_id, seat_id, session):
             "POST",
             f"/motions/{motion_id}/seats/{seat_id}/ballot",
             cookies,
-            {"choice": "yes", "csrf_token": csrf},
+            {"choice": "yes", "confirm": "1", "csrf_token": csrf},
             {"HX-Request": "true", "X-CSRFToken": csrf},
         )
     except OSError as error:  # connection reset or closed by the killed worker

@@ -84,5 +84,7 @@ def vote(client, login_as, user, motion, seat, choice, htmx=False):
     login_as(user)
     headers = {"HX-Request": "true"} if htmx else {}
     return client.post(
-        f"/motions/{motion.id}/seats/{seat.id}/ballot", data={"choice": choice}, headers=headers
+        f"/motions/{motion.id}/seats/{seat.id}/ballot",
+        data={"choice": choice, "confirm": "1"},
+        headers=headers,
     )

@@ -44,7 +44,7 @@ def test_hundred_concurrent_submissions_make_one_ballot(app, ctx):
         barrier.wait()
         response = clients[index].post(
             url,
-            data={"choice": ("yes", "no", "abstain")[index % 3]},
+            data={"choice": ("yes", "no", "abstain")[index % 3], "confirm": "1"},
             headers={"HX-Request": "true"},
         )
         answers[index] = (response.status_code, response.get_data(as_text=True))

@@ -147,7 +147,7 @@ def test_sentence_says_seats_first_in_the_readers_language(app, ctx, client, log
     login_as(convener)
     client.post("/preferences/language", data={"language": "en"})
     page = client.get(f"/motions/{motion.id}").text
-    assert "2 seats yes, 1 no, 0 abstain" in page and "Passed:" in page
+    assert "Seats: 2 yes, 1 no, 0 abstain" in page and "Passed:" in page
 
 
 def test_every_result_page_has_the_seat_table(app, ctx, client, login_as):

@@ -209,7 +209,9 @@ def test_key_file_is_private_while_open_and_gone_after_close(app, ctx, client, l
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert stat.S_IMODE(key.parent.stat().st_mode) == 0o700
     login_as(seat.holder)
-    client.post(f"/motions/{motion.id}/seats/{seat.id}/ballot", data={"choice": "no"})
+    client.post(
+        f"/motions/{motion.id}/seats/{seat.id}/ballot", data={"choice": "no", "confirm": "1"}
+    )
     login_as(convener)
     assert client.post(f"/motions/{motion.id}/close", data=CONFIRMED).status_code == 302
     assert not key.exists() and motion.id not in store.motion_ids()

@@ -98,7 +98,8 @@ def _run(client, login_as, choices, after_each_ballot=None, before_close=None):
         for (seat_id, holder_id, _), choice in zip(seats, choices, strict=True):
             login_as(db.session.get(User, holder_id))
             response = client.post(
-                f"/motions/{motion_id}/seats/{seat_id}/ballot", data={"choice": choice}
+                f"/motions/{motion_id}/seats/{seat_id}/ballot",
+                data={"choice": choice, "confirm": "1"},
             )
             assert response.status_code == 303
             if after_each_ballot:

@@ -180,7 +180,7 @@ def test_ballot_post_query_count(app, ctx, client, login_as):
     login_as(seat.holder)
     url = f"/motions/{motion.id}/seats/{seat.id}/ballot"
     with counted_statements() as statements:
-        response = client.post(url, data={"choice": "yes"}, headers=HX)
+        response = client.post(url, data={"choice": "yes", "confirm": "1"}, headers=HX)
     assert "您已投票" in response.text
     # sign-in user, motion (locked), seat, meeting, 5 for who votes which seat, savepoint +
     # insert + release, the one counter UPDATE, 3 for the audit chain, the card's constituency,
