@@ -638,6 +638,17 @@ def _tasks(session, resolutions, units, body, convener) -> None:
         audit.record("task.progress", task, actor=staff, after={"status": task.status})
         if status == "in_progress":
             continue
+        if followup_rules.needs_contact(task):
+            contacted = assigned + timedelta(days=2)
+            followup_rules.contact(
+                task,
+                "phone",
+                "电话联系提议人，说明办理方案。",
+                contacted_at=contacted,
+                actor_id=staff.id,
+                now=contacted,
+            )
+            audit.record("task.contact", task, actor=staff, after={"method": "phone"})
         report = "已按要求完成，挂牌上墙，现场照片见进展。"
         followup_rules.complete(task, report, actor_id=staff.id, now=datetime(2026, 10, 12, 8, 0))
         audit.record("task.complete", task, actor=staff, after={"status": task.status})
@@ -773,10 +784,9 @@ def _xietang_lists(session: Session, body: Body) -> None:
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
         place="斜塘街道邻里中心",
-        status="closed",
+        status="in_session",
         published_at=starts - timedelta(days=5),
         opened_at=starts,
-        closed_at=starts + timedelta(hours=2),
         checkin_token=secrets.token_urlsafe(16),
     )
     item = AgendaItem(kind="decision", title="审议第一批民生项目", position=1)
@@ -786,7 +796,9 @@ def _xietang_lists(session: Session, body: Body) -> None:
     first = batches[1]
     seats = _seats_of(session, body)
     choices = ["yes"] * (len(seats) - 2) + ["no", "abstain"]
+    presence.check_in(session, meeting, seats, convener.id, "convener")
     motion = _counted_motion(session, body, meeting, item, seats, choices, convener)
+    meeting.status, meeting.closed_at = "closed", starts + timedelta(hours=2)
     motion.text = lists_rules.motion_text(first, "审议通过第一批民生项目：")
     first.motion = motion
     first.status = "voting"
@@ -803,6 +815,10 @@ def _xietang_lists(session: Session, body: Body) -> None:
         task = project.resolution.tasks[0]
         followup_rules.accept(task, now=motion.closed_at + timedelta(days=2))
         if all(p.delivered == p.amount for p in project.pledges):
+            if followup_rules.needs_contact(task):
+                followup_rules.contact(
+                    task, "visit", "上门回访提议人。", contacted_at=done, now=done
+                )
             followup_rules.complete(task, "已按方案完成，居民代表现场验收。", now=done)
             followup_rules.close(task, actor_id=convener.id, now=done + timedelta(days=7))
 
