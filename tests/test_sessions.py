@@ -7,7 +7,10 @@ from app.extensions import db
 from app.models import AuditEvent, SignInLink, User, UserSession
 from tests.factories import PASSWORD, make_body, make_convener, make_user
 
-DOMAIN = "lianxi.test"
+
+def _domain(client) -> str:
+    """The cookie domain of the app's server name (the browser tests move it to 127.0.0.1)."""
+    return client.application.config["SERVER_NAME"].split(":")[0]
 
 
 def _sign_in(app, user):
@@ -19,12 +22,14 @@ def _sign_in(app, user):
 
 
 def _cookies(client) -> dict[str, str]:
-    return {name: client.get_cookie(name, domain=DOMAIN).value for name in _names(client)}
+    return {name: client.get_cookie(name, domain=_domain(client)).value for name in _names(client)}
 
 
 def _names(client):
     return [
-        name for name in ("session", "remember_token") if client.get_cookie(name, domain=DOMAIN)
+        name
+        for name in ("session", "remember_token")
+        if client.get_cookie(name, domain=_domain(client))
     ]
 
 
@@ -32,7 +37,7 @@ def _opens_me(app, cookies: dict[str, str]) -> bool:
     """Whether a browser holding only these cookies reaches /me."""
     client = app.test_client()
     for name, value in cookies.items():
-        client.set_cookie(name, value, domain=DOMAIN)
+        client.set_cookie(name, value, domain=_domain(client))
     return client.get("/me").status_code == 200
 
 

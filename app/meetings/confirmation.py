@@ -118,7 +118,7 @@ def opening_items(
             deadline=task.deadline.isoformat(),
         )
         if late:
-            line += _("（已逾期 %(n)s 天）", n=late)
+            line += _("（已逾期 %(n)s 个工作日）", n=late)
         lines.append(line)
     report = "\n".join(lines) if lines else _("上次会议没有形成需要督办的决议。")
     return [

@@ -10,6 +10,9 @@ from app.followup import rules
 from app.models import Rating, Task
 from tests.followup.helpers import make_resolution, make_task, make_topic
 
+#: A return visit in three answers (contacted, solved, satisfaction).
+VISIT = {"contacted": "yes", "solved": "yes", "value": "satisfied"}
+
 TODAY = "2026-10-01 10:00 +0800"
 NOW = datetime(2026, 10, 1, 2, 0)
 
@@ -70,11 +73,19 @@ def test_the_submitter_of_a_merged_topic_still_follows_it(world, client):
     assert survivor.title in page and world["resolution"].number_text in page
     assert f"/t/{token}/tasks/{task.id}/rating" in page
     assert (
-        client.post(f"/t/{token}/tasks/{task.id}/rating", data={"value": "satisfied"}).status_code
+        client.post(
+            f"/t/{token}/tasks/{task.id}/rating",
+            data={"contacted": "yes", "solved": "yes", "value": "satisfied"},
+        ).status_code
         == 302
     )
     rating = db.session.scalar(sa.select(Rating))
     assert (rating.task_id, rating.topic_id, rating.value) == (task.id, merged.id, "satisfied")
     other, other_token = make_topic(world["body"], status="submitted")
     url = f"/t/{other_token}/tasks/{task.id}/rating"
-    assert client.post(url, data={"value": "satisfied"}).status_code == 404
+    assert (
+        client.post(
+            url, data={"contacted": "yes", "solved": "yes", "value": "satisfied"}
+        ).status_code
+        == 404
+    )

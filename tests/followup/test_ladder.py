@@ -16,6 +16,7 @@ from app.models import (
     WorkCalendarDay,
     WorkCalendarYear,
 )
+from tests.conftest import session_token
 from tests.followup.helpers import make_task, make_topic
 
 ASSIGNED = datetime(2026, 11, 2, 1, 0)  # 09:00 in Shanghai
@@ -158,7 +159,8 @@ def test_fifty_concurrent_extension_requests_leave_one_pending(app, world):
         world["resolution"], world["unit"], status="in_progress", deadline=date(2026, 12, 10)
     )
     staff_id, task_id = world["staff"].id, task.id
-    db.session.rollback()
+    db.session.commit()
+    tokens = [session_token(app, staff_id) for _ in range(50)]
     start = threading.Barrier(50)
     codes, errors = [], []
 
@@ -166,7 +168,7 @@ def test_fifty_concurrent_extension_requests_leave_one_pending(app, world):
         try:
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(staff_id)
+                session["_user_id"] = tokens[n]
                 session["_fresh"] = True
             start.wait()
             response = client.post(

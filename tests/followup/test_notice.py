@@ -27,7 +27,7 @@ def test_publishing_starts_the_bodys_notice_period(world, login_as, client):
     """The convener publishes: the period is the body's setting (here 5 days), audited."""
     world["body"].notice_days = 5
     draft = make_resolution(world["body"], status="draft")
-    login_as(world["convener"]).post(f"/resolutions/{draft.id}/publish")
+    login_as(world["convener"]).post(f"/resolutions/{draft.id}/publish", data={"confirmed": "yes"})
     db.session.refresh(draft)
     assert draft.notice_ends_on == date(2026, 11, 7)
     html = client.get(f"/resolutions/{draft.id}").get_data(as_text=True)

@@ -89,7 +89,9 @@ def test_a_new_meeting_is_offered_the_two_opening_items(closed, login_as, client
     items = db.session.get(Meeting, meeting.id).items
     assert [i.title for i in items[:2]] == ["确认上次会议纪要", "上次决议落实情况通报"]
     report = items[1].description
-    assert report.index("逾期的事") < report.index("按时的事") and "已逾期 11 天" in report
+    assert (
+        report.index("逾期的事") < report.index("按时的事") and "已逾期 7 个工作日" in report
+    )  # 11-20 to 12-01: 7 working days
     again = client.post(f"/meetings/{meeting.id}/opening-items", follow_redirects=True)
     assert "开场议程已经在议程里了" in again.text
     assert len(db.session.get(Meeting, meeting.id).items) == 2

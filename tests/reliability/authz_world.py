@@ -259,7 +259,8 @@ def fill(rule, world: dict) -> dict:
                 else people["member"]
             )
         elif name == "code":
-            values[name] = world["owner_code"]
+            # /o/<code> is an owner's voting code, /r/<code> a volunteer's points code
+            values[name] = world["points_code"] if path.startswith("/r/") else world["owner_code"]
         elif name == "motion_id":
             values[name] = world["passed_motion"]
         else:
@@ -283,7 +284,6 @@ def fill(rule, world: dict) -> dict:
                 "shop_id": "shop",
                 "record_id": "record",
                 "entry_id": "entry",
-                "code": "points_code",
             }[name]
             values[name] = world[key]
     return values
