@@ -90,12 +90,7 @@ def tick_in(meeting_id: int, seat_id: int):
                 db.session.commit()
         except MeetingError as error:
             flash(labels.refusal(error), "bad")
-    return fragment_or_redirect(
-        ROSTER,
-        room_url(meeting, "roster"),
-        meeting=meeting,
-        roster=presence.roster(db.session, meeting),
-    )
+    return _roster_answer(meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/seats/<int:seat_id>/leave")
@@ -115,12 +110,7 @@ def leave(meeting_id: int, seat_id: int):
                 db.session.commit()
         except MeetingError as error:
             flash(labels.refusal(error), "bad")
-    return fragment_or_redirect(
-        ROSTER,
-        room_url(meeting, "roster"),
-        meeting=meeting,
-        roster=presence.roster(db.session, meeting),
-    )
+    return _roster_answer(meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/substitutes")
@@ -179,3 +169,13 @@ def release(meeting_id: int, seat_id: int):
         audit.record(f"meeting.{what}_removed", meeting, actor=current_user, before=before)
         db.session.commit()
     return back_to_room(meeting, "roster")
+
+
+def _roster_answer(meeting):
+    """The roster fragment for htmx, else back to the room's roster (after a tick or a leave)."""
+    return fragment_or_redirect(
+        ROSTER,
+        room_url(meeting, "roster"),
+        meeting=meeting,
+        roster=presence.roster(db.session, meeting),
+    )

@@ -158,6 +158,7 @@ def test_one_agenda_item_on_phones_and_the_projector(
         page = phones[name]
         page.goto(f"{live_server}{room}")
         page.get_by_role("button", name="✓ 赞成").first.click()
+        page.get_by_role("button", name="确认：赞成").first.click()
         expect(page.locator(".ballot-done").first).to_contain_text("您已投")
     chair.goto(f"{live_server}/motions/{amendment.id}")
     chair.get_by_role("link", name="结束表决并计票").click()
@@ -191,9 +192,9 @@ def test_one_agenda_item_on_phones_and_the_projector(
     expect(wang_phone.get_by_text("您受托代以下席位表决")).to_be_visible()
     expect(wang_phone.locator(".ballot-motion")).to_contain_text(AMENDED)
     for _ in range(2):
-        wang_phone.locator(".ballot-card:not(.done)").first.get_by_role(
-            "button", name="✓ 赞成"
-        ).click()
+        card = wang_phone.locator(".ballot-card:not(.done)").first
+        card.get_by_role("button", name="✓ 赞成").click()
+        wang_phone.get_by_role("button", name="确认：赞成").first.click()
         wang_phone.wait_for_timeout(300)
     expect(wang_phone.locator(".ballot-card.done")).to_have_count(2)
     wuye_phone.goto(f"{live_server}{room}")
@@ -201,8 +202,10 @@ def test_one_agenda_item_on_phones_and_the_projector(
     expect(wuye_phone.locator(".ballot-card .vote-button")).to_have_count(0)
     li_phone.goto(f"{live_server}{room}")
     li_phone.get_by_role("button", name="✗ 反对").click()
+    li_phone.get_by_role("button", name="确认：反对").click()
     zhang_phone.goto(f"{live_server}{room}")
     zhang_phone.get_by_role("button", name="✓ 赞成").click()
+    zhang_phone.get_by_role("button", name="确认：赞成").click()
     expect(zhang_phone.locator(".ballot-done")).to_contain_text("您已投")
     zhang_phone.get_by_role("button", name="长辈版").click()
     expect(zhang_phone.locator("html")).to_have_class("large-text")

@@ -99,6 +99,7 @@ def test_offer_project_batch_vote_and_points_on_phones(
     chair.get_by_role("button", name="开始表决").click()
     boss.goto(f"{base}/meetings/{meeting.id}/vote")
     boss.get_by_role("button", name="赞成").first.click()
+    boss.get_by_role("button", name="确认：赞成").first.click()
     expect(boss.locator("main")).to_contain_text("赞成")
     chair.reload()
     chair.get_by_role("link", name="结束表决并计票").click()
