@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings
 from jinja2 import StrictUndefined
 
 from app import create_app
@@ -21,6 +22,11 @@ from app.accounts import sessions
 from app.config import engine_options
 from app.extensions import db
 from app.models import User
+
+# Property tests check results, not speed: no per-example deadline (on a loaded machine one
+# example can take longer than Hypothesis's default 200 ms and fail a correct run).
+settings.register_profile("lianxi", deadline=None)
+settings.load_profile("lianxi")
 
 
 def database_url(tmp_path_factory) -> str:
