@@ -61,7 +61,7 @@ class Server:
             pids += [int(pid) for pid in children.read_text().split()]
         return pids
 
-    def wait_until_up(self, workers: int = 2, timeout: float = 20) -> None:
+    def wait_until_up(self, workers: int = 2, timeout: float = 90) -> None:
         """Until ``workers`` workers run and the sign-in page answers (or fail with the log)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
