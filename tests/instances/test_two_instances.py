@@ -23,6 +23,7 @@ import os
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 from flask import Flask
+from flask_migrate import upgrade
 
 from app import audit, create_app
 from app.config import engine_options
@@ -105,63 +107,53 @@ def cluster(tmp_path_factory):
             store.close()
 
 
-class _database:
+@contextmanager
+def _database(role: str):
     """``<suite database>_<role>`` on the suite's server, created empty and dropped afterwards."""
-
-    def __init__(self, role: str):
-        suite = sa.engine.make_url(SUITE_URL)
-        self.name = f"{suite.database}_{role}"
-        self.url = suite.set(database=self.name).render_as_string(hide_password=False)
-        self.admin = sa.create_engine(suite, isolation_level="AUTOCOMMIT")
-
-    def __enter__(self) -> str:
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
-            connection.exec_driver_sql(f"CREATE DATABASE {self.name}")
-        return self.url
-
-    def __exit__(self, *exc) -> None:
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
-        self.admin.dispose()
+    suite = sa.engine.make_url(SUITE_URL)
+    name = f"{suite.database}_{role}"
+    admin = sa.create_engine(suite, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield suite.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
 
 
-class _seeding_app:
+@contextmanager
+def _seeding_app(url: str, key_dir: Path):
     """An app in this process on the instances' database: migrates it, seeds it, reads it.
 
     Flask-Limiter keeps its storage on the one ``limiter`` object, which a new app rebinds; the
     suite's is put back afterwards.
     """
-
-    def __init__(self, url: str, key_dir: Path):
-        self.url, self.key_dir = url, key_dir
-
-    def __enter__(self) -> Flask:
-        from flask_migrate import upgrade
-
-        self.limiter_state = dict(vars(limiter))
-        self.app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": SECRET_KEY,
-                "SQLALCHEMY_DATABASE_URI": self.url,
-                "SQLALCHEMY_ENGINE_OPTIONS": engine_options(self.url),
-                "RATELIMIT_ENABLED": False,
-                "BALLOT_KEY_DIR": str(self.key_dir),
-            }
-        )
-        with self.app.app_context():
+    suite_limiter = dict(vars(limiter))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+            "RATELIMIT_ENABLED": False,
+            "BALLOT_KEY_DIR": str(key_dir),
+        }
+    )
+    try:
+        with app.app_context():
             upgrade()  # the app's own migrations, as `flask db upgrade` runs them
-        return self.app
-
-    def __exit__(self, *exc) -> None:
-        with self.app.app_context():
+        yield app
+    finally:
+        with app.app_context():
             db.session.remove()
             db.engine.dispose()
         for key in list(vars(limiter)):
-            if key not in self.limiter_state:
+            if key not in suite_limiter:
                 delattr(limiter, key)
-        vars(limiter).update(self.limiter_state)
+        vars(limiter).update(suite_limiter)
 
 
 class Phone:
