@@ -8,17 +8,11 @@ must either be recorded or answered "已经投过票了" — ending with one bal
 """
 
 import os
-import re
 import signal
-import socket
-import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from http.client import HTTPConnection
-from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +21,7 @@ from app import clock
 from app.extensions import db
 from app.models import AgendaItem, Attendance, Ballot, Motion, SignInLink
 from tests.factories import make_body, make_meeting
+from tests.servers import Server, csrf_token, request
 
 pytestmark = [
     pytest.mark.slow,
@@ -38,89 +33,9 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 SEATS = 60
 RECORDED = "已经记录下来"
 ALREADY = "已经投过票了"
-_CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-_CSRF_HEADER = re.compile(r'X-CSRFToken&#34;:\s*&#34;([^&]+)&#34;|"X-CSRFToken":\s*"([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """Gunicorn serving ``wsgi:app`` on ``url``; ``stop()`` always ends it."""
-
-    def __init__(self, url: str, log: Path):
-        self.port = _free_port()
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "SECRET_KEY": "crash-test-secret",
-            "PYTHONPATH": str(ROOT),
-        }
-        command = [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--log-level", "warning", "wsgi:app"]
-        self.log = log
-        with log.open("w") as out:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-
-    def workers(self) -> list[int]:
-        """The master's live worker processes (its children, read from /proc)."""
-        pids = []
-        for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
-            pids += [int(pid) for pid in children.read_text().split()]
-        return pids
-
-    def wait_until_up(self, workers: int = 2) -> None:
-        """Until ``workers`` workers run and the sign-in page answers (or fail with the log)."""
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
-            if len(self.workers()) >= workers:
-                try:
-                    if request(self.port, "GET", "/sign-in")[0] == 200:
-                        return
-                except OSError:
-                    pass
-            time.sleep(0.1)
-        raise AssertionError("gunicorn did not start:\n" + self.log.read_text()[-3000:])
-
-    def stop(self) -> None:
-        """Stop gunicorn (SIGTERM, then SIGKILL if it lingers)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def request(port, method, path, cookies=None, form=None, headers=None):
-    """One HTTP request on a new connection: (status, body text, cookies it set)."""
-    connection = HTTPConnection("127.0.0.1", port, timeout=15)
-    try:
-        sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in (cookies or {}).items())}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        connection.request(method, path, body=body, headers=sent | (headers or {}))
-        response = connection.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        set_cookies = {}
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, value = header.split(";", 1)[0].partition("=")
-            set_cookies[name.strip()] = value.strip().strip('"')
-        return response.status, text, set_cookies
-    finally:
-        connection.close()
 
 
 def _world():
@@ -165,9 +80,7 @@ def _sign_in(port, meeting_id, token):
     status, page, more = request(port, "GET", f"/meetings/{meeting_id}/vote", cookies)
     assert status == 200, status
     cookies |= more
-    found = _CSRF_INPUT.search(page) or _CSRF_HEADER.search(page)
-    assert found, "no CSRF token on the ballot page"
-    return cookies, next(group for group in found.groups() if group)
+    return cookies, csrf_token(page)
 
 
 def _cast(port, motion_id, seat_id, session):
@@ -201,7 +114,8 @@ def _ballots(motion_id):
 def test_killed_worker_loses_no_acknowledged_ballot(app, ctx, tmp_path):
     """SIGKILL of a worker mid-burst: acknowledged ballots kept, none doubled, retries safe."""
     meeting_id, motion_id, voters = _world()
-    server = Server(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn.log")
+    env = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "crash-test-secret"}
+    server = Server(env, tmp_path / "gunicorn.log")
     try:
         server.wait_until_up()
         with ThreadPoolExecutor(8) as pool:
