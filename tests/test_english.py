@@ -98,6 +98,29 @@ def test_no_code_glues_text_with_chinese_punctuation():
     assert not bad, "\n".join(bad)
 
 
+def _bare_template_text(source: str) -> str:
+    """A template with its tags, expressions and comments blanked out (line breaks kept)."""
+    bare = re.sub(
+        r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}",
+        lambda m: "\n" * m.group(0).count("\n"),
+        source,
+        flags=re.S,
+    )
+    # What is Chinese on purpose is marked so (lang="zh"): the language switch's 中文.
+    return re.sub(r'(lang="zh[^"]*"[^>]*>)[^<]*', r"\1", bare)
+
+
+def test_no_template_writes_chinese_outside_gettext():
+    """Punctuation between expressions ("：", "（…）", "、") goes through _() like any text."""
+    bad = []
+    for path in sorted((ROOT / "app/templates").rglob("*.html")):
+        bare = _bare_template_text(path.read_text())
+        for number, line in enumerate(bare.splitlines(), start=1):
+            if CJK.search(line):
+                bad.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not bad, "\n".join(bad)
+
+
 def test_the_minimum_quota_error_lists_names_the_english_way(ctx, client, login_as):
     """Constituencies are listed with ", " in English and "、" in Chinese, nothing mixed."""
     body = make_body(
