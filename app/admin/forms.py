@@ -90,7 +90,8 @@ class PersonForm(FlaskForm):
     def fill_people(self, people) -> None:
         """Offer these people, after the choice of creating a new one."""
         self.person.choices = [SelectChoice(0, _("— 新建一位 —"))] + [
-            SelectChoice(p.id, f"{p.name}（{p.phone or p.username or p.id}）") for p in people
+            SelectChoice(p.id, p.name + _("（%(text)s）", text=p.phone or p.username or p.id))
+            for p in people
         ]
 
     def validate_name(self, field) -> None:

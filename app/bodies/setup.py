@@ -46,17 +46,29 @@ _RATIO = re.compile(r"(\d+)/(\d+)", re.ASCII)
 
 
 class SetupError(ValueError):
-    """A set-up step that is not allowed; ``msgid`` % ``params`` says why in plain words."""
+    """A set-up step that is not allowed; ``msgid`` % ``params`` says why in plain words.
+
+    A list among ``params`` (names, seat numbers) is joined in the reader's language when said:
+    "商户、居民" in Chinese, "商户, 居民" in English.
+    """
 
     def __init__(self, msgid: str, **params) -> None:
-        super().__init__(msgid % params if params else msgid)
+        super().__init__(msgid % _joined(params, "、") if params else msgid)
         self.msgid = msgid
         self.params = params
 
     def say(self, gettext) -> str:
         """The reason, translated by ``gettext``."""
         text = gettext(self.msgid)
-        return text % self.params if self.params else text
+        return text % _joined(self.params, gettext("、")) if self.params else text
+
+
+def _joined(params: dict, separator: str) -> dict:
+    """``params`` with every list joined by ``separator`` (the language's list comma)."""
+    return {
+        key: separator.join(str(v) for v in value) if isinstance(value, list) else value
+        for key, value in params.items()
+    }
 
 
 def parse_fraction_text(text: str) -> Fraction:
@@ -108,7 +120,7 @@ def quotas(constituencies: list[Constituency]) -> list[Quota]:
     if missing:
         raise SetupError(
             N_("按配额分配席位需要每个界别都填写份额，“%(names)s”还没有填写。"),
-            names="、".join(missing),
+            names=missing,
         )
     total = sum((Fraction(c.share) for c in constituencies), Fraction(0))
     if total != 1:
@@ -140,7 +152,7 @@ def suggest_seats(constituencies: list[Constituency], total: int) -> Suggestion:
     needed = {q.id: math.ceil(q.share * total) for q in listed if q.minimum}
     if sum(needed.values()) > total:
         by_key = {c.key: c.name for c in constituencies}
-        wanted = "、".join(f"{by_key[key]} {n}" for key, n in needed.items())
+        wanted = [f"{by_key[key]} {n}" for key, n in needed.items()]
         raise SetupError(
             N_(
                 "最低配额无法同时满足：%(wanted)s 席，合计要 %(needed)s 席，"
@@ -195,7 +207,7 @@ def resize(session: Session, constituency: Constituency, seats: int) -> None:
             raise SetupError(
                 N_("要减少到 %(seats)s 席，需要先腾出第 %(numbers)s 席。"),
                 seats=seats,
-                numbers="、".join(str(n) for n in held),
+                numbers=held,
             )
         if seat_used(session, [s.id for s in dropped]):
             raise SetupError(

@@ -258,7 +258,8 @@ def describe_rule(rule: dict, body=None, gettext: Gettext = _same) -> str:
     elif isinstance(concurrent, list):
         names = _names(concurrent, body)
         parts.append(
-            translate(N_("%(names)s界别也要各自达到同样的比例")) % {"names": "、".join(names)}
+            translate(N_("%(names)s界别也要各自达到同样的比例"))
+            % {"names": translate(N_("、")).join(names)}
         )
     if rule["headcount_too"]:
         parts.append(translate(N_("按人数计也要达到同样的比例")))
@@ -288,9 +289,16 @@ class RuleProblem:
     params: dict
 
     def say(self, gettext: Gettext = _same) -> str:
-        """The reason in plain words, translated by ``gettext``."""
+        """The reason in plain words, translated by ``gettext`` (lists joined by its "、")."""
         text = gettext(self.msgid)
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        comma = gettext(N_("、"))
+        joined = {
+            key: comma.join(value) if isinstance(value, list) else value
+            for key, value in self.params.items()
+        }
+        return text % joined
 
 
 def check_rule(rule: dict, constituencies: Iterable) -> RuleProblem | None:
@@ -311,7 +319,7 @@ def check_rule(rule: dict, constituencies: Iterable) -> RuleProblem | None:
             return RuleProblem(
                 "weighting",
                 N_("按配额或按界别计票，需要每个界别都有份额，“%(names)s”还没有填写份额。"),
-                {"names": "、".join(missing)},
+                {"names": missing},
             )
         total = sum((Fraction(c.share) for c in listed), Fraction(0))
         if total != 1:

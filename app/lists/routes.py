@@ -156,7 +156,7 @@ def propose_project(slug: str):
 
 def _pledge_choices(form, body):
     form.resource.choices = [(0, _("（不选）"))] + [
-        (r.id, f"{r.owner_name}：{r.title}") for r in queries.resources(db.session, body)
+        (r.id, f"{r.owner_name}{_('：')}{r.title}") for r in queries.resources(db.session, body)
     ]
 
 

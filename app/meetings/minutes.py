@@ -405,10 +405,10 @@ def floor_line_words(line: FloorLine, _: Callable[..., str]) -> str:
     kind = _("修正案") if line.amendment else _("动议")
     people = _("动议人 %(name)s", name=line.mover)
     if line.seconder:
-        people += "，" + _("附议人 %(name)s", name=line.seconder)
-    words = f"{kind}（{people}）：{line.text}"
+        people += _("，") + _("附议人 %(name)s", name=line.seconder)
+    words = kind + _("（%(text)s）", text=people) + _("：") + line.text
     if line.previous_text is not None:
-        words += "（" + _("通过，原文：%(text)s", text=line.previous_text) + "）"
+        words += _("（%(text)s）", text=_("通过，原文：%(text)s", text=line.previous_text))
     states = {
         "moved": _("未获附议"),
         "seconded": _("已附议，未处理"),
@@ -421,25 +421,26 @@ def floor_line_words(line: FloorLine, _: Callable[..., str]) -> str:
 
 def speech_words(speech: speakers.SpeechLine, _: Callable[..., str]) -> str:
     """One speech in words: 张三（商户 2），正方，1:30."""
-    who = f"{speech.name}（{speech.seat}）" if speech.seat else speech.name
+    who = speech.name + (_("（%(text)s）", text=speech.seat) if speech.seat else "")
     if speech.point_of_order:
         side = _("程序问题")
     else:
         side = {"for": _("正方"), "against": _("反方")}.get(speech.side, "")
     length = f"{speech.seconds // 60}:{speech.seconds % 60:02d}"
-    return "，".join(part for part in (who, side, length) if part)
+    return _("，").join(part for part in (who, side, length) if part)
 
 
 def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[..., str]) -> str:
     """The minutes as Markdown; ``when`` is the start in local time, ``_`` the gettext to use."""
+    colon, comma = _("："), _("，")
     out = [f"# {minutes.title} {_('会议纪要')}", ""]
     if minutes.number:
-        out.append(f"- {_('会次')}：{_('第 %(n)s 次会议', n=minutes.number)}")
-    out.append(f"- {_('时间')}：{when}")
+        out.append(f"- {_('会次')}{colon}{_('第 %(n)s 次会议', n=minutes.number)}")
+    out.append(f"- {_('时间')}{colon}{when}")
     if minutes.place:
-        out.append(f"- {_('地点')}：{minutes.place}")
-    out.append(f"- {_('主持人')}：{minutes.chair or '—'}")
-    out.append(f"- {_('记录人')}：{minutes.recorder or '—'}")
+        out.append(f"- {_('地点')}{colon}{minutes.place}")
+    out.append(f"- {_('主持人')}{colon}{minutes.chair or '—'}")
+    out.append(f"- {_('记录人')}{colon}{minutes.recorder or '—'}")
     out += ["", f"## {_('出席情况')}", ""]
     out.append(f"| {_('界别')} | {_('应到')} | {_('实到')} | {_('出席率')} |")
     out.append("|---|---:|---:|---:|")
@@ -481,8 +482,8 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
             if outcome.resolution:
                 out.append(f"  - {_('形成决议：')}{outcome.resolution}")
         for r in item.recusals:
-            who = f"{r.seat}（{r.holder}）" if r.holder else r.seat
-            out.append(f"- {_('回避')}：{who}，{_('理由')}：{r.reason}")
+            who = r.seat + (_("（%(text)s）", text=r.holder) if r.holder else "")
+            out.append(f"- {_('回避')}{colon}{who}{comma}{_('理由')}{colon}{r.reason}")
         if item.outcomes or item.recusals:
             out.append("")
         for line in item.moved:
@@ -490,18 +491,17 @@ def markdown(minutes: Minutes, *, when: str, kinds: dict[str, str], _: Callable[
         if item.moved:
             out.append("")
         if item.speeches:
-            out += [f"{_('发言')}：", ""]
+            out += [f"{_('发言')}{colon}", ""]
             for s in item.speeches:
                 out.append(f"- {speech_words(s, _)}")
             out.append("")
         if item.notes:
-            out += [f"{_('纪要')}：", "", item.notes.strip(), ""]
+            out += [f"{_('纪要')}{colon}", "", item.notes.strip(), ""]
     for correction in minutes.corrections:
-        out.append(
-            f"- {_('更正')}：{correction.text}（{_('更正理由：%(r)s', r=correction.reason)}）"
-        )
-    out += ["", f"{_('主持人')}：____________  {_('记录人')}：____________", ""]
-    out.append(f"{_('参会代表签字')}：")
+        reason = _("（%(text)s）", text=_("更正理由：%(r)s", r=correction.reason))
+        out.append(f"- {_('更正')}{colon}{correction.text}{reason}")
+    out += ["", f"{_('主持人')}{colon}____________  {_('记录人')}{colon}____________", ""]
+    out.append(f"{_('参会代表签字')}{colon}")
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -527,6 +527,6 @@ def _roll_md(record: vote_record.Record, _: Callable[..., str]) -> list[str]:
     }
     lines = []
     for r in record.roll or []:
-        voter = f"（{r.voter}）" if r.voter and r.via else ""
-        lines.append(f"- {r.constituency} {r.seat} {r.member}{voter}：{words[r.choice]}")
+        voter = _("（%(text)s）", text=r.voter) if r.voter and r.via else ""
+        lines.append(f"- {r.constituency} {r.seat} {r.member}{voter}{_('：')}{words[r.choice]}")
     return lines

@@ -66,7 +66,7 @@ def item_form(meeting: Meeting, **kwargs) -> ItemForm:
 
 
 def substitute_form(meeting: Meeting, **kwargs) -> SubstituteForm:
-    """The substitute form: the body's seats, and its members and people of no body."""
+    """The substitute form: the body's seats and its members (with their seats and phone)."""
     seats = queries.seats_of_body(db.session, meeting.body_id)
     return SubstituteForm(
         seats, queries.substitute_candidates(db.session, meeting.body_id), **kwargs

@@ -104,33 +104,27 @@ def seats_of_body(session: Session, body_id: int) -> list[Seat]:
 
 
 def substitute_candidates(session: Session, body_id: int) -> list[tuple[User, list[Seat]]]:
-    """Who may take a seat of the body as a substitute, by name, each with their seats there.
+    """Who may take a seat of the body as a substitute: its active members, by name.
 
-    The body's own members, and active people who hold no seat in any body (a colleague sent
-    in place of a member); members of other bodies are left out, so the list is this body's.
+    Each comes with their seats in this body, so namesakes are told apart by constituency and
+    seat (and the last digits of their phone, see ``forms.person_label``). Nobody without a
+    seat here is offered: not members of other bodies, nor accounts holding no seat at all.
     """
-    holders = sa.select(Seat.holder_id).where(Seat.holder_id.is_not(None))
-    ours = (
-        sa.select(Seat.holder_id)
-        .join(Constituency)
-        .where(Constituency.body_id == body_id, Seat.holder_id.is_not(None))
-    )
-    people = session.scalars(
-        sa.select(User)
-        .where(User.active, sa.or_(User.id.in_(ours), User.id.not_in(holders)))
-        .order_by(User.name, User.id)
-    ).all()
     seats = session.scalars(
         sa.select(Seat)
         .join(Constituency)
-        .where(Constituency.body_id == body_id, Seat.holder_id.is_not(None))
+        .join(User, User.id == Seat.holder_id)
+        .where(Constituency.body_id == body_id, User.active)
         .options(contains_eager(Seat.constituency))
         .order_by(Constituency.position, Seat.number)
     ).all()
     by_holder: dict[int, list[Seat]] = {}
     for seat in seats:
         by_holder.setdefault(seat.holder_id, []).append(seat)
-    return [(person, by_holder.get(person.id, [])) for person in people]
+    people = session.scalars(
+        sa.select(User).where(User.id.in_(list(by_holder))).order_by(User.name, User.id)
+    ).all()
+    return [(person, by_holder[person.id]) for person in people]
 
 
 def proxy_candidates(session: Session, meeting: Meeting) -> list[User]:

@@ -38,6 +38,7 @@ from app.meetings.floor_forms import (
 from app.meetings.pages import my_check_in
 from app.meetings.rules import MeetingError
 from app.models import CheckInMethod, Meeting
+from app.voting import access as voting_access
 from app.voting import amendments
 from app.voting import queries as voting_queries
 from app.web.forms import EmptyForm
@@ -146,8 +147,11 @@ def _page(
     live = _live_context(meeting)
     seats = live.get("can_recuse", [])
     motions, cast, recused_pairs, voting_seats = [], {}, set(), []
+    may_vote = False
     if meeting.in_session:
         voting_seats = presence.seats_voted_by(db.session, meeting, current_user.id)
+        # A convener with no seat watches the room: their page does not poll the ballot.
+        may_vote = voting_access.is_voter(meeting, {s.id for s in voting_seats})
         motions, cast = voting_queries.ballot_sheet(db.session, meeting, voting_seats)
         recused_pairs = voting_queries.recused_pairs(db.session, motions, voting_seats)
     return render(
@@ -171,6 +175,7 @@ def _page(
         recused=recused_pairs,
         notice_card=None,
         notice=None,
+        may_vote=may_vote,
     )
 
 

@@ -106,7 +106,10 @@ def ics_file(meeting_id: int):
     """The published meeting as a calendar event."""
     meeting = access.published_meeting_or_404(meeting_id)
     url = external_url("meetings.show", meeting_id=meeting.id)
-    body = ics.meeting_calendar(meeting, url=url, host=public_host(), kinds=labels.KIND_LABELS)
+    brackets = _("（%(text)s）", text="%s")
+    body = ics.meeting_calendar(
+        meeting, url=url, host=public_host(), kinds=labels.KIND_LABELS, brackets=brackets
+    )
     response = current_app.response_class(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
     return response

@@ -123,7 +123,8 @@ def meetings_ics():
         (m, external_url("meetings.show", meeting_id=m.id))
         for m in queries.published_meetings(db.session, request.args.get("body"))
     ]
-    body = ics.meetings_calendar(meetings, host=public_host(), kinds=KIND_LABELS)
+    brackets = _("（%(text)s）", text="%s")
+    body = ics.meetings_calendar(meetings, host=public_host(), kinds=KIND_LABELS, brackets=brackets)
     return Response(body, mimetype="text/calendar")
 
 

@@ -201,6 +201,21 @@ def close(session: Session, decision: OwnerDecision, now: datetime, locale: str 
     return result
 
 
+def frozen_result(decision: OwnerDecision, language: str) -> dict | None:
+    """The frozen result, its explanation said in ``language`` (the figures stay as frozen).
+
+    The explanation is frozen in Chinese, the official wording; an English reader gets the
+    same sentence recounted in English from the frozen case.
+    """
+    if not decision.frozen:
+        return None
+    result = decision.frozen["result"]
+    if language == "en":
+        english = tally_owners_case(decision.frozen["case"], "en").explanation
+        result = dict(result, explanation=english)
+    return result
+
+
 def locked(session: Session, decision_id: int) -> OwnerDecision | None:
     """The decision with its row locked for a change of state (a no-op lock on SQLite)."""
     return session.scalar(

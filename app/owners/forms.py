@@ -1,5 +1,6 @@
 """Forms of the owners' pages: the registry upload, a new decision, a ballot, a paper ballot."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
@@ -60,7 +61,10 @@ class DecisionForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         """Number the items of art. 278 in the reader's language: （1）… to （9）…."""
         super().__init__(*args, **kwargs)
-        self.item.choices = [(str(n), f"（{n}）{label}") for n, label in ARTICLE_278.items()]
+        self.item.choices = [
+            (str(n), gettext("（%(n)s）%(label)s", n=n, label=label))
+            for n, label in ARTICLE_278.items()
+        ]
 
 
 class ChoiceForm(FlaskForm):

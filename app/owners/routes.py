@@ -15,6 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app import audit, clock, policy, ratelimits
@@ -342,7 +343,7 @@ def _board_context(decision: OwnerDecision) -> dict:
         "decision": decision,
         "phase": rules.phase(decision.status, decision.opens_at, decision.closes_at, now),
         "progress": ballots.progress(db.session, decision) if decision.frozen is None else None,
-        "result": (decision.frozen or {}).get("result"),
+        "result": ballots.frozen_result(decision, get_locale().language),
         "labels": labels,
         "legal_basis": labels.LEGAL_BASIS,
         "item_text": labels.ARTICLE_278[decision.item],

@@ -221,7 +221,7 @@ def publish_offer(shop_id: int):
 
 def _offer_choices(form, shops):
     form.offer.choices = [
-        (o.id, f"{s.unit.name}：{o.title}（{o.points} {_('分')}）")
+        (o.id, f"{s.unit.name}{_('：')}{o.title}" + _("（%(text)s）", text=f"{o.points} {_('分')}"))
         for s in shops
         for o in s.offers
         if o.active

@@ -435,4 +435,6 @@ def qr(slug: str):
     """A printable QR code of the body's submission page, for notice boards and shop windows."""
     body = policy.convened_body_or_403(slug)
     url = external_url("topics.new", slug=body.slug)
-    return render_template("topics/qr.html", body=body, url=url, qr=qr_svg(url, scale=10))
+    return render_template(
+        "topics/qr.html", body=body, url=url, qr=qr_svg(url, scale=10, scalable=True)
+    )

@@ -56,7 +56,7 @@ def _rescindable_label(motion) -> str:
     """An earlier counted motion as offered for reconsideration: meeting, text, outcome."""
     outcome = _("通过") if motion.passed else _("未通过")
     text = motion.text if len(motion.text) <= 40 else motion.text[:40] + "…"
-    return f"{motion.meeting.title}：{text}（{outcome}）"
+    return f"{motion.meeting.title}{_('：')}{text}" + _("（%(text)s）", text=outcome)
 
 
 def _strip(value):

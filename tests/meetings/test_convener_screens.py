@@ -8,16 +8,19 @@ from app.models import AgendaItem
 from tests.factories import make_body, make_convener, make_meeting, make_user
 
 
-def test_candidates_are_this_bodys_members_and_people_of_no_body(ctx):
-    """Members of another body are left out; a person with no seat anywhere may stand in."""
+def test_candidates_are_only_this_bodys_members(ctx):
+    """Members of another body and people with no seat anywhere are not offered."""
     ours = make_body(constituencies=[("商户", 2, None, False)])
     theirs = make_body(constituencies=[("居民", 2, None, False)])
-    free = make_user("替补人")
+    free = make_user("无席位的人")
+    left = ours.constituencies[0].seat_list[1].holder
+    left.active = False
+    db.session.commit()
     names = {p.id for p, _seats in queries.substitute_candidates(db.session, ours.id)}
     our_members = {s.holder_id for c in ours.constituencies for s in c.seat_list}
     their_members = {s.holder_id for c in theirs.constituencies for s in c.seat_list}
-    assert our_members | {free.id} <= names
-    assert not names & their_members
+    assert names == our_members - {left.id}
+    assert free.id not in names and not names & their_members
 
 
 def test_namesakes_are_told_apart_by_seat_and_phone(app, ctx):
@@ -34,15 +37,16 @@ def test_namesakes_are_told_apart_by_seat_and_phone(app, ctx):
 
 
 def test_room_page_offers_no_member_of_another_body(ctx, client, login_as):
-    """On the convener's room the picker holds nobody who sits in another body."""
+    """On the convener's page the picker holds nobody of another body or of no body."""
     body = make_body(constituencies=[("商户", 1, None, False)])
     other = make_body(constituencies=[("居民", 1, None, False)])
     outsider = other.constituencies[0].seat_list[0].holder
     outsider.name = "别会成员"
+    make_user("无席位的人")
     db.session.commit()
     meeting = make_meeting(body, status="in_session")
     page = login_as(make_convener(body)).get(f"/meetings/{meeting.id}/manage").text
-    assert "别会成员" not in page and "尾号" in page
+    assert "别会成员" not in page and "无席位的人" not in page and "尾号" in page
 
 
 def test_agenda_items_stop_offering_a_vote_after_the_meeting(ctx, client, login_as):

@@ -181,6 +181,21 @@ def test_open_ballot_is_on_the_room_page(app, ctx, client, login_as):
     assert f"/motions/{motion.id}/seats/{seat.id}/ballot" in page and "✓ 赞成" in page
 
 
+def test_a_seatless_conveners_room_does_not_poll_the_members_ballot(app, ctx, client, login_as):
+    """The ballot answers 403 to a convener with no seat: their 会场 must not poll it."""
+    body, convener, meeting, item = sitting()
+    on_item(meeting, item)
+    seat = seats_of(body, "street")[0]
+    check_in(meeting, [seat])
+    db.session.commit()
+    ballot = f'hx-get="/meetings/{meeting.id}/vote"'
+    login_as(convener)
+    assert ballot not in client.get(f"/meetings/{meeting.id}/room").text
+    assert client.get(f"/meetings/{meeting.id}/vote").status_code == 403
+    login_as(seat.holder)
+    assert ballot in client.get(f"/meetings/{meeting.id}/room").text
+
+
 def test_personal_link_and_me_lead_to_the_room(app, ctx, client, login_as):
     """With a meeting sitting, the personal link lands on its 会场; 我的 has 进入会场."""
     from app.models import SignInLink

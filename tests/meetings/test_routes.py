@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import time_machine
 
 from app.extensions import db
-from app.models import AgendaItem, Attendance, Meeting, Proxy, Topic, User
+from app.models import AgendaItem, Attendance, Meeting, Proxy, Substitute, Topic, User
 from tests.factories import make_body, make_convener, make_meeting, make_user
 
 HX = {"HX-Request": "true"}
@@ -570,14 +570,11 @@ def test_removing_an_item_returns_its_topic(room, login_as):
 
 
 def test_substitute_checks_in_for_the_seat(room, client, login_as):
-    """With a substitute set, the substitute checks the seat in and the holder has none."""
+    """With a substitute (another member of the body) set, the substitute checks the seat in."""
     body, convener, meeting = room
     meeting.status = "in_session"
     db.session.commit()
-    seat = _seats(body)[0]
-    stand_in = User(name="替补人")
-    db.session.add(stand_in)
-    db.session.commit()
+    seat, stand_in = _seats(body)[0], _seats(body)[-1].holder
     login_as(convener).post(
         f"/meetings/{meeting.id}/substitutes",
         data={"seat_id": str(seat.id), "user_id": str(stand_in.id)},
@@ -585,8 +582,23 @@ def test_substitute_checks_in_for_the_seat(room, client, login_as):
     holder_page = login_as(seat.holder).get(f"/checkin/{meeting.checkin_token}").text
     assert "没有需要签到的席位" in holder_page
     login_as(stand_in).post(f"/checkin/{meeting.checkin_token}")
-    attendance = db.session.scalar(sa.select(Attendance))
-    assert (attendance.seat_id, attendance.user_id) == (seat.id, stand_in.id)
+    attendance = db.session.scalar(sa.select(Attendance).where(Attendance.seat_id == seat.id))
+    assert attendance.user_id == stand_in.id
+
+
+def test_a_substitute_from_outside_the_body_is_refused(room, login_as):
+    """Someone holding no seat of this body cannot be made a substitute, even by a forged form."""
+    body, convener, meeting = room
+    meeting.status = "in_session"
+    stranger = User(name="替补人")
+    db.session.add(stranger)
+    db.session.commit()
+    response = login_as(convener).post(
+        f"/meetings/{meeting.id}/substitutes",
+        data={"seat_id": str(_seats(body)[0].id), "user_id": str(stranger.id)},
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Substitute)) == 0
 
 
 def test_withdrawing_a_proxy(room, login_as):
