@@ -22,7 +22,7 @@ def test_convener_adds_a_new_and_an_existing_unit_once(world, login_as, client):
     linked = db.session.scalars(
         sa.select(BodyUnit).where(BodyUnit.body_id == world["body"].id)
     ).all()
-    assert len(linked) == 2
+    assert len(linked) == 3  # the world's two units, and 锦华物业; other_unit once
     page = client.get("/b/huaxing/units").get_data(as_text=True)
     assert "锦华物业" in page and world["other_unit"].name in page
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
