@@ -622,10 +622,10 @@ def reopen_task(task_id: int):
 # --- 协办: co-units' parts --------------------------------------------------------------------
 
 
-def _audit_part(action: str, part, **after) -> None:
+def _audit_part(action: str, part, task=None, **after) -> None:
     audit.record(
         f"task.part_{action}",
-        part.task,
+        task or part.task,
         actor=current_user,
         after={"unit_id": part.unit_id, "part_status": part.status, **after},
     )
@@ -664,7 +664,7 @@ def remove_part(task_id: int, part_id: int):
         except rules.TaskError as error:
             flash(labels.refusal(str(error)), "bad")
         else:
-            _audit_part("removed", part, part_status="removed")
+            _audit_part("removed", part, task, part_status="removed")
             db.session.commit()
     return redirect(url_for("followup.task", task_id=task.id) + "#parts")
 
