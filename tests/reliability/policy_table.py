@@ -63,6 +63,9 @@ POLICY = {
     ("accounts.set_large_text", "POST"): "public",
     # admin: bodies, conveners, units, staff
     ("admin.index", "GET"): "admin",
+    ("admin.calendar", "GET"): "admin",
+    ("admin.calendar_year", "GET"): "admin",
+    ("admin.calendar_year", "POST"): "admin",
     ("admin.body", "GET"): "admin",
     ("admin.new_body", "GET"): "admin",
     ("admin.new_body", "POST"): "admin",
