@@ -137,7 +137,10 @@ class CalendarYearForm(FlaskForm):
                 parsed[field.name] = calendar_table.parse_days(field.data or "", year)
             except calendar_table.DayLineError as error:
                 message = (
-                    _("“%(line)s”不是日期。请写成 2027-02-11 春节 这样，一行一天。", line=error.line)
+                    _(
+                        "“%(line)s”不是日期。请写成 2027-02-11 春节 这样，一行一天。",
+                        line=error.line,
+                    )
                     if error.reason == "not_a_date"
                     else _("“%(line)s”不在 %(year)s 年里。", line=error.line, year=year)
                 )

@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-
 from limits import parse
 
 from app import audit, clock, policy, ratelimits

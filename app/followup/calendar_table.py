@@ -128,6 +128,7 @@ class YearState:
 
     @property
     def known(self) -> bool:
+        """Known by the package or by the table."""
         return self.by_package or self.by_table
 
 

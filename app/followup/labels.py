@@ -1,8 +1,8 @@
 """Words for statuses, ratings, rules and refusals, as residents read them (gettext, lazily)."""
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.models.followup import UpdateKind
 from app.models.statuses import (

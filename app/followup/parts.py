@@ -58,7 +58,9 @@ def _step(task: Task, part: TaskPart, kind: UpdateKind, *, actor_id, now: dateti
     """Add a step about ``part`` to the task's timeline, naming its unit."""
     details = {"unit_id": part.unit_id, "unit": part.unit.name}
     task.updates.append(
-        TaskUpdate(kind=kind, note=note.strip(), author_id=actor_id, created_at=now, details=details)
+        TaskUpdate(
+            kind=kind, note=note.strip(), author_id=actor_id, created_at=now, details=details
+        )
     )
     task.updated_at = now
 
@@ -68,9 +70,7 @@ def can_change_parts(task: Task) -> bool:
     return task.status not in FINISHED
 
 
-def add_part(
-    task: Task, unit, description: str, *, actor_id=None, now: datetime
-) -> TaskPart:
+def add_part(task: Task, unit, description: str, *, actor_id=None, now: datetime) -> TaskPart:
     """The convener gives ``unit`` a part of ``task`` (协办) with what it must do."""
     if not description.strip():
         raise TaskError("a co-unit's part needs a description")
@@ -80,9 +80,7 @@ def add_part(
         raise TaskError("the lead unit cannot also be a co-unit")
     if any(p.unit_id == unit.id for p in task.parts):
         raise TaskError("this unit already has a part")
-    part = TaskPart(
-        unit_id=unit.id, description=description.strip(), status=ASSIGNED, added_at=now
-    )
+    part = TaskPart(unit_id=unit.id, description=description.strip(), status=ASSIGNED, added_at=now)
     part.unit = unit
     task.parts.append(part)
     _step(task, part, UpdateKind.PART_ADDED, actor_id=actor_id, now=now, note=part.description)
@@ -114,7 +112,7 @@ def _move(part: TaskPart, action: str, *, actor_id, now: datetime, note: str = "
 
 
 def accept(part: TaskPart, *, actor_id=None, now: datetime, sign_hours: int = 24) -> None:
-    """The co-unit acknowledges its part (签收); late after ``sign_hours`` from when it was given."""
+    """The co-unit acknowledges its part (签收); late after ``sign_hours`` since it was given."""
     _move(part, "accept", actor_id=actor_id, now=now)
     part.accepted_at = now
     part.signed_late = is_sign_late(part.added_at, now, sign_hours)

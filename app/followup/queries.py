@@ -108,8 +108,9 @@ def draft_resolutions(session: Session, body_id: int) -> list[Resolution]:
 
 
 def tasks_of_unit(session: Session, unit_id: int) -> list[Task]:
-    """A unit's tasks of published resolutions: those it leads (主办) and those it has a part of
-    (协办), with their resolution and parts loaded.
+    """A unit's tasks of published resolutions: led (主办) or with a part of it (协办).
+
+    Their resolution and parts are loaded.
 
     Tasks of a draft resolution are not the unit's yet (see ``rules.roles_seeing``).
     """

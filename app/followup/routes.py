@@ -743,9 +743,7 @@ def finish_part(task_id: int, part_id: int):
         part_id,
         PartFinishForm,
         "part_finish_form",
-        lambda p, f: parts.finish(
-            p, f.part_report.data, actor_id=current_user.id, now=clock.now()
-        ),
+        lambda p, f: parts.finish(p, f.part_report.data, actor_id=current_user.id, now=clock.now()),
     )
 
 

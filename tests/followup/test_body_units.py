@@ -94,8 +94,11 @@ def test_the_task_form_lists_and_accepts_only_the_bodys_units(world, login_as, c
     task.status, task.decline_reason = "declined", "不归我们管"
     db.session.commit()
     refused = client.post(
-        f"/tasks/{task.id}/reassign", data={"unit": world["other_unit"].id, "deadline": "2099-01-06"}
+        f"/tasks/{task.id}/reassign",
+        data={"unit": world["other_unit"].id, "deadline": "2099-01-06"},
     )
-    assert refused.status_code == 400 and "请从本会的承办单位中选择" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "请从本会的承办单位中选择" in refused.get_data(
+        as_text=True
+    )
     db.session.refresh(task)
     assert task.status == "declined"

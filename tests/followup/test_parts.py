@@ -211,9 +211,7 @@ def test_only_the_co_units_staff_move_its_part(world, co, task, login_as, client
 
 
 @time_machine.travel("2026-11-02 10:00 +0800", tick=False)
-def test_the_co_unit_signs_reports_and_finishes_its_part_audited(
-    world, co, task, login_as, client
-):
+def test_the_co_unit_signs_reports_and_finishes_its_part_audited(world, co, task, login_as, client):
     """The co-unit sees the task, 签收, reports progress, 完成; each step audited."""
     part = _part(task, co["unit"])
     login_as(co["staff"])
@@ -261,7 +259,9 @@ def test_the_lead_is_told_which_co_unit_waits(world, co, task, login_as, client)
     assert db.session.get(Task, task.id).status == "accepted"
     part.status = "done"
     db.session.commit()
-    assert client.post(f"/tasks/{task.id}/complete", data={"report": "路灯修好了"}).status_code == 302
+    assert (
+        client.post(f"/tasks/{task.id}/complete", data={"report": "路灯修好了"}).status_code == 302
+    )
     assert db.session.get(Task, task.id).status == "completed"
 
 
