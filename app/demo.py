@@ -24,6 +24,7 @@ from app.meetings import rules as meeting_rules
 from app.models import (
     AgendaItem,
     Body,
+    BodyUnit,
     Constituency,
     Convener,
     Meeting,
@@ -284,6 +285,7 @@ def seed(session: Session) -> bool:
         staff = _person(session, username, staff_name, phone)
         _get_or_add(session, UnitStaff, unit_id=unit.id, user_id=staff.id)
         units[slug] = unit
+        _get_or_add(session, BodyUnit, body_id=bodies["huaxing"].id, unit_id=unit.id)
     topics = {(t[0], t[1]): _topic(session, bodies[t[0]], t) for t in TOPICS}
     _past_meeting(session, bodies["huaxing"], topics, units)
     _meeting_in_session(session, bodies["huaxing"], topics)

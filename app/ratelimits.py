@@ -41,6 +41,7 @@ DEFAULT_LIMITS = {
     "LIANXI_FOLLOW_LIMIT_IP": "20 per 15 minutes",
     "LIANXI_TOPIC_LIMIT_IP": "5 per hour",
     "LIANXI_ME_TOO_LIMIT_IP": "60 per hour",
+    "LIANXI_OBJECTION_LIMIT_IP": "5 per hour",
 }
 DEVICE_COOKIE = "lianxi_device"
 DEVICE_MAX_AGE = 400 * 24 * 3600
@@ -157,6 +158,13 @@ def topic_submission() -> Attempt:
     """Count a topic about to be stored from this address (before it is stored)."""
     attempt = Attempt()
     attempt.take("LIANXI_TOPIC_LIMIT_IP", address())
+    return attempt
+
+
+def objection_attempt() -> Attempt:
+    """Count a valid objection (异议) about to be stored from this address (before it is)."""
+    attempt = Attempt()
+    attempt.take("LIANXI_OBJECTION_LIMIT_IP", address())
     return attempt
 
 

@@ -39,10 +39,12 @@ from app.models import (
     ServiceRecord,
     Task,
     TaskExtension,
+    TaskPart,
     TaskUpdate,
     Topic,
     TopicEvent,
     User,
+    WorkCalendarYear,
 )
 
 #: Where each text field ends up: a column, or None when it is not stored as typed (a password
@@ -93,6 +95,14 @@ STORED_IN = {
     "followup.TaskForm.title": Task.title,
     "followup.TaskForm.description": Task.description,
     "followup.TaskForm.done_definition": Task.done_definition,
+    "followup.TaskForm.co_part": TaskPart.description,
+    "followup.PartForm.part_description": TaskPart.description,
+    "followup.PartDeclineForm.part_reason": TaskPart.decline_reason,
+    "followup.PartProgressForm.part_note": TaskUpdate.note,
+    "followup.PartFinishForm.part_report": TaskPart.report,
+    "admin.CalendarYearForm.holidays": None,  # parsed into work_calendar_days (name: 60)
+    "admin.CalendarYearForm.workdays": None,
+    "admin.CalendarYearForm.note": WorkCalendarYear.note,
     "followup.BodyUnitForm.name": ResponsibleUnit.name,
     "followup.BodyUnitForm.description": ResponsibleUnit.description,
     "followup.InviteStaffForm.name": User.name,

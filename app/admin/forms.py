@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from app.bodies import setup
 from app.bodies.setup import SetupError
 from app.extensions import db
+from app.followup import calendar_table
 from app.models import Body, ResponsibleUnit, User
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -116,3 +117,45 @@ class PersonForm(FlaskForm):
         """Usernames are unique."""
         if field.data and db.session.scalar(sa.select(User.id).where(User.username == field.data)):
             raise ValidationError(_("这个用户名已经有人用了，请换一个。"))
+
+
+class CalendarYearForm(FlaskForm):
+    """A year's 法定节假日 and 调休 working days, one day a line, as the official notice says."""
+
+    holidays = TextAreaField(
+        _l("放假的日子（法定节假日）"), validators=[Optional(), Length(max=5000)]
+    )
+    workdays = TextAreaField(
+        _l("调休上班的日子（周末补班）"), validators=[Optional(), Length(max=5000)]
+    )
+    note = StringField(_l("依据（例如国务院办公厅的通知文号）"), validators=[Length(max=200)])
+
+    def days(self, year: int):
+        """The two lists as ``{day: name}``; None with the problem said next to the field."""
+        parsed = {}
+        for field in (self.holidays, self.workdays):
+            try:
+                parsed[field.name] = calendar_table.parse_days(field.data or "", year)
+            except calendar_table.DayLineError as error:
+                message = (
+                    _(
+                        "“%(line)s”不是日期。请写成 2027-02-11 春节 这样，一行一天。",
+                        line=error.line,
+                    )
+                    if error.reason == "not_a_date"
+                    else _("“%(line)s”不在 %(year)s 年里。", line=error.line, year=year)
+                )
+                field.errors = [*field.errors, message]
+        if len(parsed) < 2:
+            return None
+        clash = calendar_table.both_ways(parsed["holidays"], parsed["workdays"])
+        if clash:
+            self.workdays.errors = [
+                *self.workdays.errors,
+                _(
+                    "这些日子不能既放假又上班：%(days)s。",
+                    days=", ".join(d.isoformat() for d in clash),
+                ),
+            ]
+            return None
+        return parsed["holidays"], parsed["workdays"]

@@ -1,15 +1,18 @@
 """Administrator pages."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit, policy
+from app import audit, clock, policy
 from app.admin import queries, roles
 from app.admin.access import convener_or_404, person_or_404, staff_or_404, unit_or_404
-from app.admin.forms import BodyForm, PersonForm, UnitForm
+from app.admin.forms import BodyForm, CalendarYearForm, PersonForm, UnitForm
+from app.clock import today
 from app.extensions import db
-from app.models import Body, ResponsibleUnit, User
+from app.followup import calendar_table
+from app.followup.workdays import package_knows
+from app.models import Body, ResponsibleUnit, User, WorkCalendarYear
 from app.web.forms import EmptyForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -181,3 +184,71 @@ def remove_staff(slug: str, user_id: int):
         audit.record("unit.staff_removed", unit, actor=current_user, before={"user_id": user_id})
         db.session.commit()
     return redirect(url_for("admin.unit", slug=slug))
+
+
+# --- the working-day calendar (法定节假日 and 调休) ---------------------------------------------
+
+
+@bp.get("/calendar")
+@policy.admin_required
+def calendar():
+    """The years the working-day calendar knows (package or table), and those it does not."""
+    asked = request.args.get("year", "")
+    if asked.isdigit():
+        return redirect(url_for("admin.calendar_year", year=int(asked)))
+    return render_template(
+        "admin/calendar.html",
+        years=calendar_table.year_states(db.session, today().year),
+        package_years=calendar_table.package_years(),
+    )
+
+
+def _year_or_404(year: int) -> int:
+    if not calendar_table.FIRST_YEAR <= year <= calendar_table.LAST_YEAR:
+        abort(404)
+    return year
+
+
+@bp.route("/calendar/<int:year>", methods=["GET", "POST"])
+@policy.admin_required
+def calendar_year(year: int):
+    """Add or edit a year's holidays and 调休 working days; input kept, errors by the field."""
+    year = _year_or_404(year)
+    holidays, workdays = calendar_table.year_days(db.session, year)
+    row = db.session.get(WorkCalendarYear, year)
+    if request.method == "GET":
+        form = CalendarYearForm(
+            formdata=None,
+            holidays=calendar_table.as_lines(holidays),
+            workdays=calendar_table.as_lines(workdays),
+            note=row.note if row else "",
+        )
+    else:
+        form = CalendarYearForm()
+        if form.validate_on_submit() and (days := form.days(year)) is not None:
+            before = {
+                "known": row is not None,
+                "holidays": sorted(d.isoformat() for d in holidays),
+                "workdays": sorted(d.isoformat() for d in workdays),
+            }
+            after = calendar_table.save_year(
+                db.session, year, *days, form.note.data or "", now=clock.now()
+            )
+            audit.record(
+                "workdays.year_saved",
+                object_type="WorkCalendarYear",
+                actor=current_user,
+                before=before,
+                after=after,
+            )
+            db.session.commit()
+            flash(_("已保存 %(year)s 年的节假日和调休安排。", year=year), "ok")
+            return redirect(url_for("admin.calendar"))
+    status = 422 if form.errors or any(f.errors for f in form) else 200
+    return render_template(
+        "admin/calendar_year.html",
+        form=form,
+        year=year,
+        by_package=package_knows(year),
+        by_table=row is not None,
+    ), status

@@ -15,8 +15,9 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from limits import parse
 
-from app import audit, clock, policy
+from app import audit, clock, policy, ratelimits
 from app.board import access, queries
 from app.clock import today
 from app.extensions import db
@@ -66,13 +67,28 @@ def resolution(resolution_id: int):
 
 @bp.post("/resolutions/<int:resolution_id>/objections")
 def object_to(resolution_id: int):
-    """Anyone files an objection (异议) during the notice period and gets a receipt number."""
+    """Anyone files an objection (异议) during the notice period and gets a receipt number.
+
+    A valid objection takes its place in the address's hourly budget before it is stored (an
+    atomic count, so a burst stores no more than the limit); one over it gets the form back
+    with the typed text and the wait in words. Forms sent back with errors do not count.
+    """
     resolution = access.published_or_404(resolution_id)
     form = ObjectionForm()
     if not resolution.in_notice(today()):
         return redirect(url_for("board.resolution", resolution_id=resolution.id) + "#notice")
     if not form.validate_on_submit():
         return _resolution_page(resolution, 422, objection_form=form)
+    attempt = ratelimits.objection_attempt()
+    if attempt.refused:
+        page, status = _resolution_page(
+            resolution,
+            429,
+            objection_form=form,
+            limited=attempt.minutes_left(),
+            per_hour=parse(current_app.config["LIANXI_OBJECTION_LIMIT_IP"]).amount,
+        )
+        return page, status, {"Retry-After": attempt.retry_after()}
     objection = notice.object_to(
         resolution, form.text.data, form.name.data or "", today=today(), now=clock.now()
     )
@@ -83,7 +99,7 @@ def object_to(resolution_id: int):
     return redirect(url_for("board.resolution", resolution_id=resolution.id) + "#notice", 303)
 
 
-def _resolution_page(resolution, status: int = 200, **forms):
+def _resolution_page(resolution, status: int = 200, limited: int = 0, per_hour: int = 0, **forms):
     g.work_calendar = followup_queries.work_calendar(db.session)
     ratings = queries.ratings_of(db.session, resolution.tasks)
     return render_template(
@@ -98,6 +114,8 @@ def _resolution_page(resolution, status: int = 200, **forms):
         objections=followup_queries.objections_of(db.session, resolution.id),
         objection_form=forms.get("objection_form") or ObjectionForm(formdata=None),
         answer_form=ObjectionAnswerForm(formdata=None),
+        limited=limited,
+        per_hour=per_hour,
     ), status
 
 

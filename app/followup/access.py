@@ -13,6 +13,7 @@ from app.models import (
     Resolution,
     ResponsibleUnit,
     Task,
+    TaskPart,
     TaskUpdate,
     Topic,
 )
@@ -54,20 +55,46 @@ def task_roles(task: Task) -> set[TaskRole]:
     roles = body_roles(task.resolution.body)
     if policy.is_unit_staff(current_user, task.unit):
         roles.add(TaskRole.UNIT)
+    if any(policy.is_unit_staff(current_user, part.unit) for part in task.parts):
+        roles.add(TaskRole.CO_UNIT)
     return rules.roles_seeing(task, roles)
 
 
 def task_or_403(task_id: int, role: TaskRole | None = None) -> tuple[Task, set[TaskRole]]:
     """A task the current person may see, or act on as ``role``; others get 403.
 
-    Conveners of the body, staff of the task's unit and members of the body may see it; staff of
-    another unit and anyone else may not.
+    Conveners of the body, staff of the task's unit or of a co-unit (协办) and members of the
+    body may see it; staff of another unit and anyone else may not.
     """
     task = db.get_or_404(Task, task_id)
     roles = task_roles(task)
     if not roles or (role is not None and role not in roles):
         abort(403)
     return task, roles
+
+
+def part_or_403(task_id: int, part_id: int) -> TaskPart:
+    """A co-unit's part of a task the current person may act on: they work for its unit.
+
+    Staff of the lead unit or of another co-unit, conveners and members get 403.
+    """
+    part = db.get_or_404(TaskPart, part_id)
+    if part.task_id != task_id:
+        abort(404)
+    roles = rules.roles_seeing(part.task, {TaskRole.CO_UNIT})
+    if not roles or not policy.is_unit_staff(current_user, part.unit):
+        abort(403)
+    return part
+
+
+def convened_part_or_403(task_id: int, part_id: int) -> TaskPart:
+    """A co-unit's part of a task of a body the current person convenes."""
+    part = db.get_or_404(TaskPart, part_id)
+    if part.task_id != task_id:
+        abort(404)
+    if not policy.is_convener(current_user, part.task.resolution.body):
+        abort(403)
+    return part
 
 
 def staffed_unit_or_403(slug: str) -> ResponsibleUnit:

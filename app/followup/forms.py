@@ -130,7 +130,10 @@ class TaskForm(FlaskForm):
     """A task (督办事项) assigned to a responsible unit (派单)."""
 
     title = StringField(_l("事项名称"), validators=[InputRequired(REQUIRED), Length(max=160)])
-    unit = SelectField(_l("承办单位"), coerce=int, validators=[InputRequired(REQUIRED)])
+    #: The body's units only; a unit of another body is refused by the view, next to the field.
+    unit = SelectField(
+        _l("主办单位"), coerce=int, validate_choice=False, validators=[InputRequired(REQUIRED)]
+    )
     assignee = SelectField(_l("具体负责人（可不选）"), coerce=int, validators=[Optional()])
     description = TextAreaField(_l("要做什么"), validators=[Optional(), Length(max=4000)])
     done_definition = TextAreaField(
@@ -144,13 +147,23 @@ class TaskForm(FlaskForm):
         ],
     )
     deadline = DateField(_l("或者：截止日期"), validators=[Optional(), not_before_today])
+    co_unit = SelectField(
+        _l("协办单位（可不选）"), coerce=int, validate_choice=False, validators=[Optional()]
+    )
+    co_part = TextAreaField(_l("协办单位要做的事"), validators=[Optional(), Length(max=2000)])
 
     def validate(self, extra_validators=None) -> bool:
-        """Exactly one of the two: N 工作日 or a date."""
+        """Exactly one of the two: N 工作日 or a date; a co-unit comes with its part."""
         if not super().validate(extra_validators):
             return False
         if (self.workdays.data is None) == (self.deadline.data is None):
             self.workdays.errors.append(_l("请填写工作日数，或者选一个截止日期（二选一）。"))
+            return False
+        if self.co_unit.data and not (self.co_part.data or "").strip():
+            self.co_part.errors.append(_l("请写明协办单位要做的事。"))
+            return False
+        if self.co_unit.data and self.co_unit.data == self.unit.data:
+            self.co_unit.errors.append(labels.LEAD_IS_NOT_CO_UNIT)
             return False
         return True
 
@@ -218,10 +231,47 @@ class ExcludeForm(FlaskForm):
 class ReassignForm(FlaskForm):
     """The convener assigns a declined task again."""
 
-    unit = SelectField(_l("承办单位"), coerce=int, validators=[InputRequired(REQUIRED)])
+    unit = SelectField(
+        _l("承办单位"), coerce=int, validate_choice=False, validators=[InputRequired(REQUIRED)]
+    )
     deadline = DateField(_l("截止日期"), validators=[InputRequired(REQUIRED), not_before_today])
     note = TextAreaField(
         _l("给承办单位的说明（可不填）"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class PartForm(FlaskForm):
+    """The convener gives a co-unit (协办单位) a part of the task."""
+
+    part_unit = SelectField(
+        _l("协办单位"), coerce=int, validate_choice=False, validators=[InputRequired(REQUIRED)]
+    )
+    part_description = TextAreaField(
+        _l("协办单位要做的事"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
+
+
+class PartDeclineForm(FlaskForm):
+    """A co-unit hands its part back, saying why (回退)."""
+
+    part_reason = TextAreaField(
+        _l("回退理由"), validators=[InputRequired(REQUIRED), Length(max=2000)]
+    )
+
+
+class PartProgressForm(FlaskForm):
+    """A co-unit's progress note on its part."""
+
+    part_note = TextAreaField(
+        _l("进展情况"), validators=[InputRequired(REQUIRED), Length(max=4000)]
+    )
+
+
+class PartFinishForm(FlaskForm):
+    """A co-unit reports its part done (完成)."""
+
+    part_report = TextAreaField(
+        _l("完成情况：做了什么"), validators=[InputRequired(REQUIRED), Length(max=4000)]
     )
 
 

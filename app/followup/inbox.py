@@ -3,9 +3,11 @@
 Computed from the tasks' states, never stored, so it is never stale: a task leaves the inbox the
 moment it is acknowledged, rated or closed.
 
-- **待我签收** (to acknowledge): assigned tasks of the units the person works for;
-- **待我处理** (to handle): the units' acknowledged or in-progress tasks; for a convener, the
-  body's tasks handed back (to re-assign), completed (to close) or with a pending extension;
+- **待我签收** (to acknowledge): assigned tasks of the units the person works for, and tasks
+  where such a unit's part (协办) is assigned;
+- **待我处理** (to handle): the units' acknowledged or in-progress tasks and parts; for a
+  convener, the body's tasks handed back (to re-assign), completed (to close), with a pending
+  extension, or with a co-unit's part handed back;
 - **待我评价** (to rate): completed tasks of the bodies where the person holds a seat, not yet
   rated by them this round;
 - **催办** (urged): the units' tasks past their deadline (not those handed back).
@@ -29,10 +31,11 @@ from app.models import (
     Seat,
     Task,
     TaskExtension,
+    TaskPart,
     UnitStaff,
     User,
 )
-from app.models.statuses import ExtensionStatus, ResolutionStatus, TaskStatus
+from app.models.statuses import ExtensionStatus, PartStatus, ResolutionStatus, TaskStatus
 
 KINDS = ("sign", "handle", "rate", "urged")
 
@@ -64,15 +67,32 @@ def _conditions(user_id: int, today: date) -> dict[str, sa.ColumnElement[bool]]:
         TaskExtension.task_id == Task.id, TaskExtension.status == ExtensionStatus.PENDING
     )
     running = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+    unfinished_task = Task.status.not_in((TaskStatus.COMPLETED, TaskStatus.CLOSED))
+
+    def my_part(*statuses: PartStatus) -> sa.ColumnElement[bool]:
+        return sa.exists().where(
+            TaskPart.task_id == Task.id,
+            TaskPart.unit_id.in_(my_units),
+            TaskPart.status.in_(statuses),
+        )
+
+    part_declined = sa.exists().where(
+        TaskPart.task_id == Task.id, TaskPart.status == PartStatus.DECLINED
+    )
     return {
-        "sign": sa.and_(Task.unit_id.in_(my_units), Task.status == TaskStatus.ASSIGNED),
+        "sign": sa.or_(
+            sa.and_(Task.unit_id.in_(my_units), Task.status == TaskStatus.ASSIGNED),
+            sa.and_(unfinished_task, my_part(PartStatus.ASSIGNED)),
+        ),
         "handle": sa.or_(
             sa.and_(Task.unit_id.in_(my_units), Task.status.in_(running)),
+            sa.and_(unfinished_task, my_part(PartStatus.ACCEPTED, PartStatus.IN_PROGRESS)),
             sa.and_(
                 Resolution.body_id.in_(my_bodies),
                 sa.or_(
                     Task.status.in_((TaskStatus.DECLINED, TaskStatus.COMPLETED)),
                     pending,
+                    sa.and_(unfinished_task, part_declined),
                 ),
             ),
         ),

@@ -2,9 +2,16 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.models.followup import UpdateKind
-from app.models.statuses import RatingValue, ResolutionStatus, TaskStatus, TopicStatus
+from app.models.statuses import (
+    PartStatus,
+    RatingValue,
+    ResolutionStatus,
+    TaskStatus,
+    TopicStatus,
+)
 
 TASK_STATUS = {
     TaskStatus.ASSIGNED: _l("已派单，待签收"),
@@ -13,6 +20,14 @@ TASK_STATUS = {
     TaskStatus.IN_PROGRESS: _l("办理中"),
     TaskStatus.COMPLETED: _l("已办结，待评单"),
     TaskStatus.CLOSED: _l("已销号"),
+}
+
+PART_STATUS = {
+    PartStatus.ASSIGNED: _l("待签收"),
+    PartStatus.ACCEPTED: _l("已签收"),
+    PartStatus.IN_PROGRESS: _l("办理中"),
+    PartStatus.DONE: _l("已完成"),
+    PartStatus.DECLINED: _l("已回退，等召集人处理"),
 }
 
 RATING = {
@@ -50,6 +65,12 @@ UPDATE_KIND = {
     UpdateKind.REMINDED: _l("到期提醒"),
     UpdateKind.URGED: _l("催办"),
     UpdateKind.ESCALATED: _l("吹哨报到：提交联席会议"),
+    UpdateKind.PART_ADDED: _l("增加协办单位"),
+    UpdateKind.PART_REMOVED: _l("撤下协办单位"),
+    UpdateKind.PART_ACCEPTED: _l("协办签收"),
+    UpdateKind.PART_NOTE: _l("协办进展"),
+    UpdateKind.PART_DONE: _l("协办完成"),
+    UpdateKind.PART_DECLINED: _l("协办回退"),
 }
 
 CONTACT_METHOD = {"phone": _l("电话"), "visit": _l("上门"), "message": _l("短信或微信")}
@@ -68,6 +89,7 @@ TOPIC_STATUS = {
 
 #: The assignee choice meaning "nobody in particular" (the unit as a whole is in charge).
 NO_ASSIGNEE = _l("不指定")
+NO_CO_UNIT = _l("没有协办单位")
 
 #: Refusals and confirmations, said next to the field or flashed on the next page.
 ASSIGNEE_NOT_IN_UNIT = _l("这位负责人不属于所选的承办单位。")
@@ -107,12 +129,30 @@ REFUSALS = {
     "the new deadline must be after the current one": _l("申请的日期要晚于现在的截止日期。"),
     "a refusal needs a reason": _l("不同意延期时请写明理由。"),
     "no extension is waiting": _l("没有待答复的延期申请。"),
+    "the lead unit cannot also be a co-unit": _l("主办单位不能同时是协办单位。"),
+    "this unit already has a part": _l("这个单位已经是这项任务的协办单位了。"),
+    "a finished task takes no co-unit": _l("任务已办结，不能再增加或撤下协办单位。"),
+    "a finished task keeps its co-units": _l("任务已办结，不能再增加或撤下协办单位。"),
+    "a finished part stays": _l("这个协办单位已经完成了它的部分，不能撤下。"),
 }
+
+LEAD_IS_NOT_CO_UNIT = _l("主办单位不能同时是协办单位。")
+UNIT_NOT_OF_BODY = _l("请从本会的承办单位中选择；需要新的单位，请先在“承办单位”页面加入本会。")
 
 
 def refusal(message: str) -> str:
     """A rule's refusal in words for the page."""
     return str(REFUSALS.get(message, _l("这一步现在不能做。")))
+
+
+def parts_waiting(units: list[str]) -> str:
+    """Why the lead unit cannot 办结 yet: the co-units whose parts are not 完成, by name."""
+    return ngettext(
+        "协办单位%(units)s还没有完成它的部分，主办单位暂时不能报告办结。",
+        "协办单位%(units)s还没有完成各自的部分，主办单位暂时不能报告办结。",
+        len(units),
+        units=_("、").join(units),
+    )
 
 
 def unknown_year(year: int) -> str:

@@ -15,6 +15,7 @@ from app.models import (
     ResolutionCorrection,
     ResponsibleUnit,
     Task,
+    TaskPart,
     Topic,
     UnitStaff,
 )
@@ -107,16 +108,42 @@ def draft_resolutions(session: Session, body_id: int) -> list[Resolution]:
 
 
 def tasks_of_unit(session: Session, unit_id: int) -> list[Task]:
-    """A unit's tasks of published resolutions, with their resolution loaded.
+    """A unit's tasks of published resolutions: led (主办) or with a part of it (协办).
+
+    Their resolution and parts are loaded.
 
     Tasks of a draft resolution are not the unit's yet (see ``rules.roles_seeing``).
     """
+    co_tasks = sa.select(TaskPart.task_id).where(TaskPart.unit_id == unit_id)
     return list(
         session.scalars(
             sa.select(Task)
             .join(Resolution)
-            .where(Task.unit_id == unit_id, Resolution.status == ResolutionStatus.PUBLISHED)
-            .options(selectinload(Task.resolution))
+            .where(
+                sa.or_(Task.unit_id == unit_id, Task.id.in_(co_tasks)),
+                Resolution.status == ResolutionStatus.PUBLISHED,
+            )
+            .options(
+                selectinload(Task.resolution),
+                selectinload(Task.parts).selectinload(TaskPart.unit),
+            )
+        )
+    )
+
+
+def body_has_unit(session: Session, body_id: int, unit_id: int) -> bool:
+    """Whether the unit is one of the body's units (``BodyUnit``)."""
+    return session.get(BodyUnit, (body_id, unit_id)) is not None
+
+
+def body_unit_staff(session: Session, body_id: int) -> list[UnitStaff]:
+    """The staff of the body's units, with the person and the unit loaded."""
+    return list(
+        session.scalars(
+            sa.select(UnitStaff)
+            .join(BodyUnit, BodyUnit.unit_id == UnitStaff.unit_id)
+            .where(BodyUnit.body_id == body_id)
+            .options(selectinload(UnitStaff.user), selectinload(UnitStaff.unit))
         )
     )
 

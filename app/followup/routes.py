@@ -23,6 +23,7 @@ from app.followup import (
     inbox,
     labels,
     notice,
+    parts,
     queries,
     resolving,
     rules,
@@ -42,6 +43,10 @@ from app.followup.forms import (
     FollowupSettingsForm,
     InviteStaffForm,
     ObjectionAnswerForm,
+    PartDeclineForm,
+    PartFinishForm,
+    PartForm,
+    PartProgressForm,
     PhoneVisitForm,
     ProgressForm,
     RatingForm,
@@ -215,24 +220,42 @@ def correct_resolution(resolution_id: int):
 # --- tasks: assigning and the task page -------------------------------------------------------
 
 
-def _unit_choices() -> list[tuple[int, str]]:
-    """Every responsible unit as a choice, by name."""
-    return unit_choices(queries.units_by_name(db.session))
+def _unit_choices(body) -> list[tuple[int, str]]:
+    """The body's responsible units (``BodyUnit``) as choices, by name."""
+    return unit_choices(queries.body_units(db.session, body.id))
+
+
+def _unit_of_body(body, field) -> bool:
+    """Whether the unit chosen in ``field`` is one of the body's; else say so next to it."""
+    if field.data and queries.body_has_unit(db.session, body.id, field.data):
+        return True
+    field.errors = [labels.UNIT_NOT_OF_BODY]
+    return False
 
 
 @bp.route("/resolutions/<int:resolution_id>/tasks/new", methods=["GET", "POST"])
 @policy.login_required
 def new_task(resolution_id: int):
-    """Break a resolution into a task assigned to a responsible unit (派单)."""
+    """Break a resolution into a task for a lead unit (派单), maybe with a co-unit (协办).
+
+    Only the body's own units are offered, and a unit of no concern to the body is refused.
+    """
     resolution = access.convened_resolution_or_403(resolution_id)
+    body = resolution.body
     form = TaskForm()
-    form.unit.choices = _unit_choices()
-    form.assignee.choices = assignee_choices(queries.unit_staff(db.session))
-    if form.validate_on_submit():
+    form.unit.choices = _unit_choices(body)
+    form.co_unit.choices = [(0, labels.NO_CO_UNIT)] + form.unit.choices
+    form.assignee.choices = assignee_choices(queries.body_unit_staff(db.session, body.id))
+    if (
+        form.validate_on_submit()
+        and _unit_of_body(body, form.unit)
+        and (not form.co_unit.data or _unit_of_body(body, form.co_unit))
+    ):
         try:
             deadline = form.deadline.data or g.work_calendar.add_workdays(
                 today(), form.workdays.data
             )
+            now = clock.now()
             task = rules.assign(
                 db.session,
                 resolution,
@@ -242,8 +265,11 @@ def new_task(resolution_id: int):
                 description=form.description.data,
                 done_definition=form.done_definition.data,
                 deadline=deadline,
-                now=clock.now(),
+                now=now,
             )
+            if form.co_unit.data:
+                co_unit = db.session.get(ResponsibleUnit, form.co_unit.data)
+                parts.add_part(task, co_unit, form.co_part.data, actor_id=current_user.id, now=now)
         except UnknownYear as error:
             form.workdays.errors = [labels.unknown_year(error.year)]
         except rules.AssigneeError:
@@ -253,6 +279,7 @@ def new_task(resolution_id: int):
                 "unit_id": task.unit_id,
                 "deadline": task.deadline.isoformat(),
                 "workdays": form.workdays.data,
+                "co_unit_ids": [p.unit_id for p in task.parts],
             }
             audit.record("task.assigned", task, actor=current_user, after=after)
             outbox.notify_unit(db.session, task, "assigned", now=clock.now())
@@ -265,8 +292,12 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
     """The task page, with blank forms except the one that came back with errors."""
     round_ratings = queries.round_ratings(db.session, task)
     values = [r.value for r in round_ratings]
+    body = task.resolution.body
     reassign = forms.get("reassign_form") or ReassignForm(formdata=None, unit=task.unit_id)
-    reassign.unit.choices = _unit_choices()
+    reassign.unit.choices = _unit_choices(body)
+    part_form = forms.get("part_form") or PartForm(formdata=None)
+    taken = {task.unit_id} | {p.unit_id for p in task.parts}
+    part_form.part_unit.choices = [c for c in _unit_choices(body) if c[0] not in taken]
     context = {
         "accept_form": EmptyForm(formdata=None),
         "decline_form": DeclineForm(formdata=None),
@@ -281,8 +312,13 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         "answer_form": ExtensionAnswerForm(formdata=None),
         "exclude_form": ExcludeForm(formdata=None),
         "phone_form": PhoneVisitForm(formdata=None, prefix="phone"),
+        "part_decline_form": PartDeclineForm(formdata=None),
+        "part_progress_form": PartProgressForm(formdata=None),
+        "part_finish_form": PartFinishForm(formdata=None),
+        "part_errors": {},
         **forms,
         "reassign_form": reassign,
+        "part_form": part_form,
     }
     context["phone_form"].topic.choices = phone_visit_choices(task)
     unit, convener = TaskRole.UNIT in roles, TaskRole.CONVENER in roles
@@ -298,6 +334,13 @@ def _task_page(task: Task, roles: set[TaskRole], status: int = 200, **forms):
         my_rating=next((r for r in round_ratings if r.user_id == current_user.id), None),
         pending=rules.pending_extension(task),
         needs_contact=rules.needs_contact(task),
+        waiting_parts=rules.waiting_parts(task),
+        my_parts={
+            part.id: parts.allowed_actions(part)
+            for part in task.parts
+            if TaskRole.CO_UNIT in roles and policy.is_unit_staff(current_user, part.unit)
+        },
+        can_change_parts=parts.can_change_parts(task),
         **context,
     ), status
 
@@ -340,6 +383,9 @@ def _unit_step(task_id: int, form_cls, form_name: str, action: str, step):
     if form.validate_on_submit():
         try:
             done = step(task, form) is not False
+        except rules.PartsWaiting as error:
+            form.form_errors.append(labels.parts_waiting(error.units))
+            done = False
         except rules.TaskError as error:
             form.form_errors.append(labels.refusal(str(error)))
             done = False
@@ -412,10 +458,12 @@ def _convener_step(
     task, roles = access.task_or_403(task_id, TaskRole.CONVENER)
     form = form_cls()
     if form_name == "reassign_form":
-        form.unit.choices = _unit_choices()
+        form.unit.choices = _unit_choices(task.resolution.body)
     if action not in rules.allowed_actions(task, rules.CONVENER):
         return _after_action(task)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and (
+        form_name != "reassign_form" or _unit_of_body(task.resolution.body, form.unit)
+    ):
         if irreversible and not confirm.confirmed():
             return _task_page(task, roles, 200, **{form_name: form, "confirming": action})
         try:
@@ -568,6 +616,134 @@ def reopen_task(task_id: int):
             today=today(),
             note=f.note.data,
         ),
+    )
+
+
+# --- 协办: co-units' parts --------------------------------------------------------------------
+
+
+def _audit_part(action: str, part, task=None, **after) -> None:
+    audit.record(
+        f"task.part_{action}",
+        task or part.task,
+        actor=current_user,
+        after={"unit_id": part.unit_id, "part_status": part.status, **after},
+    )
+
+
+@bp.post("/tasks/<int:task_id>/parts")
+@policy.login_required
+def add_part(task_id: int):
+    """The convener gives a co-unit of the body a part of the task (协办)."""
+    task, roles = access.task_or_403(task_id, TaskRole.CONVENER)
+    form = PartForm()
+    if form.validate_on_submit() and _unit_of_body(task.resolution.body, form.part_unit):
+        unit = db.session.get(ResponsibleUnit, form.part_unit.data)
+        try:
+            part = parts.add_part(
+                task, unit, form.part_description.data, actor_id=current_user.id, now=clock.now()
+            )
+        except rules.TaskError as error:
+            form.part_unit.errors = [labels.refusal(str(error))]
+        else:
+            _audit_part("added", part)
+            db.session.commit()
+            return redirect(url_for("followup.task", task_id=task.id) + "#parts")
+    return _task_page(task, roles, 400, part_form=form)
+
+
+@bp.post("/tasks/<int:task_id>/parts/<int:part_id>/remove")
+@policy.login_required
+def remove_part(task_id: int, part_id: int):
+    """The convener takes a co-unit off the task (its steps stay on the timeline)."""
+    part = access.convened_part_or_403(task_id, part_id)
+    task = part.task
+    if EmptyForm().validate_on_submit():
+        try:
+            parts.remove_part(task, part, actor_id=current_user.id, now=clock.now())
+        except rules.TaskError as error:
+            flash(labels.refusal(str(error)), "bad")
+        else:
+            _audit_part("removed", part, task, part_status="removed")
+            db.session.commit()
+    return redirect(url_for("followup.task", task_id=task.id) + "#parts")
+
+
+def _part_step(task_id: int, part_id: int, form_cls, form_name: str, step):
+    """The co-unit's move on its part: validate, move, audit, commit — or show the errors."""
+    part = access.part_or_403(task_id, part_id)
+    form = form_cls()
+    if form.validate_on_submit():
+        try:
+            step(part, form)
+        except rules.TaskError as error:
+            form.form_errors.append(labels.refusal(str(error)))
+        else:
+            _audit_part(part.status, part)
+            db.session.commit()
+            if request.form.get("back") == "unit":
+                return redirect(url_for("followup.unit_tasks", slug=part.unit.slug))
+            return redirect(url_for("followup.task", task_id=task_id) + "#parts")
+    task, roles = access.task_or_403(task_id)
+    return _task_page(task, roles, 400, **{form_name: form, "part_errors": {part.id: form_name}})
+
+
+@bp.post("/tasks/<int:task_id>/parts/<int:part_id>/accept")
+@policy.login_required
+def accept_part(task_id: int, part_id: int):
+    """The co-unit acknowledges its part (签收)."""
+    return _part_step(
+        task_id,
+        part_id,
+        EmptyForm,
+        "accept_form",
+        lambda p, f: parts.accept(
+            p,
+            actor_id=current_user.id,
+            now=clock.now(),
+            sign_hours=p.task.resolution.body.sign_hours,
+        ),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/parts/<int:part_id>/decline")
+@policy.login_required
+def decline_part(task_id: int, part_id: int):
+    """The co-unit hands its part back with a reason (回退); the convener decides."""
+    return _part_step(
+        task_id,
+        part_id,
+        PartDeclineForm,
+        "part_decline_form",
+        lambda p, f: parts.decline(
+            p, f.part_reason.data, actor_id=current_user.id, now=clock.now()
+        ),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/parts/<int:part_id>/progress")
+@policy.login_required
+def progress_part(task_id: int, part_id: int):
+    """The co-unit reports progress on its part (办理中)."""
+    return _part_step(
+        task_id,
+        part_id,
+        PartProgressForm,
+        "part_progress_form",
+        lambda p, f: parts.progress(p, f.part_note.data, actor_id=current_user.id, now=clock.now()),
+    )
+
+
+@bp.post("/tasks/<int:task_id>/parts/<int:part_id>/finish")
+@policy.login_required
+def finish_part(task_id: int, part_id: int):
+    """The co-unit reports its part done (完成)."""
+    return _part_step(
+        task_id,
+        part_id,
+        PartFinishForm,
+        "part_finish_form",
+        lambda p, f: parts.finish(p, f.part_report.data, actor_id=current_user.id, now=clock.now()),
     )
 
 

@@ -19,7 +19,9 @@ The task state machine, with who may make each move::
     refuse    (a pending extension)        (unchanged)   convener, with a reason
     complete  accepted, in_progress        completed     unit staff, with a completion report;
                                                          a task from a resident's topic must
-                                                         have contacted the resident first
+                                                         have contacted the resident first,
+                                                         and every co-unit's part (协办, see
+                                                         parts.py) must be 完成
     reassign  declined                     assigned      convener (改派, same or another unit)
     close     completed                    closed        convener (销号)
     reopen    completed                    in_progress   convener, with a new deadline; round + 1
@@ -110,6 +112,14 @@ DEFAULT_TZ = "Asia/Shanghai"
 
 class TaskError(ValueError):
     """A move the state machine does not allow; the message says why."""
+
+
+class PartsWaiting(TaskError):
+    """主办 cannot report 办结: these co-units' parts (协办) are not 完成 yet."""
+
+    def __init__(self, units: list[str]):
+        super().__init__("co-units have not finished their parts")
+        self.units = units
 
 
 class AssigneeError(TaskError):
@@ -374,15 +384,27 @@ def complete(task: Task, report: str, *, actor_id=None, now: datetime) -> None:
         raise TaskError("completing needs a report")
     if needs_contact(task) and task.contacted_at is None:
         raise TaskError("contact the resident (联系诉求人) before completing")
+    if waiting := waiting_parts(task):
+        raise PartsWaiting([part.unit.name for part in waiting])
     _move(task, "complete", UNIT, actor_id=actor_id, now=now, note=report)
     task.completion_report = report.strip()
     task.completed_at = now
 
 
+def waiting_parts(task: Task) -> list:
+    """The co-units' parts (协办) not 完成 yet: while any waits, the lead unit cannot 办结."""
+    return [part for part in task.parts if not part.is_finished]
+
+
 def reassign(
     task: Task, unit_id: int, deadline: date, *, actor_id=None, now: datetime, note: str = ""
 ) -> None:
-    """The convener assigns a declined task again (改派, to the same or another unit)."""
+    """The convener assigns a declined task again (改派, to the same or another unit).
+
+    A unit that holds a part of the task (协办) cannot become its lead: remove its part first.
+    """
+    if any(part.unit_id == unit_id for part in task.parts):
+        raise TaskError("this unit already has a part")
     details = {**_deadline_moved(task.deadline, deadline), "unit_from": task.unit_id}
     details["unit_to"] = unit_id
     _move(

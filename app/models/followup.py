@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models.statuses import (
     ContactMethod,
     ExtensionStatus,
+    PartStatus,
     RatingValue,
     ResolutionStatus,
     TaskStatus,
@@ -31,6 +32,7 @@ class TaskRole(StrEnum):
 
     CONVENER = "convener"
     UNIT = "unit"
+    CO_UNIT = "co_unit"
     MEMBER = "member"
 
 
@@ -53,6 +55,12 @@ class UpdateKind(StrEnum):
     REMINDED = "reminded"
     URGED = "urged"
     ESCALATED = "escalated"
+    PART_ADDED = "part_added"
+    PART_REMOVED = "part_removed"
+    PART_ACCEPTED = "part_accepted"
+    PART_NOTE = "part_note"
+    PART_DONE = "part_done"
+    PART_DECLINED = "part_declined"
 
 
 class Task(db.Model):
@@ -105,6 +113,10 @@ class Task(db.Model):
     )
     extensions: Mapped[list[TaskExtension]] = relationship(
         back_populates="task", order_by="TaskExtension.id", cascade="all, delete-orphan"
+    )
+    #: 协办: the co-units' parts; the task's own ``unit`` is the lead unit (主办).
+    parts: Mapped[list[TaskPart]] = relationship(
+        back_populates="task", order_by="TaskPart.id", cascade="all, delete-orphan"
     )
 
     __table_args__ = (
@@ -253,6 +265,46 @@ class TaskExtension(db.Model):
             postgresql_where=sa.text("status = 'pending'"),
         ),
     )
+
+
+class TaskPart(db.Model):
+    """A co-unit's part of a task (协办): what it must do and where it stands.
+
+    The task's own unit leads (主办) and reports 办结 only once every part is 完成 (see
+    app/followup/parts.py). A unit has at most one part of a task.
+    """
+
+    __tablename__ = "task_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("responsible_units.id"), index=True)
+    #: What this co-unit must do.
+    description: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[str] = mapped_column(sa.String(20), default=PartStatus.ASSIGNED, index=True)
+    added_at: Mapped[datetime] = mapped_column(default=clock.now)
+    accepted_at: Mapped[datetime | None]
+    signed_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    done_at: Mapped[datetime | None]
+    report: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    decline_reason: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+
+    task: Mapped[Task] = relationship(back_populates="parts")
+    unit: Mapped[ResponsibleUnit] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.UniqueConstraint("task_id", "unit_id"),
+        sa.CheckConstraint(one_of("status", PartStatus), name="status_known"),
+        sa.CheckConstraint("description <> ''", name="has_description"),
+        sa.CheckConstraint(
+            "status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"
+        ),
+    )
+
+    @property
+    def is_finished(self) -> bool:
+        """完成: the co-unit did its part."""
+        return self.status == PartStatus.DONE
 
 
 class WorkCalendarYear(db.Model):

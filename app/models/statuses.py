@@ -160,6 +160,16 @@ class ExtensionStatus(StrEnum):
     REFUSED = "refused"
 
 
+class PartStatus(StrEnum):
+    """A co-unit's part of a task (协办): 签收 → 办理中 → 完成, or handed back (回退)."""
+
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DECLINED = "declined"
+
+
 class ContactMethod(StrEnum):
     """How a unit contacted the resident who raised the matter (联系诉求人)."""
 

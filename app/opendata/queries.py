@@ -6,7 +6,7 @@ Each accepts the slug of one body (``?body=``) or None for all bodies.
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Body, Meeting, Motion, Resolution, Task
+from app.models import Body, Meeting, Motion, Resolution, Task, TaskPart
 from app.models.statuses import MeetingStatus, MotionStatus, ResolutionStatus
 
 
@@ -33,7 +33,12 @@ def published_tasks(session: Session, body_slug: str | None = None) -> list[Task
     query = (
         sa.select(Task)
         .join(Resolution)
-        .options(selectinload(Task.unit), selectinload(Task.resolution), selectinload(Task.updates))
+        .options(
+            selectinload(Task.unit),
+            selectinload(Task.resolution),
+            selectinload(Task.updates),
+            selectinload(Task.parts).selectinload(TaskPart.unit),
+        )
         .order_by(Task.id)
     )
     return _published(session, query, body_slug)

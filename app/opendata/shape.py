@@ -56,6 +56,7 @@ TASK_FIELDS = (
     "lianxi_completed_datetime",
     "lianxi_closed_datetime",
     "lianxi_excluded_reason",
+    "lianxi_co_units",
 )
 #: One row per seat of a roll-call (记名) vote; secret votes and shows of hands have none.
 VOTE_FIELDS = (
@@ -190,7 +191,8 @@ def task_request(task: Task, status_notes: str, tz: str) -> dict:
 
     The ``lianxi_`` keys extend the standard ones with the 接诉即办 ladder: the deadline now and
     as first set (extensions and 改派 move it), the round (整改 adds one), 签收 and whether it was
-    late, 联系诉求人, 办结, 销号, and the public reason of a 核减.
+    late, 联系诉求人, 办结, 销号, the public reason of a 核减, and the co-units (协办) with the
+    state of each one's part ("街道城管科:done; …", empty without co-units).
     """
     return {
         "service_request_id": str(task.id),
@@ -213,6 +215,7 @@ def task_request(task: Task, status_notes: str, tz: str) -> dict:
         "lianxi_completed_datetime": iso(task.completed_at, tz),
         "lianxi_closed_datetime": iso(task.closed_at, tz),
         "lianxi_excluded_reason": task.excluded_reason or None,
+        "lianxi_co_units": "; ".join(f"{p.unit.name}:{p.status}" for p in task.parts),
     }
 
 

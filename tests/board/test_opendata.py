@@ -11,8 +11,9 @@ import time_machine
 from icalendar import Calendar
 
 from app.extensions import db
+from app.models import TaskPart
 from app.opendata.shape import neutralise_formula
-from tests.factories import make_body, make_meeting
+from tests.factories import make_body, make_meeting, make_unit
 from tests.followup.helpers import make_passed_motion, make_resolution, make_task
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -153,6 +154,10 @@ def test_tasks_carry_the_ladder_states_and_dates(data, login_as, client):
         assigned_at=datetime(2026, 11, 2, 1, 0),
         deadline=date(2026, 11, 20),
     )
+    co_unit = make_unit()
+    co_unit.name = "街道城管科"
+    db.session.add(TaskPart(task_id=task.id, unit_id=co_unit.id, description="清理占道"))
+    db.session.commit()
     with time_machine.travel("2026-11-04 10:00 +0800", tick=False):
         login_as(data["staff"]).post(f"/tasks/{task.id}/accept")
         client.post(
@@ -167,7 +172,9 @@ def test_tasks_carry_the_ladder_states_and_dates(data, login_as, client):
     assert (row["lianxi_original_deadline"], row["lianxi_deadline"]) == ("2026-11-20", "2026-11-30")
     assert row["expected_datetime"] == "2026-11-30T23:59:59+08:00"
     assert row["lianxi_excluded_reason"] == "重复诉求" and row["lianxi_round"] == 1
+    assert row["lianxi_co_units"] == "街道城管科:assigned"
     text = client.get("/open-data/tasks.csv").get_data(as_text=True).lstrip("\ufeff")
     csv_row = next(r for r in csv.DictReader(io.StringIO(text)) if r["service_name"] == "路灯")
     assert csv_row["lianxi_original_deadline"] == "2026-11-20"
     assert csv_row["lianxi_signed_late"] == "True"
+    assert csv_row["lianxi_co_units"] == "街道城管科:assigned"

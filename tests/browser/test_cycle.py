@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import Meeting, Rating, SignInLink, Task
+from app.models import BodyUnit, Meeting, Rating, SignInLink, Task
 from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR
 from tests.factories import make_body, make_convener, make_unit, make_user
 
@@ -98,6 +98,7 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     staff = make_user("李办事")
     unit = make_unit(staff)
     unit.name = "街道城管科"
+    db.session.add(BodyUnit(body_id=body.id, unit_id=unit.id))  # one of the body's units
     db.session.commit()
     seats = [seat for c in body.constituencies for seat in c.seat_list]
     wang, zhao, qian, sun = (seat.holder for seat in seats)  # Sun hands his vote to Wang
@@ -357,7 +358,7 @@ def test_the_whole_cycle_on_phones_a_laptop_and_the_projector(
     laptop.get_by_role("link", name="派单：新增督办事项").click()
     assert_accessible(laptop, "new task (laptop)")
     laptop.get_by_label("事项名称").fill("夜间卸货改到早上七点以后")
-    laptop.get_by_label("承办单位").select_option(label="街道城管科")
+    laptop.get_by_label("主办单位").select_option(label="街道城管科")
     laptop.get_by_label("怎样算办完").fill("连续两周夜里十点后街面没有卸货。")
     laptop.get_by_label("截止日期").fill((date.today() + timedelta(days=30)).isoformat())
     laptop.get_by_role("button", name="派单").click()

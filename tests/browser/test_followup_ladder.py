@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import Rating, Task, TaskExtension
+from app.models import BodyUnit, Rating, Task, TaskExtension, TaskPart
 from tests.browser.conftest import LAPTOP
 from tests.factories import PASSWORD, make_body, make_unit, make_user
 from tests.followup.helpers import make_resolution, make_task, make_topic
@@ -39,6 +39,13 @@ def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
         resolution, unit, status="completed", title="张贴告示", completion_report="已贴"
     )
     done.assigned_at = done.accepted_at = now - timedelta(days=3)
+    co_staff = make_user("城管小孙", username="sunli")
+    co_unit = make_unit(co_staff)
+    co_unit.name = "街道城管科"
+    db.session.add(BodyUnit(body_id=body.id, unit_id=co_unit.id))
+    part = TaskPart(task_id=first.id, unit_id=co_unit.id, description="劝导商户按时段卸货")
+    part.added_at = now
+    db.session.add(part)
     db.session.commit()
 
     page = open_context().new_page()
@@ -61,6 +68,25 @@ def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
     assert_accessible(page, "task with a pending extension (phone)")
     shot(page, "followup-extension-phone", full_page=True)
 
+    # the co-unit (协办) signs its part off from its list and reports it done on the task page
+    co_page = open_context().new_page()
+    _sign_in(co_page, live_server, co_staff, f"/units/{co_unit.slug}/tasks")
+    co_row = co_page.locator(".task-row").filter(has_text="约定卸货时段")
+    expect(co_row).to_contain_text("劝导商户按时段卸货")
+    co_row.get_by_role("button", name="签收协办任务").click()
+    co_row = co_page.locator(".task-row").filter(has_text="约定卸货时段")
+    expect(co_row).to_contain_text("已签收")
+    co_row.get_by_role("link", name="报进展 / 完成").click()
+    co_page.get_by_label("完成情况：做了什么").fill("已上门劝导 6 家商户，张贴卸货时段")
+    co_page.get_by_role("button", name="报告本单位的部分已完成").click()
+    expect(co_page.locator("#parts")).to_contain_text("已完成")
+    assert_accessible(co_page, "task with a co-unit's part done (phone)")
+    shot(co_page, "followup-co-unit-phone", full_page=True)
+    laptop_task = open_context({"width": 1280, "height": 800}).new_page()
+    _sign_in(laptop_task, live_server, staff, f"/tasks/{first.id}")
+    expect(laptop_task.locator("#parts")).to_contain_text("街道城管科")
+    shot(laptop_task, "followup-co-unit-laptop", full_page=True)
+
     resident = open_context().new_page()
     resident.goto(f"{live_server}/t/{token}")
     visit = resident.locator(".topic-rating")
@@ -74,6 +100,7 @@ def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
 
     db.session.rollback()  # see the live server's commits
     assert db.session.get(Task, first.id).signed_late is False
+    assert db.session.get(TaskPart, part.id).status == "done"
     assert db.session.scalars(sa.select(TaskExtension.status)).all() == ["pending"]
     rating = db.session.scalars(sa.select(Rating)).one()
     assert (rating.contacted, rating.solved, rating.value, rating.channel) == (
@@ -100,3 +127,25 @@ def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
     shot(laptop, "followup-ranking-laptop", full_page=True)
     laptop.goto(f"{live_server}/units/{unit.slug}?month={month}")
     shot(laptop, "followup-unit-dashboard-laptop", full_page=True)
+
+
+def test_the_administrator_completes_a_year_of_the_calendar(
+    live_server, open_context, shot, assert_accessible, ctx
+):
+    """The calendar page says which years are unknown; a wrong line is said next to the field."""
+    admin = make_user("管理员", username="admin2", is_admin=True)
+    db.session.commit()
+    page = open_context().new_page()
+    _sign_in(page, live_server, admin, "/admin/calendar")
+    expect(page.locator("main")).to_contain_text("日历包已收录")
+    assert_accessible(page, "working-day calendar (phone)")
+    shot(page, "followup-calendar-phone", full_page=True)
+    page.goto(f"{live_server}/admin/calendar/2031")
+    page.get_by_label("放假的日子（法定节假日）").fill("2031-01-01 元旦\n2030-10-01 国庆")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".field-error")).to_contain_text("不在 2031 年里")
+    assert_accessible(page, "calendar year with an error (phone)")
+    shot(page, "followup-calendar-year-phone", full_page=True)
+    laptop = open_context({"width": 1280, "height": 800}).new_page()
+    _sign_in(laptop, live_server, admin, "/admin/calendar")
+    shot(laptop, "followup-calendar-laptop", full_page=True)

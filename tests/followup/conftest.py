@@ -4,18 +4,24 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Constituency, Seat
+from app.models import BodyUnit, Constituency, Seat
 from tests.factories import make_body, make_convener, make_unit, make_user
 from tests.followup.helpers import make_resolution
 
 
 @pytest.fixture
 def world(ctx):
-    """A body (3 members), its convener, two units with one staff member each, a resolution."""
+    """A body (3 members), its convener, two units with one staff member each, a resolution.
+
+    ``unit`` is one of the body's units; ``other_unit`` is not (tests add it when they need).
+    """
     body = make_body("huaxing", constituencies=[("community", 3, "1/1", False)])
     convener = make_convener(body)
     staff, other_staff = make_user("物业小周"), make_user("百货小吴")
     unit, other_unit = make_unit(staff), make_unit(other_staff)
+    # the body's units (the 派单 form offers only these): ``unit``, not ``other_unit``
+    db.session.add(BodyUnit(body_id=body.id, unit_id=unit.id))
+    db.session.commit()
     members = [
         s.holder
         for s in db.session.scalars(

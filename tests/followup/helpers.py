@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AgendaItem, Motion, Resolution, Task, Topic
+from app.models import AgendaItem, BodyUnit, Motion, Resolution, Task, Topic
 from app.models.accounts import hash_token
 from tests.factories import make_meeting
 
@@ -124,3 +124,9 @@ def make_task(resolution, unit, status="assigned", **fields) -> Task:
     db.session.add(task)
     db.session.commit()
     return task
+
+
+def add_body_unit(body, unit) -> None:
+    """Make ``unit`` one of the body's units (the 派单 and 改派 forms offer only these)."""
+    db.session.add(BodyUnit(body_id=body.id, unit_id=unit.id))
+    db.session.commit()

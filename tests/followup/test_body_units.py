@@ -22,7 +22,7 @@ def test_convener_adds_a_new_and_an_existing_unit_once(world, login_as, client):
     linked = db.session.scalars(
         sa.select(BodyUnit).where(BodyUnit.body_id == world["body"].id)
     ).all()
-    assert len(linked) == 2
+    assert len(linked) == 3  # the world's two units, and 锦华物业; other_unit once
     page = client.get("/b/huaxing/units").get_data(as_text=True)
     assert "锦华物业" in page and world["other_unit"].name in page
     actions = db.session.scalars(sa.select(AuditEvent.action)).all()
@@ -64,3 +64,41 @@ def test_invite_only_to_the_bodys_own_units(world, login_as, client):
     )
     assert response.status_code == 422
     assert db.session.scalars(sa.select(User).where(User.name == "某人")).all() == []
+
+
+def test_the_task_form_lists_and_accepts_only_the_bodys_units(world, login_as, client):
+    """派单 offers the body's units (with the way to add one) and refuses another unit.
+
+    The refusal is next to the field and the typed title is kept; no task is made.
+    """
+    from app.models import Task
+
+    login_as(world["convener"])
+    url = f"/resolutions/{world['resolution'].id}/tasks/new"
+    form = client.get(url).get_data(as_text=True)
+    assert world["unit"].name in form and world["other_unit"].name not in form
+    assert "/b/huaxing/units" in form
+    data = {
+        "title": "修路灯",
+        "unit": world["other_unit"].id,
+        "done_definition": "亮了",
+        "deadline": "2099-01-05",
+    }
+    response = client.post(url, data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "请从本会的承办单位中选择" in html and "修路灯" in html
+    assert db.session.scalars(sa.select(Task)).all() == []
+    # a reassignment to a unit not of the body is refused too
+    client.post(url, data={**data, "unit": world["unit"].id})
+    task = db.session.scalars(sa.select(Task)).one()
+    task.status, task.decline_reason = "declined", "不归我们管"
+    db.session.commit()
+    refused = client.post(
+        f"/tasks/{task.id}/reassign",
+        data={"unit": world["other_unit"].id, "deadline": "2099-01-06"},
+    )
+    assert refused.status_code == 400 and "请从本会的承办单位中选择" in refused.get_data(
+        as_text=True
+    )
+    db.session.refresh(task)
+    assert task.status == "declined"

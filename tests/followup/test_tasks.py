@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.extensions import db
 from app.models import AuditEvent, Rating, Task, TaskUpdate
-from tests.followup.helpers import make_resolution, make_task, make_topic
+from tests.followup.helpers import add_body_unit, make_resolution, make_task, make_topic
 
 
 def _png() -> bytes:
@@ -73,6 +73,7 @@ def test_convener_routes_refuse_others(world, login_as, client, action, status, 
     task = make_task(world["resolution"], world["unit"], status=status)
     url = f"/tasks/{task.id}/{action}"
     data = {**data, "unit": world["other_unit"].id}
+    add_body_unit(world["body"], world["other_unit"])
     assert "/sign-in" in client.post(url, data=data).headers["Location"]
     for person in (world["staff"], world["members"][0], world["outsider"]):
         login_as(person)

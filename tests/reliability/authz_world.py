@@ -23,6 +23,7 @@ from app.models import (
     OwnerDecision,
     PaperBallot,
     SignInLink,
+    TaskPart,
     TaskUpdate,
     Unit,
 )
@@ -88,7 +89,12 @@ def build_world(upload_folder: str) -> dict:
     resolution = make_resolution(body)
     resolution.topics.append(topic)  # so the topic's follow link may rate the task
     task = make_task(resolution, unit, status="completed", completed_at=datetime(2026, 10, 1))
+    # 协办: a co-unit's part of the task; the unit's staff is the world's unit staff too
+    part = TaskPart(
+        task_id=task.id, unit_id=make_unit(staff).id, description="协助挂牌", status="accepted"
+    )
     objection = Objection(resolution_id=resolution.id, receipt_no="YY-AUTHZ", text="有异议")
+    db.session.add(part)
     db.session.add(objection)
 
     folder = Path(upload_folder) / "tasks"
@@ -141,6 +147,8 @@ def build_world(upload_folder: str) -> dict:
         "passed_motion": passed.id,
         "resolution": resolution.id,
         "task": task.id,
+        "part": part.id,
+        "year": 2027,
         "objection": objection.id,
         "update": update.id,
         "link": link.id,
@@ -270,6 +278,8 @@ def fill(rule, world: dict) -> dict:
                 "topic_id": "topic",
                 "seat_id": "seat",
                 "task_id": "task",
+                "part_id": "part",
+                "year": "year",
                 "resolution_id": "resolution",
                 "link_id": "link",
                 "constituency_id": "constituency",

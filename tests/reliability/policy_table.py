@@ -63,6 +63,9 @@ POLICY = {
     ("accounts.set_large_text", "POST"): "public",
     # admin: bodies, conveners, units, staff
     ("admin.index", "GET"): "admin",
+    ("admin.calendar", "GET"): "admin",
+    ("admin.calendar_year", "GET"): "admin",
+    ("admin.calendar_year", "POST"): "admin",
     ("admin.body", "GET"): "admin",
     ("admin.new_body", "GET"): "admin",
     ("admin.new_body", "POST"): "admin",
@@ -121,6 +124,13 @@ POLICY = {
     ("followup.grant_extension", "POST"): "convener",
     ("followup.refuse_extension", "POST"): "convener",
     ("followup.exclude_task", "POST"): "convener",
+    ("followup.add_part", "POST"): "convener",
+    ("followup.remove_part", "POST"): "convener",
+    # a co-unit's part: the world's unit staff also works for the co-unit
+    ("followup.accept_part", "POST"): "unit_staff",
+    ("followup.decline_part", "POST"): "unit_staff",
+    ("followup.progress_part", "POST"): "unit_staff",
+    ("followup.finish_part", "POST"): "unit_staff",
     ("followup.phone_visit", "POST"): "convener",
     ("followup.followup_settings", "POST"): "convener",
     ("followup.answer_objection", "POST"): "convener",

@@ -18,7 +18,7 @@ from markupsafe import escape
 from app.extensions import db
 from app.models import AgendaItem, Meeting, Motion, Rating, Resolution, Task, TaskUpdate, Topic
 from tests.factories import make_body, make_convener, make_meeting, make_unit, make_user
-from tests.followup.helpers import make_passed_motion, make_resolution, make_task
+from tests.followup.helpers import add_body_unit, make_passed_motion, make_resolution, make_task
 
 #: Every value fits the shortest limit below (a topic submitter's name: 30 characters).
 CORPUS = [
@@ -546,6 +546,7 @@ def env(ctx, client, login_as):
     convener = make_convener(body)
     staff = make_user("物业小周")
     unit = make_unit(staff)
+    add_body_unit(body, unit)
     member = body.constituencies[0].seat_list[0].holder
     make_meeting(body, title="议程会")
     sitting = make_meeting(body, status="in_session", title="表决会")

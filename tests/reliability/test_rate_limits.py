@@ -294,3 +294,49 @@ def test_forty_simultaneous_topic_submissions_store_five(app, ctx, rate_limited)
     db.session.rollback()
     stored = db.session.scalar(sa.select(sa.func.count(Topic.id)).where(Topic.body_id == body.id))
     assert stored == 5 and answers.count(303) == 5 and answers.count(429) == 35, answers
+
+
+def _objection_world():
+    from datetime import date
+
+    from tests.followup.helpers import make_resolution
+
+    body = make_body(slug="objecting")
+    db.session.commit()
+    return make_resolution(body, notice_ends_on=date(2099, 1, 1))
+
+
+def test_fifty_simultaneous_objections_store_five(app, ctx, rate_limited):
+    """50 objections at once from one address during 公示期 store exactly the 5 allowed."""
+    from app.models import Objection
+
+    resolution = _objection_world()
+    url = f"/resolutions/{resolution.id}/objections"
+
+    def submit(client):
+        return client.post(url, data={"text": "停车位分配不公平", "name": ""}).status_code
+
+    answers = _burst(app, 50, submit)
+    db.session.rollback()
+    stored = db.session.scalar(
+        sa.select(sa.func.count(Objection.id)).where(Objection.resolution_id == resolution.id)
+    )
+    assert stored == 5 and answers.count(303) == 5 and answers.count(429) == 45, answers
+
+
+def test_an_objection_over_the_limit_keeps_the_text_and_says_the_wait(client, ctx, rate_limited):
+    """The sixth objection in an hour: 429, the typed text kept, the wait in words.
+
+    Forms sent back with errors (no text) never use the budget up.
+    """
+    resolution = _objection_world()
+    url = f"/resolutions/{resolution.id}/objections"
+    for _ in range(8):
+        assert client.post(url, data={"text": "", "name": "老王"}).status_code == 422
+    for _ in range(5):
+        assert client.post(url, data={"text": "不公平", "name": ""}).status_code == 303
+    refused = client.post(url, data={"text": "第六条异议：抽签不透明", "name": "老王"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert "第六条异议：抽签不透明" in html and "老王" in html
+    assert "每小时最多提交 5 条异议" in html and "分钟后再点" in html
