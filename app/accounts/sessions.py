@@ -37,19 +37,24 @@ def user_for_session(session: Session, token: str) -> User | None:
     """
     if not token or len(token) > 100:
         return None
-    user = session.scalar(
-        sa.select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == hash_token(token),
-            UserSession.ended_at.is_(None),
-            UserSession.generation == User.session_generation,
-            User.active,
-        )
-    )
+    user = session.scalar(live_sessions(token, sa.select(User)))
     if user is not None:
         user.session_token = token
     return user
+
+
+def live_sessions(token: str, query: sa.Select) -> sa.Select:
+    """``query`` joined to the live session of ``token`` and its person (no row: not live).
+
+    The one definition of a live session, shared by the sign-in check and by polls that answer
+    from one query joining it to what they show (the ballot page's change check).
+    """
+    return query.join(UserSession, UserSession.user_id == User.id).where(
+        UserSession.token_hash == hash_token(token),
+        UserSession.ended_at.is_(None),
+        UserSession.generation == User.session_generation,
+        User.active,
+    )
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -1,7 +1,7 @@
 """The domain's tables, split by stage of the cycle: ``from app.models import Body``."""
 
 from app.models.accounts import SignInLink, User, UserSession
-from app.models.audit import AuditEvent
+from app.models.audit import AuditEvent, PendingAuditEvent
 from app.models.bodies import (
     Body,
     BodyUnit,
@@ -122,6 +122,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "AuditEvent",
+    "PendingAuditEvent",
     "Ballot",
     "Body",
     "BodyUnit",

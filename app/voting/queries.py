@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 from app.meetings import rules as meeting_rules
 from app.meetings.presence import presence_by_constituency, seats_voted_by
 from app.meetings.recusal import recused_seat_ids
-from app.models import Ballot, Meeting, Motion, Seat
+from app.accounts.sessions import live_sessions
+from app.models import Ballot, Meeting, Motion, Seat, User
 from app.models.statuses import MeetingStatus, MotionStatus
 
 
@@ -19,6 +20,33 @@ def open_motions(session: Session, meeting: Meeting) -> list[Motion]:
             .order_by(Motion.id)
         )
     )
+
+
+def open_motions_for_session(session: Session, token: str, meeting_id: int) -> list | None:
+    """The ballot page's change check in one query: the live session, the meeting, its open votes.
+
+    Returns the ids of the meeting's open motions, oldest first, when ``token`` names a live
+    session and the meeting is published (not a draft); None otherwise — the caller then
+    answers the slow way, which signs in, refuses or 404s as usual. The session is checked in
+    the same query, so a session that was ended is refused at the very next poll.
+    """
+    if not token or len(token) > 100:
+        return None
+    query = live_sessions(
+        token,
+        sa.select(User.id, Meeting.status, Motion.id.label("motion_id"))
+        .select_from(User)
+        .join(Meeting, Meeting.id == meeting_id)
+        .outerjoin(
+            Motion,
+            sa.and_(Motion.meeting_id == Meeting.id, Motion.status == MotionStatus.OPEN),
+        )
+        .order_by(Motion.id),
+    )
+    rows = session.execute(query).all()
+    if not rows or rows[0].status == MeetingStatus.DRAFT:
+        return None
+    return [row.motion_id for row in rows if row.motion_id is not None]
 
 
 def projected_motion(session: Session, meeting: Meeting) -> Motion | None:
