@@ -127,8 +127,10 @@ class BallotContext:
 def ballot_context(
     session: Session, motion_id: int, seat_id: int, user_id: int
 ) -> BallotContext | None:
-    """The motion, the seat and every fact the checks need, in one query; None if either is
-    unknown. On PostgreSQL the motion's row is share-locked until the transaction ends."""
+    """The motion, the seat and every fact the checks need, in one query; None if unknown.
+
+    On PostgreSQL the motion's row is share-locked until the transaction ends.
+    """
     meeting_id = Motion.meeting_id
     proxied = sa.select(Proxy.seat_id).where(Proxy.meeting_id == meeting_id)
     substituted = sa.select(Substitute.seat_id).where(Substitute.meeting_id == meeting_id)

@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.accounts.sessions import live_sessions
 from app.meetings import rules as meeting_rules
 from app.meetings.presence import presence_by_constituency, seats_voted_by
 from app.meetings.recusal import recused_seat_ids
-from app.accounts.sessions import live_sessions
 from app.models import Ballot, Meeting, Motion, Seat, User
 from app.models.statuses import MeetingStatus, MotionStatus
 

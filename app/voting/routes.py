@@ -12,6 +12,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 from app import audit, clock, policy
+from app.accounts.access import signed_in_token
 from app.counting.tally import TallyInputError
 from app.extensions import db
 from app.meetings.speakers import hides_running_totals
@@ -21,7 +22,6 @@ from app.voting import access, amendments, ballots, casting, labels, queries, re
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
 from app.web import confirm
 from app.web.forms import EmptyForm
-from app.accounts.access import signed_in_token
 from app.web.htmx import fragment_or_redirect, polled, render, unchanged, wants_fragment
 
 bp = Blueprint("voting", __name__)
