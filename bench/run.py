@@ -248,7 +248,7 @@ def gunicorn(log_path: Path):
 
 def wait_until_up(process: subprocess.Popen, log_path: Path) -> None:
     """Wait for the bare route to answer; fail with gunicorn's log if it never does."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # four workers importing the app on a busy machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
