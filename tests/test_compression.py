@@ -1,4 +1,4 @@
-"""Compressed pages and BREACH: the CSRF token is masked per response; a bare token is never gzipped."""
+"""Compressed pages and BREACH: the CSRF token masked per response, a bare token never gzipped."""
 
 import gzip
 import re
