@@ -22,6 +22,7 @@ from app.voting import access, amendments, ballots, casting, labels, queries, re
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
 from app.web import confirm
 from app.web.forms import EmptyForm
+from app.web.header import without_inbox_count
 from app.web.htmx import fragment_or_redirect, polled, render, unchanged, wants_fragment
 
 bp = Blueprint("voting", __name__)
@@ -180,6 +181,7 @@ def panel(id: int):
 
 @bp.get("/meetings/<int:id>/vote")
 @policy.login_required
+@without_inbox_count
 def ballot(id: int):
     """The member's ballot: big 赞成 / 反对 / 弃权 buttons per seat they vote, per open motion."""
     meeting = policy.meeting_visible_or_404(id)
