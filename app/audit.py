@@ -24,6 +24,9 @@ from app.models import AuditEvent, PendingAuditEvent
 GENESIS = "0" * 64
 #: Any constant: PostgreSQL transactions that append events take this advisory lock in turn.
 _CHAIN_LOCK = 0x4C69616E
+#: The tables themselves: the hot paths use Core statements, without the ORM's bookkeeping.
+_EVENTS = AuditEvent.__table__
+_PENDING = PendingAuditEvent.__table__
 
 
 def event_digest(prev_hash: str, event: AuditEvent) -> str:
@@ -81,14 +84,16 @@ def defer(
     of the pending table's ids, so the events of one transaction keep their order.
     """
     session.execute(
-        sa.insert(PendingAuditEvent).values(
-            created_at=clock.now(),
-            actor_id=actor_id,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            after=after,
-        )
+        _PENDING.insert(),
+        {
+            "created_at": clock.now(),
+            "actor_id": actor_id,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "before": None,
+            "after": after,
+        },
     )
 
 
@@ -113,9 +118,7 @@ def chain_pending(session, *, wait: bool = True) -> int:
 
 def _chain_pending(session) -> int:
     """Move the pending events into the chain, oldest first; the caller holds the chain's lock."""
-    pending = session.execute(
-        sa.select(PendingAuditEvent.__table__).order_by(PendingAuditEvent.id)
-    ).all()
+    pending = session.execute(sa.select(_PENDING).order_by(_PENDING.c.id)).all()
     if not pending:
         return 0
     last = _newest(session)
@@ -149,16 +152,16 @@ def _chain_pending(session) -> int:
                 "seq": seq,
             }
         )
-    session.execute(sa.insert(AuditEvent), rows)
+    session.execute(_EVENTS.insert(), rows)
     ids = [row.id for row in pending]
-    session.execute(sa.delete(PendingAuditEvent).where(PendingAuditEvent.id.in_(ids)))
+    session.execute(_PENDING.delete().where(_PENDING.c.id.in_(ids)))
     return len(rows)
 
 
 def _newest(session):
     """(seq, hash) of the newest chained event, or None for an empty log."""
     return session.execute(
-        sa.select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        sa.select(_EVENTS.c.seq, _EVENTS.c.hash).order_by(_EVENTS.c.seq.desc()).limit(1)
     ).first()
 
 

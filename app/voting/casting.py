@@ -20,6 +20,7 @@ the ORM's dozen round trips (docs/performance.md):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -131,11 +132,41 @@ def ballot_context(
 
     On PostgreSQL the motion's row is share-locked until the transaction ends.
     """
+    query = _context_query(session.get_bind().dialect.name == "postgresql")
+    params = {"motion_id": motion_id, "seat_id": seat_id, "user_id": user_id}
+    row = session.execute(query, params).first()
+    if row is None:
+        return None
+    return BallotContext(
+        motion=MotionRow(row.id, row.meeting_id, row.status, row.kind, row.agenda_item_id),
+        seat=SeatRow(
+            id=row.seat_id,
+            number=row.number,
+            constituency_id=row.constituency_id,
+            holder_id=row.holder_id,
+            constituency=Named(row.constituency_name),
+            holder=Named(row.holder_name) if row.holder_name is not None else None,
+        ),
+        meeting_status=row.meeting_status,
+        confirm_ballots=bool(row.confirm_ballots),
+        direct=bool(row.holds or row.substitutes),
+        by_proxy=bool(row.by_proxy),
+        seat_checked_in=bool(row.seat_checked_in),
+        person_attending=bool(row.person_attending),
+        recused=bool(row.recused),
+        has_part=bool(row.has_part),
+    )
+
+
+@functools.cache
+def _context_query(postgresql: bool) -> sa.Select:
+    """The statement of ``ballot_context``, built once (building it costs more than running it)."""
+    user_id_ = sa.bindparam("user_id")
     meeting_id = Motion.meeting_id
     proxied = sa.select(Proxy.seat_id).where(Proxy.meeting_id == meeting_id)
     substituted = sa.select(Substitute.seat_id).where(Substitute.meeting_id == meeting_id)
     holds = sa.and_(
-        Seat.holder_id == user_id,
+        Seat.holder_id == user_id_,
         Constituency.body_id == Meeting.body_id,
         ~sa.exists(proxied.where(Proxy.seat_id == Seat.id)),
         ~sa.exists(substituted.where(Substitute.seat_id == Seat.id)),
@@ -144,13 +175,13 @@ def ballot_context(
         sa.select(Substitute.id).where(
             Substitute.meeting_id == meeting_id,
             Substitute.seat_id == Seat.id,
-            Substitute.user_id == user_id,
+            Substitute.user_id == user_id_,
             ~sa.exists(proxied.where(Proxy.seat_id == Seat.id)),
         )
     )
     by_proxy = sa.exists(
         sa.select(Proxy.id).where(
-            Proxy.meeting_id == meeting_id, Proxy.seat_id == Seat.id, Proxy.holder_id == user_id
+            Proxy.meeting_id == meeting_id, Proxy.seat_id == Seat.id, Proxy.holder_id == user_id_
         )
     )
     seat_checked_in = sa.exists(
@@ -160,7 +191,7 @@ def ballot_context(
     )
     person_attending = sa.exists(
         sa.select(Attendance.id).where(
-            Attendance.meeting_id == meeting_id, Attendance.user_id == user_id
+            Attendance.meeting_id == meeting_id, Attendance.user_id == user_id_
         )
     )
     recused = sa.exists(
@@ -173,17 +204,17 @@ def ballot_context(
     is_member = sa.exists(
         sa.select(member_seat.id)
         .join(member_constituency, member_constituency.id == member_seat.constituency_id)
-        .where(member_constituency.body_id == Meeting.body_id, member_seat.holder_id == user_id)
+        .where(member_constituency.body_id == Meeting.body_id, member_seat.holder_id == user_id_)
     )
     stands_in = sa.exists(
         sa.select(Substitute.id).where(
             Substitute.meeting_id == meeting_id,
-            Substitute.user_id == user_id,
+            Substitute.user_id == user_id_,
             ~sa.exists(proxied.where(Proxy.seat_id == Substitute.seat_id)),
         )
     )
     holds_proxy = sa.exists(
-        sa.select(Proxy.id).where(Proxy.meeting_id == meeting_id, Proxy.holder_id == user_id)
+        sa.select(Proxy.id).where(Proxy.meeting_id == meeting_id, Proxy.holder_id == user_id_)
     )
     holder = aliased(User)
     query = (
@@ -211,35 +242,30 @@ def ballot_context(
         )
         .join(Meeting, Meeting.id == Motion.meeting_id)
         .join(Body, Body.id == Meeting.body_id)
-        .join(Seat, Seat.id == seat_id)
+        .join(Seat, Seat.id == sa.bindparam("seat_id"))
         .join(Constituency, Constituency.id == Seat.constituency_id)
         .outerjoin(holder, holder.id == Seat.holder_id)
-        .where(Motion.id == motion_id)
+        .where(Motion.id == sa.bindparam("motion_id"))
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if postgresql:
         query = query.with_for_update(read=True, of=Motion)
-    row = session.execute(query).first()
-    if row is None:
-        return None
-    return BallotContext(
-        motion=MotionRow(row.id, row.meeting_id, row.status, row.kind, row.agenda_item_id),
-        seat=SeatRow(
-            id=row.seat_id,
-            number=row.number,
-            constituency_id=row.constituency_id,
-            holder_id=row.holder_id,
-            constituency=Named(row.constituency_name),
-            holder=Named(row.holder_name) if row.holder_name is not None else None,
-        ),
-        meeting_status=row.meeting_status,
-        confirm_ballots=bool(row.confirm_ballots),
-        direct=bool(row.holds or row.substitutes),
-        by_proxy=bool(row.by_proxy),
-        seat_checked_in=bool(row.seat_checked_in),
-        person_attending=bool(row.person_attending),
-        recused=bool(row.recused),
-        has_part=bool(row.has_part),
+    return query
+
+
+@functools.cache
+def _insert_ballot(postgresql_: bool) -> sa.Insert:
+    """INSERT … ON CONFLICT (motion_id, seat_id) DO NOTHING RETURNING id, built once."""
+    table = Ballot.__table__
+    dialect = postgresql if postgresql_ else sqlite
+    return (
+        dialect.insert(table)
+        .values({name: sa.bindparam(name) for name in _BALLOT_COLUMNS})
+        .on_conflict_do_nothing(index_elements=["motion_id", "seat_id"])
+        .returning(table.c.id)
     )
+
+
+_BALLOT_COLUMNS = ("motion_id", "seat_id", "cast_by_id", "choice", "cast_at")
 
 
 def insert_ballot(
@@ -252,25 +278,20 @@ def insert_ballot(
     """
     motion, seat = context.motion, context.seat
     secret = motion.kind == MotionKind.SECRET
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(Ballot)
-        .values(
-            motion_id=motion.id,
-            seat_id=seat.id,
-            cast_by_id=voter_id,
-            choice=None if secret else choice,
-            cast_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["motion_id", "seat_id"])
-        .returning(Ballot.id)
-    )
-    ballot_id = session.scalar(statement)
+    statement = _insert_ballot(session.get_bind().dialect.name == "postgresql")
+    values = {
+        "motion_id": motion.id,
+        "seat_id": seat.id,
+        "cast_by_id": voter_id,
+        "choice": None if secret else choice,
+        "cast_at": now,
+    }
+    ballot_id = session.execute(statement, values).scalar()
     if ballot_id is None:
         return None
     if secret:
         box = sealing.store().seal(motion.id, seat.constituency_id, choice)
-        session.execute(sa.insert(SealedBallot).values(motion_id=motion.id, box=box))
+        session.execute(SealedBallot.__table__.insert(), {"motion_id": motion.id, "box": box})
     return CastRow(ballot_id, None if secret else choice)
 
 
