@@ -5,7 +5,7 @@ by watching the compressed size as they guess it a character at a time. The one 
 pages carry is the CSRF token (in ``<body hx-headers>`` and in forms), so:
 
 * every token a template writes with ``csrf_token()`` is **masked per response**: a fresh
-  random pad P and ``P XOR token``, base64url, prefixed ``m1.``. The bytes differ on every
+  random pad P and ``P XOR token``, base64url, prefixed ``~``. The bytes differ on every
   page, so compression has nothing repeated to leak; a request's token is unmasked before
   Flask-WTF checks it (``unmask_request_tokens``, the first before-request hook), and an
   unmasked token is still accepted;
@@ -32,7 +32,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 MIN_BYTES = 1024
 #: Fast and nearly as small as 9 for pages of a few kilobytes.
 LEVEL = 6
-MASK_PREFIX = "m1."
+MASK_PREFIX = "~"
 _CSRF_HEADERS = ("HTTP_X_CSRFTOKEN", "HTTP_X_CSRF_TOKEN")
 
 

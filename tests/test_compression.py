@@ -73,7 +73,7 @@ def test_mask_and_unmask_round_trip(app):
         assert len(set(masked)) == 3
         assert {compression.unmask(m) for m in masked} == {generate_csrf()}
         assert compression.unmask("plain-token") == "plain-token"
-        assert compression.unmask("m1.!!!") == "m1.!!!"
+        assert compression.unmask("~!!!") == "~!!!"
 
 
 def test_a_page_with_masked_tokens_is_compressed(client):
