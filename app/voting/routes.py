@@ -233,7 +233,8 @@ def ballot_changes(id: int):
     takes the ordinary path below.
     """
     shown = request.args.get("shown", "")
-    now_open = queries.open_motions_for_session(db.session, signed_in_token(), id)
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        now_open = queries.open_motions_for_session(connection, signed_in_token(), id)
     if now_open is not None and (answer := unchanged(_changes_fingerprint(shown, now_open))):
         return answer
     return _ballot_changes(id, shown)
