@@ -46,8 +46,9 @@ def user_for_session(session: Session, token: str) -> User | None:
 def live_sessions(token: str, query: sa.Select) -> sa.Select:
     """``query`` joined to the live session of ``token`` and its person (no row: not live).
 
-    The one definition of a live session, shared by the sign-in check and by polls that answer
-    from one query joining it to what they show (the ballot page's change check).
+    The definition of a live session. The ballot page's change check states the same four
+    conditions on the tables in its one statement (``voting.queries.open_motions_for_session``);
+    a change here goes there too (tests/voting/test_change_check.py refuses an ended session).
     """
     return query.join(UserSession, UserSession.user_id == User.id).where(
         UserSession.token_hash == hash_token(token),
