@@ -6,6 +6,7 @@ from flask import Flask
 
 from app import (
     cli,
+    compression,
     config,
     database,
     errors,
@@ -56,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    compression.init_app(app)
     # Not a bare ``htmx``: importing the app.web.htmx module rebinds that name in this package.
     extensions.htmx.init_app(app)
     ratelimits.init_app(app)

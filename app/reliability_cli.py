@@ -67,7 +67,7 @@ def verify(heads) -> None:
     for pinned in heads:
         click.echo(f"published head {pinned} is in the chain")
     last = db.session.execute(
-        sa.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+        sa.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     if last:
         # The chain cannot show that its newest events were cut off; a copy of the newest hash

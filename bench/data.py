@@ -68,6 +68,8 @@ class Room:
     meeting_id: int
     motion_id: int
     convener_token: str
+    #: The room scenario's motion: a draft until the burst alone is over, then opened.
+    room_motion_id: int = 0
     #: One personal sign-in token per member, and the seat each one holds, in the same order.
     member_tokens: list[str] = field(default_factory=list)
     seat_ids: list[int] = field(default_factory=list)
@@ -162,6 +164,17 @@ def load_room(session: Session) -> Room:
         opened_at=now - timedelta(minutes=1),
     )
     session.add(motion)
+    # The room scenario's vote on the same item, opened once the burst alone is over.
+    room_motion = Motion(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        text="同意华兴街共享厕所的开放时间表。",
+        kind="roll_call",
+        rule=dict(QUOTA_MAJORITY),
+        status="draft",
+        created_by_id=convener.id,
+    )
+    session.add(room_motion)
     session.flush()
     session.execute(
         sa.text(
@@ -189,9 +202,26 @@ def load_room(session: Session) -> Room:
         meeting_id=meeting.id,
         motion_id=motion.id,
         convener_token=convener_token,
+        room_motion_id=room_motion.id,
         member_tokens=[token_for(prefix, n) for n in range(1, members + 1)],
         seat_ids=[seat_of[f"bench-m{n}"] for n in range(1, members + 1)],
     )
+
+
+def open_room_motion(session: Session, room: Room) -> None:
+    """Cancel the burst's vote and open the room's: the scenario starts from a fresh vote."""
+    session.execute(
+        sa.text(
+            "UPDATE motions SET status = 'cancelled', cancel_reason = 'bench: next vote' "
+            "WHERE id = :id"
+        ),
+        {"id": room.motion_id},
+    )
+    session.execute(
+        sa.text("UPDATE motions SET status = 'open', opened_at = :now WHERE id = :id"),
+        {"id": room.room_motion_id, "now": clock.now()},
+    )
+    session.commit()
 
 
 def load_board_owners(session: Session) -> None:

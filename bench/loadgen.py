@@ -10,6 +10,14 @@
   false, for owners whose code is in the page's path) and then the ballot page with the
   cookies it set, and return each session's cookies and CSRF token — the work a phone
   does before the vote opens, kept off the clock.
+* ``room``: a room of phones. Every poller (2,000 phones on their ballot page's change
+  check, the convener's progress, the projector's panel) asks its URL at its own interval,
+  from a random start, for the whole run, sending back the ETag it last got (as htmx does
+  through the browser's cache); after ``warmup`` seconds the ballot burst runs on top, through
+  its own connections, then the polls go on for ``cooldown`` seconds. Returns the burst's
+  figures and the polls' (rate, share answered 304, latencies, errors), and how late the
+  client itself was: the event loop's lag, sampled every 10 ms, shows whether the load
+  generator kept up with its own schedule.
 * ``weight``: GET a page and every same-host stylesheet and script it references, as a
   browser would (``Accept-Encoding: gzip, br``), and report the bytes on the wire and any
   reference to another host.
@@ -209,6 +217,118 @@ async def fire(spec: dict) -> dict:
     return report
 
 
+def summary(results: list, seconds: float, expected: set[str]) -> dict:
+    """Throughput, latency percentiles and status counts of (start, end, status, error) rows."""
+    latencies = sorted((end - start) * 1000 for start, end, *_ in results)
+    statuses: dict[str, int] = {}
+    for _, _, status, *_ in results:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    return {
+        "count": len(results),
+        "seconds": round(seconds, 3),
+        "rps": round(len(results) / seconds, 1) if seconds else 0.0,
+        "p50_ms": round(percentile(latencies, 0.50), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
+        "max_ms": round(latencies[-1], 1) if latencies else 0.0,
+        "statuses": statuses,
+        "errors": sum(n for code, n in statuses.items() if code not in expected),
+        "exceptions": sorted({row[3] for row in results if row[3]})[:5],
+    }
+
+
+async def room(spec: dict) -> dict:
+    """Pollers at their intervals for the whole run, the ballot burst on top after a warm-up."""
+    import random
+
+    host, port = spec["host"], spec["port"]
+    stop = asyncio.Event()
+    polls: dict[str, list] = {}
+    rng = random.Random(19)
+
+    async def poller(kind: str, request: dict, interval: float) -> None:
+        connection = Connection(host, port)
+        etag = None
+        rows = polls.setdefault(kind, [])
+        next_at = time.perf_counter() + rng.uniform(0, interval)
+        try:
+            while not stop.is_set():
+                delay = next_at - time.perf_counter()
+                if delay > 0:
+                    try:
+                        await asyncio.wait_for(stop.wait(), delay)
+                        break
+                    except TimeoutError:
+                        pass
+                headers = dict(request.get("headers", {}))
+                if etag:
+                    headers["If-None-Match"] = etag
+                raw = encode_request(host, port, {**request, "headers": headers})
+                started = time.perf_counter()
+                try:
+                    response = await connection.send(raw)
+                except (OSError, asyncio.IncompleteReadError) as error:
+                    rows.append((started, time.perf_counter(), 0, repr(error), started - next_at))
+                else:
+                    rows.append((started, time.perf_counter(), response.status, None, 0.0))
+                    etag = response.header("etag") or etag
+                next_at += interval
+                if next_at < time.perf_counter():  # a late answer: ask again at once, once
+                    next_at = time.perf_counter()
+        finally:
+            connection.close()
+
+    lags: list[float] = []
+
+    async def ticker() -> None:
+        while not stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append((time.perf_counter() - before - 0.01) * 1000)
+
+    tasks = [asyncio.create_task(ticker())]
+    for group in spec["pollers"]:
+        for request in group["requests"]:
+            tasks.append(asyncio.create_task(poller(group["kind"], request, group["interval"])))
+    began = time.perf_counter()
+    await asyncio.sleep(spec.get("warmup", 6))
+    burst_began = time.perf_counter()
+    burst = await fire(
+        {
+            "host": host,
+            "port": port,
+            "requests": spec["ballots"],
+            "connections": spec["connections"],
+            "expect": spec.get("expect", [200]),
+        }
+    )
+    burst_ended = time.perf_counter()
+    await asyncio.sleep(spec.get("cooldown", 3))
+    stop.set()
+    await asyncio.gather(*tasks)
+    ended = time.perf_counter()
+    expected = {"200", "304"}
+    report = {"burst": burst, "seconds": round(ended - began, 3), "polls": {}}
+    everything = []
+    for kind, rows in polls.items():
+        report["polls"][kind] = summary(rows, ended - began, expected)
+        everything += rows
+    during = [row for row in everything if burst_began <= row[0] <= burst_ended]
+    report["polls_all"] = summary(everything, ended - began, expected)
+    report["polls_all"]["share_304"] = round(
+        report["polls_all"]["statuses"].get("304", 0) / max(1, len(everything)), 3
+    )
+    report["polls_during_burst"] = summary(during, burst_ended - burst_began, expected)
+    lags.sort()
+    report["client_loop_lag_ms"] = {
+        "p50": round(percentile(lags, 0.5), 1),
+        "p99": round(percentile(lags, 0.99), 1),
+        "max": round(lags[-1], 1) if lags else 0.0,
+        "samples": len(lags),
+    }
+    return report
+
+
 _CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _CSRF_HEADER = re.compile(r'"X-CSRFToken":\s*"([^"]+)"')
 
@@ -358,7 +478,14 @@ def main() -> None:
     """Run the spec named on the command line and print the result as JSON."""
     with open(sys.argv[1], encoding="utf-8") as handle:
         spec = json.load(handle)
-    mode = {"fire": fire, "prepare": prepare, "weight": weight}[spec["mode"]]
+    mode = {"fire": fire, "prepare": prepare, "weight": weight, "room": room}[spec["mode"]]
+    try:  # 2,000 phones may each hold a socket at once
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
+    except (ImportError, ValueError, OSError):
+        pass
     json.dump(asyncio.run(mode(spec)), sys.stdout, ensure_ascii=False)
 
 

@@ -37,19 +37,25 @@ def user_for_session(session: Session, token: str) -> User | None:
     """
     if not token or len(token) > 100:
         return None
-    user = session.scalar(
-        sa.select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == hash_token(token),
-            UserSession.ended_at.is_(None),
-            UserSession.generation == User.session_generation,
-            User.active,
-        )
-    )
+    user = session.scalar(live_sessions(token, sa.select(User)))
     if user is not None:
         user.session_token = token
     return user
+
+
+def live_sessions(token: str, query: sa.Select) -> sa.Select:
+    """``query`` joined to the live session of ``token`` and its person (no row: not live).
+
+    The definition of a live session. The ballot page's change check states the same four
+    conditions on the tables in its one statement (``voting.queries.open_motions_for_session``);
+    a change here goes there too (tests/voting/test_change_check.py refuses an ended session).
+    """
+    return query.join(UserSession, UserSession.user_id == User.id).where(
+        UserSession.token_hash == hash_token(token),
+        UserSession.ended_at.is_(None),
+        UserSession.generation == User.session_generation,
+        User.active,
+    )
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -142,15 +142,27 @@ def filter_choices(session: Session) -> dict[str, list]:
     return {
         "bodies": list(session.scalars(sa.select(Body).order_by(Body.id))),
         "units": list(session.scalars(sa.select(ResponsibleUnit).order_by(ResponsibleUnit.name))),
-        "years": list(
-            session.scalars(
-                sa.select(Resolution.year)
-                .where(Resolution.status == ResolutionStatus.PUBLISHED)
-                .distinct()
-                .order_by(Resolution.year.desc())
-            )
-        ),
+        "years": publication_years(session),
     }
+
+
+def publication_years(session: Session) -> list[int]:
+    """Every year with a published resolution, newest first, one index probe per year.
+
+    A DISTINCT over the published resolutions reads all of them (100,000 on a district's
+    board); this walks the (status, year, …) index from one year to the next below it instead
+    (a "loose index scan" written as a recursive query, the same on PostgreSQL and SQLite).
+    """
+    published_now = Resolution.status == ResolutionStatus.PUBLISHED
+    newest = sa.select(sa.func.max(Resolution.year)).where(published_now).scalar_subquery()
+    years = sa.select(newest.label("year")).cte("years", recursive=True)
+    below = (
+        sa.select(sa.func.max(Resolution.year))
+        .where(published_now, Resolution.year < years.c.year)
+        .scalar_subquery()
+    )
+    years = years.union_all(sa.select(below).where(years.c.year.is_not(None)))
+    return list(session.scalars(sa.select(years.c.year).where(years.c.year.is_not(None))))
 
 
 def published_resolution(session: Session, resolution_id: int) -> Resolution | None:

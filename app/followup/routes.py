@@ -66,7 +66,7 @@ from app.models.statuses import VisitChannel
 from app.notifications import outbox
 from app.qr import qr_svg
 from app.voting import amendments
-from app.web import confirm, htmx
+from app.web import confirm, header, htmx
 from app.web.forms import EmptyForm
 
 bp = Blueprint("followup", __name__)
@@ -79,7 +79,12 @@ def load_inbox_count():
     One statement per page (none for fragments, posts or anonymous visitors); templates may
     not query, so the count is read here.
     """
-    if request.method == "GET" and not htmx.wants_fragment() and current_user.is_authenticated:
+    if (
+        request.method == "GET"
+        and not htmx.wants_fragment()
+        and header.shows_inbox_count()
+        and current_user.is_authenticated
+    ):
         g.inbox_count = inbox.inbox_count(db.session, current_user, today())
 
 

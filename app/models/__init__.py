@@ -1,7 +1,7 @@
 """The domain's tables, split by stage of the cycle: ``from app.models import Body``."""
 
 from app.models.accounts import SignInLink, User, UserSession
-from app.models.audit import AuditEvent
+from app.models.audit import AuditEvent, PendingAuditEvent
 from app.models.bodies import (
     Body,
     BodyUnit,
@@ -123,6 +123,7 @@ __all__ = [
     "AgendaItem",
     "Attendance",
     "AuditEvent",
+    "PendingAuditEvent",
     "Ballot",
     "Body",
     "BodyUnit",

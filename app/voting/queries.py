@@ -1,12 +1,15 @@
 """Reads of the voting pages: plain SQLAlchemy on a session, no Flask."""
 
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.meetings import rules as meeting_rules
 from app.meetings.presence import presence_by_constituency, seats_voted_by
 from app.meetings.recusal import recused_seat_ids
-from app.models import Ballot, Meeting, Motion, Seat
+from app.models import Ballot, Meeting, Motion, Seat, User, UserSession
+from app.models.accounts import hash_token
 from app.models.statuses import MeetingStatus, MotionStatus
 
 
@@ -18,6 +21,50 @@ def open_motions(session: Session, meeting: Meeting) -> list[Motion]:
             .where(Motion.meeting_id == meeting.id, Motion.status == MotionStatus.OPEN)
             .order_by(Motion.id)
         )
+    )
+
+
+def open_motions_for_session(connection, token: str, meeting_id: int) -> list | None:
+    """The ballot page's change check in one query: the live session, the meeting, its open votes.
+
+    Returns the ids of the meeting's open motions, oldest first, when ``token`` names a live
+    session and the meeting is published (not a draft); None otherwise — the caller then
+    answers the slow way, which signs in, refuses or 404s as usual. The session is checked in
+    the same query, so a session that was ended is refused at the very next poll.
+    ``connection`` may be a session or a connection (the view uses one in autocommit: a read
+    of one statement needs no BEGIN and ROLLBACK, two round trips of three).
+    """
+    if not token or len(token) > 100:
+        return None
+    params = {"token_hash": hash_token(token), "meeting_id": meeting_id}
+    rows = connection.execute(_open_motions_for_session(), params).all()
+    if not rows or rows[0].status == MeetingStatus.DRAFT:
+        return None
+    return [row.motion_id for row in rows if row.motion_id is not None]
+
+
+@functools.cache
+def _open_motions_for_session() -> sa.Select:
+    """The statement of ``open_motions_for_session``, built once, on the tables (Core)."""
+    users, user_sessions = User.__table__, UserSession.__table__
+    meetings, motions = Meeting.__table__, Motion.__table__
+    return (
+        sa.select(users.c.id, meetings.c.status, motions.c.id.label("motion_id"))
+        .select_from(users)
+        .join(user_sessions, user_sessions.c.user_id == users.c.id)
+        .join(meetings, meetings.c.id == sa.bindparam("meeting_id"))
+        .outerjoin(
+            motions,
+            sa.and_(motions.c.meeting_id == meetings.c.id, motions.c.status == MotionStatus.OPEN),
+        )
+        .where(
+            # The live session, as ``sessions.live_sessions`` defines it.
+            user_sessions.c.token_hash == sa.bindparam("token_hash"),
+            user_sessions.c.ended_at.is_(None),
+            user_sessions.c.generation == users.c.session_generation,
+            users.c.active,
+        )
+        .order_by(motions.c.id)
     )
 
 

@@ -12,15 +12,17 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 from app import audit, clock, policy
+from app.accounts.access import signed_in_token
 from app.counting.tally import TallyInputError
 from app.extensions import db
 from app.meetings.speakers import hides_running_totals
-from app.models import Motion, Seat
+from app.models import Motion
 from app.models.statuses import Choice, MotionKind, MotionStatus
-from app.voting import access, amendments, ballots, labels, queries, record, rules
+from app.voting import access, amendments, ballots, casting, labels, queries, record, rules
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
 from app.web import confirm
 from app.web.forms import EmptyForm
+from app.web.header import without_inbox_count
 from app.web.htmx import fragment_or_redirect, polled, render, unchanged, wants_fragment
 
 bp = Blueprint("voting", __name__)
@@ -179,6 +181,7 @@ def panel(id: int):
 
 @bp.get("/meetings/<int:id>/vote")
 @policy.login_required
+@without_inbox_count
 def ballot(id: int):
     """The member's ballot: big 赞成 / 反对 / 弃权 buttons per seat they vote, per open motion."""
     meeting = policy.meeting_visible_or_404(id)
@@ -221,52 +224,81 @@ def ballot_link(id: int):
 
 
 @bp.get("/meetings/<int:id>/vote/changes")
-@policy.login_required
 def ballot_changes(id: int):
-    """Polled from a ballot page with buttons: says so when the open votes are no longer those."""
-    meeting = policy.meeting_visible_or_404(id)
+    """Polled from a ballot page with buttons: says so when the open votes are no longer those.
+
+    Every phone in the room asks this every 5 s. An unchanged answer costs one query — the
+    live session joined to the meeting's open votes — and no person, form or template is
+    loaded for it; anything else (no session, a session ended, a draft meeting, a change)
+    takes the ordinary path below.
+    """
     shown = request.args.get("shown", "")
-    now_open = "-".join(str(m.id) for m in queries.open_motions(db.session, meeting))
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        now_open = queries.open_motions_for_session(connection, signed_in_token(), id)
+    if now_open is not None and (answer := unchanged(_changes_fingerprint(shown, now_open))):
+        return answer
+    return _ballot_changes(id, shown)
+
+
+@policy.login_required
+def _ballot_changes(id: int, shown: str):
+    """The change check answered in full: signed in, the meeting visible, the fragment."""
+    meeting = policy.meeting_visible_or_404(id)
+    now_open = [m.id for m in queries.open_motions(db.session, meeting)]
     return polled(
         None,
         "voting/partials/ballot_changes.html",
-        None,
+        _changes_fingerprint(shown, now_open),
         meeting=meeting,
         shown=shown,
-        changed=shown != now_open,
+        changed=shown != "-".join(map(str, now_open)),
     )
+
+
+def _changes_fingerprint(shown: str, now_open: list[int]) -> str:
+    """What the change check shows depends on the votes shown and the votes open, nothing else."""
+    return f"changes|{shown}|{'-'.join(map(str, now_open))}"
 
 
 @bp.post("/motions/<int:id>/seats/<int:seat_id>/ballot")
 @policy.login_required
 def cast(id: int, seat_id: int):
-    """Cast one seat's ballot; the database keeps one per seat, a repeat says "已经投过票了"."""
-    motion = access.motion_to_vote_or_404(id)
-    seat = db.get_or_404(Seat, seat_id)
+    """Cast one seat's ballot; the database keeps one per seat, a repeat says "已经投过票了".
+
+    The short path of app/voting/casting.py: one query for every check, one INSERT for the
+    ballot, one for its pending audit event, then the commit; the event is chained after it.
+    """
+    context = casting.ballot_context(db.session, id, seat_id, current_user.id) or abort(404)
     form = BallotForm()
     if not form.validate_on_submit():
         abort(400)
-    refusal = access.ballot_refusal(motion, seat)
+    motion, seat = context.motion, context.seat
+    refusal = context.refusal()
     if refusal == rules.NOT_VOTER:
         abort(403)
     if refusal:
         return _ballot_refused(motion, seat, refusal)
     confirmed = form.confirm.data == "1"
-    # The body's setting is read for a first tap only: a confirmed ballot costs no extra query.
-    if not confirmed and rules.needs_confirmation(motion.meeting.body.confirm_ballots, confirmed):
+    if rules.needs_confirmation(context.confirm_ballots, confirmed):
         return _ballot_answer(motion, seat, None, None, pending=form.choice.data)
-    ballot = ballots.cast(db.session, motion, seat, form.choice.data, current_user.id, clock.now())
+    ballot = casting.insert_ballot(
+        db.session, context, form.choice.data, current_user.id, clock.now()
+    )
     if ballot is None:
-        earlier = ballots.ballot_of(db.session, motion.id, seat.id)
+        earlier = casting.earlier_ballot(db.session, motion.id, seat.id)
         return _ballot_answer(motion, seat, "already", earlier)
     after = {"motion_id": motion.id, "seat_id": seat.id}
     if motion.kind == MotionKind.ROLL_CALL:
         after["choice"] = ballot.choice
-    # Rendered while the rows are fresh (no reloads after the commit) and before the audit
-    # event, whose chain lock every ballot waits for until this one commits.
+    audit.defer(
+        db.session, "ballot.cast", "Ballot", ballot.id, actor_id=current_user.id, after=after
+    )
+    # Rendered while the person is loaded (a commit expires it): no reload after the commit.
     answer = _ballot_answer(motion, seat, "recorded", ballot)
-    audit.record("ballot.cast", ballot, actor=current_user, after=after)
     db.session.commit()
+    # Outside the ballot's transaction: chain this event (and any other waiting) unless another
+    # request is chaining right now; it then is, or the next ballot or reader will.
+    audit.chain_pending(db.session, wait=False)
     return answer
 
 
@@ -325,7 +357,7 @@ def _hands_form(motion: Motion):
     return hand_counts_form(motion.meeting.body.constituencies, present)
 
 
-def _ballot_answer(motion: Motion, seat: Seat, notice: str | None, ballot, pending=None):
+def _ballot_answer(motion, seat, notice: str | None, ballot, pending=None):
     """The seat's ballot card for htmx; otherwise back to the ballot page, at that card.
 
     ``pending`` is a choice waiting for its confirmation: the card then shows "确认：赞成".
@@ -350,7 +382,7 @@ def _ballot_answer(motion: Motion, seat: Seat, notice: str | None, ballot, pendi
     )
 
 
-def _ballot_refused(motion: Motion, seat: Seat, refusal: str):
+def _ballot_refused(motion, seat, refusal: str):
     """Why the ballot was refused: on the seat's card for htmx, else on a page of its own."""
     message = str(labels.BALLOT_REFUSALS[refusal])
     if wants_fragment():

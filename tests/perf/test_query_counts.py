@@ -24,7 +24,7 @@ QUOTA_MAJORITY = {"weighting": "quota", "base": "cast", "threshold": {"op": ">",
 BOARD_FIRST_PAGE = {"sqlite": 7, "postgresql": 7}
 BOARD_LIST = {"sqlite": 7, "postgresql": 7}
 #: The ballot and the progress each look up the seats standing aside (回避) on the item (issue 18).
-BALLOT_POST = {"sqlite": 13, "postgresql": 13}
+BALLOT_POST = {"sqlite": 9, "postgresql": 9}
 PROGRESS_FRAGMENT = {"sqlite": 13, "postgresql": 13}
 #: Answering 304 to an unchanged panel: the person, the motion and its fingerprint only.
 PROGRESS_UNCHANGED = {"sqlite": 6, "postgresql": 6}

@@ -95,13 +95,20 @@ def test_changing_prev_hash_is_found(app, chain):
 
 
 def test_reordering_events_is_found(app, chain):
-    """Swapping two events' places (their ids) breaks the chain at the first of them."""
-    spare = chain[-1] + 100
-    _sql("UPDATE audit_events SET id = :to WHERE id = :id", to=spare, id=chain[1])
-    _sql("UPDATE audit_events SET id = :to WHERE id = :id", to=chain[1], id=chain[2])
-    _sql("UPDATE audit_events SET id = :to WHERE id = :id", to=chain[2], id=spare)
+    """Swapping two events' places in the chain (their seq) breaks it at the one moved up."""
+    first, second = (db.session.get(AuditEvent, chain[n]).seq for n in (1, 2))
+    _sql("UPDATE audit_events SET seq = :to WHERE id = :id", to=first + 100, id=chain[1])
+    _sql("UPDATE audit_events SET seq = :to WHERE id = :id", to=first, id=chain[2])
+    _sql("UPDATE audit_events SET seq = :to WHERE id = :id", to=second, id=chain[1])
     result = _verify(app)
-    assert result.exit_code == 1 and f"at event {chain[1]}:" in result.stderr
+    assert result.exit_code == 1 and f"at event {chain[2]}:" in result.stderr
+
+
+def test_a_gap_in_the_positions_is_found(app, chain):
+    """An event whose place was moved (a position skipped) is named, though its hash holds."""
+    _sql("UPDATE audit_events SET seq = seq + 1 WHERE id = :id", id=chain[-1])
+    result = _verify(app)
+    assert result.exit_code == 1 and f"at event {chain[-1]}:" in result.stderr
 
 
 def _run_threads(work) -> None:

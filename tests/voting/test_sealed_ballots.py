@@ -188,8 +188,9 @@ def test_postgres_old_row_versions_link_no_choice(app, ctx, client, login_as):
     assert len(written) == len(CHOICES)
     for tables in written.values():
         # The attack matched dead secret_counts versions to the ballot's xid: there are none;
-        # the ballot's (sub)transaction wrote its "has voted" row and its sealed box only.
-        assert tables == {"ballots", "sealed_ballots"}, tables
+        # the ballot's transaction wrote its "has voted" row, its sealed box and its pending
+        # audit event ("seat S voted on motion M", no choice), nothing else.
+        assert tables == {"ballots", "sealed_ballots", "audit_pending"}, tables
     for tables in locked.values():
         # Foreign-key locks name the seat and voter, which the ballot row names anyway.
         assert tables <= {"seats", "users", "motions"}, tables
