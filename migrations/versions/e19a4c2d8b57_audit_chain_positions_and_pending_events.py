@@ -1,7 +1,7 @@
 """audit chain: each event's position (seq), and events pending their place in the chain
 
 Revision ID: e19a4c2d8b57
-Revises: 7d3f9b2c4e61
+Revises: 3e8a6d1f0b52
 Create Date: 2026-11-27 18:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e19a4c2d8b57'
-down_revision = '7d3f9b2c4e61'
+down_revision = '3e8a6d1f0b52'
 branch_labels = None
 depends_on = None
 
