@@ -30,6 +30,7 @@ client then opens a new one, as a browser would.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import re
 import sys
@@ -439,7 +440,11 @@ async def weight(spec: dict) -> dict:
             encode_request(host, port, {"path": spec["page"], "headers": headers})
         )
         parser = _References()
-        parser.feed(page.body.decode("utf-8", "replace"))
+        # The page itself arrives gzip-compressed: read its references from the markup.
+        markup = page.body
+        if page.header("content-encoding") == "gzip":
+            markup = gzip.decompress(markup)
+        parser.feed(markup.decode("utf-8", "replace"))
         items = [
             {
                 "path": spec["page"],
