@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app import audit, clock
 from app.extensions import db
-from app.followup import queries, reminders
+from app.followup import calendar_table, queries, reminders
 from app.followup.workdays import package_knows
 from app.models import WorkCalendarDay, WorkCalendarYear
 from app.notifications import outbox
@@ -75,22 +75,35 @@ def workdays() -> None:
 @click.option("--note", default="", help="where the dates come from")
 def add_year(year: int, off: tuple[str, ...], on: tuple[str, ...], note: str) -> None:
     """Declare YEAR known: Monday to Friday work, except the days given with --off / --on."""
-    days = [(d, n, False) for d, n in _days(off)] + [(d, n, True) for d, n in _days(on)]
-    stray = [d for d, _n, _w in days if d.year != year]
+    given_off, given_on = dict(_days(off)), dict(_days(on))
+    stray = [d for d in [*given_off, *given_on] if d.year != year]
     if stray:
         raise click.BadParameter(f"{stray[0]} is not in {year}")
     if package_knows(year):
         click.echo(f"note: the package knows {year}; these days correct it", err=True)
-    if db.session.get(WorkCalendarYear, year) is None:
-        db.session.add(WorkCalendarYear(year=year, note=note))
-    for day, name, is_workday in days:
-        db.session.merge(WorkCalendarDay(day=day, is_workday=is_workday, name=name))
-    audit.record(
-        "workdays.year_added",
-        object_type="WorkCalendarYear",
-        after={"year": year, "days": {d.isoformat(): w for d, _n, w in days}},
+    # Added to the days the table already has (a day given again takes its new kind), then
+    # written through the same function as the administrator's calendar page.
+    holidays, workdays = calendar_table.year_days(db.session, year)
+    for day in given_on:
+        holidays.pop(day, None)
+    for day in given_off:
+        workdays.pop(day, None)
+    holidays.update(given_off)
+    workdays.update(given_on)
+    if both := calendar_table.both_ways(holidays, workdays):
+        raise click.BadParameter(f"{both[0]} is given both as a holiday and as a working day")
+    existing = db.session.get(WorkCalendarYear, year)
+    facts = calendar_table.save_year(
+        db.session,
+        year,
+        holidays,
+        workdays,
+        note or (existing.note if existing else "") or "",
+        now=clock.now(),
     )
+    audit.record("workdays.year_added", object_type="WorkCalendarYear", after=facts)
     db.session.commit()
+    days = [*given_off, *given_on]
     click.echo(f"{year}: {len(days)} listed days")
 
 
