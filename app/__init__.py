@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from app import (
+    audit_chainer,
     cli,
     compression,
     config,
@@ -33,6 +34,7 @@ from app.owners import cli as owners_cli
 from app.owners import routes as owners
 from app.points import routes as points
 from app.topics import routes as topics
+from app.voting import change_check
 from app.voting import cli as voting_cli
 from app.voting import routes as voting
 from app.web import urls
@@ -54,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     database.init_app(app)
+    audit_chainer.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -61,6 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Not a bare ``htmx``: importing the app.web.htmx module rebinds that name in this package.
     extensions.htmx.init_app(app)
     ratelimits.init_app(app)
+    # Before security.init_app: its proxy fix, when on, must wrap the change check too.
+    change_check.init_app(app)
     security.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     static_files.init_app(app)

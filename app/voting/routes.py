@@ -11,14 +11,14 @@ Who may use what:
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
-from app import audit, clock, policy
-from app.accounts.access import signed_in_token
+from app import audit, audit_chainer, clock, policy
 from app.counting.tally import TallyInputError
 from app.extensions import db
 from app.meetings.speakers import hides_running_totals
 from app.models import Motion
 from app.models.statuses import Choice, MotionKind, MotionStatus
 from app.voting import access, amendments, ballots, casting, labels, queries, record, rules
+from app.voting.change_check import changes_fingerprint
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
 from app.web import confirm
 from app.web.forms import EmptyForm
@@ -224,40 +224,25 @@ def ballot_link(id: int):
 
 
 @bp.get("/meetings/<int:id>/vote/changes")
+@policy.login_required
 def ballot_changes(id: int):
     """Polled from a ballot page with buttons: says so when the open votes are no longer those.
 
-    Every phone in the room asks this every 5 s. An unchanged answer costs one query — the
-    live session joined to the meeting's open votes — and no person, form or template is
-    loaded for it; anything else (no session, a session ended, a draft meeting, a change)
-    takes the ordinary path below.
+    Every phone in the room asks this every 5 s. An unchanged answer is a 304 given before
+    Flask by app/voting/change_check.py (one query, the live session joined to the meeting's
+    open votes); what reaches this view is a first poll, a change, or a refusal.
     """
-    shown = request.args.get("shown", "")
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        now_open = queries.open_motions_for_session(connection, signed_in_token(), id)
-    if now_open is not None and (answer := unchanged(_changes_fingerprint(shown, now_open))):
-        return answer
-    return _ballot_changes(id, shown)
-
-
-@policy.login_required
-def _ballot_changes(id: int, shown: str):
-    """The change check answered in full: signed in, the meeting visible, the fragment."""
     meeting = policy.meeting_visible_or_404(id)
+    shown = request.args.get("shown", "")
     now_open = [m.id for m in queries.open_motions(db.session, meeting)]
     return polled(
         None,
         "voting/partials/ballot_changes.html",
-        _changes_fingerprint(shown, now_open),
+        changes_fingerprint(shown, now_open),
         meeting=meeting,
         shown=shown,
         changed=shown != "-".join(map(str, now_open)),
     )
-
-
-def _changes_fingerprint(shown: str, now_open: list[int]) -> str:
-    """What the change check shows depends on the votes shown and the votes open, nothing else."""
-    return f"changes|{shown}|{'-'.join(map(str, now_open))}"
 
 
 @bp.post("/motions/<int:id>/seats/<int:seat_id>/ballot")
@@ -296,9 +281,9 @@ def cast(id: int, seat_id: int):
     # Rendered while the person is loaded (a commit expires it): no reload after the commit.
     answer = _ballot_answer(motion, seat, "recorded", ballot)
     db.session.commit()
-    # Outside the ballot's transaction: chain this event (and any other waiting) unless another
-    # request is chaining right now; it then is, or the next ballot or reader will.
-    audit.chain_pending(db.session, wait=False)
+    # Outside the ballot's transaction: the event is chained by this process's chaining thread
+    # a moment later, with the other ballots arriving meanwhile (app/audit_chainer.py).
+    audit_chainer.chain_after_commit()
     return answer
 
 

@@ -46,7 +46,15 @@ def fragment_or_redirect(partial: str, location: str, /, **context) -> Response:
 
 def fingerprint_etag(fingerprint: object) -> str:
     """The ETag of a polled answer: the data's fingerprint, the language, page or fragment."""
-    source = f"{fingerprint}|{get_locale()}|{wants_fragment()}"
+    return etag_of(fingerprint, str(get_locale()), wants_fragment())
+
+
+def etag_of(fingerprint: object, locale: str, fragment: bool) -> str:
+    """The ETag of ``fingerprint`` shown in ``locale`` as a fragment or a page (no Flask here).
+
+    The change check answered before Flask (app/voting/change_check.py) computes the same tag.
+    """
+    source = f"{fingerprint}|{locale}|{fragment}"
     return hashlib.sha256(source.encode()).hexdigest()[:32]
 
 

@@ -84,3 +84,73 @@ def test_an_anonymous_poll_is_sent_to_sign_in(app, ctx, client):
     add_motion(meeting, item)
     response = client.get(f"/meetings/{meeting.id}/vote/changes?shown=1", headers=HX)
     assert response.status_code in (302, 401)
+
+
+def test_the_unchanged_answer_is_given_before_flask(app, ctx, client, login_as):
+    """The 304 comes from the middleware in front of the app: no Flask request is started."""
+    from flask import request_started
+
+    meeting, item, motion, url = _room(login_as)
+    etag = client.get(url, headers=HX).headers["ETag"]
+    started = []
+
+    def record(sender, **extra):
+        started.append(sender)
+
+    request_started.connect(record, app)
+    try:
+        assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 304
+        assert started == []
+        # A change goes on to Flask, which renders the notice.
+        _open(meeting, item)
+        assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 200
+        assert len(started) == 1
+    finally:
+        request_started.disconnect(record, app)
+
+
+def test_a_forged_session_cookie_is_not_answered_304(app, ctx, client, login_as):
+    """A session cookie signed with another key carries nothing: Flask sends it to sign in."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    meeting, item, motion, url = _room(login_as)
+    etag = client.get(url, headers=HX).headers["ETag"]
+    with client.session_transaction() as cookie:
+        token = cookie["_user_id"]
+    forged = URLSafeTimedSerializer("another-key", salt="cookie-session").dumps({"_user_id": token})
+    host = app.config["SERVER_NAME"].split(":")[0]
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], forged, domain=host)
+    refused = client.get(url, headers=HX | {"If-None-Match": etag})
+    assert refused.status_code in (302, 401)
+
+
+def test_the_tag_follows_the_language_and_page_or_fragment(app, ctx, client, login_as):
+    """A tag given to the Chinese fragment does not stand for the English one, nor the page."""
+    meeting, item, motion, url = _room(login_as)
+    etag = client.get(url, headers=HX).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    host = app.config["SERVER_NAME"].split(":")[0]
+    client.set_cookie("lianxi_lang", "en", domain=host)
+    english = client.get(url, headers=HX | {"If-None-Match": etag})
+    assert english.status_code == 200 and english.headers["ETag"] != etag
+    assert (
+        client.get(url, headers=HX | {"If-None-Match": english.headers["ETag"]}).status_code == 304
+    )
+
+
+def test_an_unknown_host_is_not_answered_304(app, ctx, client, login_as):
+    """A host outside TRUSTED_HOSTS goes on to Flask, which refuses it."""
+    meeting, item, motion, url = _room(login_as)
+    etag = client.get(url, headers=HX).headers["ETag"]
+    host = app.config["SERVER_NAME"].split(":")[0]
+    name = app.config["SESSION_COOKIE_NAME"]
+    # The same session cookie, sent to the other host too.
+    client.set_cookie(name, client.get_cookie(name, domain=host).value, domain="evil.example")
+    app.config["TRUSTED_HOSTS"], trusted = [host], app.config["TRUSTED_HOSTS"]
+    try:
+        assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 304
+        evil = {"If-None-Match": etag, "Host": "evil.example"}
+        answer = client.get(url, headers=HX | evil)
+    finally:
+        app.config["TRUSTED_HOSTS"] = trusted
+    assert answer.status_code != 304
