@@ -29,6 +29,13 @@ settings.register_profile("lianxi", deadline=None)
 settings.load_profile("lianxi")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that drive Chromium ``browser`` (CI runs them once, in the SQLite run)."""
+    for item in items:
+        if item.nodeid.startswith(("tests/browser/", "tests/reliability/test_csp_browser.py")):
+            item.add_marker(pytest.mark.browser)
+
+
 def database_url(tmp_path_factory) -> str:
     """The database the suite runs on: TEST_DATABASE_URL, else a SQLite file of this run."""
     if url := os.environ.get("TEST_DATABASE_URL"):
@@ -61,10 +68,12 @@ def app(tmp_path_factory):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": url,
-            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(url),
+            "SQLALCHEMY_ENGINE_OPTIONS": test_engine_options(url),
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": "lianxi.test",
+            # A test sees the chain as soon as its request returns (app/audit_chainer.py).
+            "LIANXI_AUDIT_CHAIN": "inline",
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
             "BALLOT_KEY_DIR": str(tmp_path_factory.mktemp("ballot-keys") / "keys"),
         }
@@ -78,6 +87,20 @@ def app(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_engine_options(url: str) -> dict:
+    """The app's engine options; on PostgreSQL, commits that do not wait for the disk.
+
+    ``synchronous_commit=off`` only lets the server acknowledge a commit before its WAL reaches
+    the disk (a crash of the server may lose the last commits, never corrupt anything): for a
+    test database thrown away after the run it removes a disk flush from every test, while
+    locking, isolation and every constraint behave exactly as in production.
+    """
+    options = engine_options(url)
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"options": "-c synchronous_commit=off"}
+    return options
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ ballot is rolled back, and with many ballots cast at once.
 """
 
 import threading
+import time
 
 import sqlalchemy as sa
 
@@ -114,4 +115,55 @@ def test_many_ballots_at_once_chain_every_event_once(app, ctx):
     ballot_ids = set(db.session.scalars(sa.select(Ballot.id)))
     assert sorted(e.object_id for e in events[1:]) == sorted(ballot_ids)
     assert len(ballot_ids) == len(jobs) and _pending() == 0
+    assert audit.verify() == (True, None)
+
+
+def test_the_chaining_thread_chains_a_burst_without_the_requests(app, ctx, monkeypatch):
+    """Production's way: the ballots' requests only wake the process's chaining thread.
+
+    Thirty seats vote at once and nobody else chains: the thread alone puts all thirty events
+    in the chain, each once, in one unbroken chain, within moments of the last ballot.
+    """
+    monkeypatch.setitem(app.config, "LIANXI_AUDIT_CHAIN", "background")
+    chainer = app.extensions["audit_chainer"]
+    chained_before = chainer.chained
+    body, _, meeting, item = sitting()
+    seats = [seat for c in body.constituencies for seat in c.seat_list][:30]
+    check_in(meeting, seats)
+    motion = add_motion(meeting, item)
+    open_motion(db.session, motion, motion.created_at)
+    audit.record("motion.opened", motion)
+    db.session.commit()
+    barrier = threading.Barrier(len(seats))
+    statuses = []
+
+    def submit(token, url):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = token
+        barrier.wait()
+        statuses.append(client.post(url, data={"choice": "yes", "confirm": "1"}).status_code)
+
+    jobs = [
+        (session_token(app, seat.holder_id), f"/motions/{motion.id}/seats/{seat.id}/ballot")
+        for seat in seats
+    ]
+    threads = [threading.Thread(target=submit, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert statuses == [303] * len(jobs)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        db.session.rollback()
+        if _pending() == 0 and len(_chain()) == len(jobs) + 1:
+            break
+        time.sleep(0.05)
+    events = _chain()
+    assert [e.seq for e in events] == list(range(1, len(jobs) + 2))
+    assert chainer.chained - chained_before == len(jobs), "the thread chained every ballot"
+    assert sorted(e.object_id for e in events[1:]) == sorted(
+        db.session.scalars(sa.select(Ballot.id))
+    )
     assert audit.verify() == (True, None)
