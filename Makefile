@@ -36,8 +36,13 @@ $(HTMX): package.json package-lock.json
 	mkdir -p app/static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations
+# Compiled only when a catalog changed, so two suites started at once (.ci/run) never rewrite a
+# .mo file another is reading.
+CATALOGS = $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGS:.po=.mo)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -l $*
 
 migrate: bootstrap
 	$(FLASK) db upgrade

@@ -1,5 +1,6 @@
 """Rate limits on guessing: sign-in per account and per address, personal-link tokens."""
 
+import os
 import re
 import threading
 from datetime import timedelta
@@ -15,7 +16,8 @@ from app.extensions import db, limiter
 from app.models import SignInLink, Topic
 from tests.factories import PASSWORD, make_body, make_user
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+#: Database 14 for the PostgreSQL run, 12 for the SQLite run: CI runs both at once (.ci/run).
+REDIS_TEST_URL = "redis://127.0.0.1:6379/" + ("14" if os.environ.get("TEST_DATABASE_URL") else "12")
 WAIT_MESSAGE = re.compile(r"登录尝试太多，请 (\d+) 分钟后再试")
 
 
