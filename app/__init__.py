@@ -58,7 +58,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_app(app)
     audit_chainer.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    login_manager.init_app(app)
+    # Templates get Flask-Login's proxy, not the person loaded for every render (templating.py).
+    login_manager.init_app(app, add_context_processor=False)
     csrf.init_app(app)
     compression.init_app(app)
     # Not a bare ``htmx``: importing the app.web.htmx module rebinds that name in this package.

@@ -34,6 +34,9 @@ from app.web import confirm
 def init_app(app: Flask) -> None:
     """Register every template global, filter and context processor of the app."""
     app.context_processor(preferences)
+    # The proxy itself: the person is loaded only by a template that reads ``current_user``
+    # (Flask-Login's own context processor loads them for every template, even a ballot card).
+    app.context_processor(lambda: {"current_user": current_user})
     app.jinja_env.globals.update(
         # numbers and rules
         percent=percent,

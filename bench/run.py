@@ -42,7 +42,7 @@ DATABASE_URL = os.environ.get(
 )
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "5199"))
 CORES = os.cpu_count() or 1
-WORKERS = 2 * CORES
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * CORES))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 #: BENCH_SKIP_OWNERS=1 leaves out the owners' burst (issue 16) to save minutes on a busy machine.
 SKIP_OWNERS = os.environ.get("BENCH_SKIP_OWNERS") == "1"

@@ -1,6 +1,6 @@
 """Who is signed in, and whose sign-in links they may manage: loaders built on app.policy."""
 
-from flask import abort
+from flask import abort, session
 from flask_login import current_user
 
 from app import policy
@@ -16,6 +16,17 @@ login_manager.login_message = None
 def load_user(token: str) -> User | None:
     """Flask-Login's loader: the person of the live server-side session the cookie names."""
     return sessions.user_for_session(db.session, token)
+
+
+def signed_in_token() -> str:
+    """The session token the signed session cookie carries ("" if none), read without a query.
+
+    Flask-Login keeps the token of the server-side session (``user_sessions``) under
+    ``_user_id``; it proves nothing until a query joined with ``sessions.live_session`` finds
+    it live (the ballot's one query does).
+    """
+    token = session.get("_user_id")
+    return token if isinstance(token, str) else ""
 
 
 def person_to_manage_or_403(user_id: int) -> User:

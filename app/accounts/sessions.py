@@ -44,17 +44,27 @@ def user_for_session(session: Session, token: str) -> User | None:
 
 
 def live_sessions(token: str, query: sa.Select) -> sa.Select:
-    """``query`` joined to the live session of ``token`` and its person (no row: not live).
+    """``query`` of ``User`` joined to the live session of ``token`` (no row: not live)."""
+    users, user_sessions = User.__table__, UserSession.__table__
+    return query.join(user_sessions, live_session(users, user_sessions, hash_token(token)))
 
-    The definition of a live session. The ballot page's change check states the same four
-    conditions on the tables in its one statement (``voting.queries.open_motions_for_session``);
-    a change here goes there too (tests/voting/test_change_check.py refuses an ended session).
+
+def live_session(users, user_sessions, token_hash) -> sa.ColumnElement[bool]:
+    """The definition of a live session, as a join condition on ``users`` and ``user_sessions``.
+
+    Tables or aliases of them; ``token_hash`` a value or a bind parameter. Live: the session
+    of that token, not ended, its person active, and of the person's current generation (a
+    password change or "退出所有设备" bumps it). Every query that checks a session states it
+    through here: ``live_sessions``, the ballot page's change check
+    (``voting.queries.open_motions_for_session``) and the ballot's one query
+    (``voting.casting.ballot_context``).
     """
-    return query.join(UserSession, UserSession.user_id == User.id).where(
-        UserSession.token_hash == hash_token(token),
-        UserSession.ended_at.is_(None),
-        UserSession.generation == User.session_generation,
-        User.active,
+    return sa.and_(
+        user_sessions.c.user_id == users.c.id,
+        user_sessions.c.token_hash == token_hash,
+        user_sessions.c.ended_at.is_(None),
+        user_sessions.c.generation == users.c.session_generation,
+        users.c.active,
     )
 
 

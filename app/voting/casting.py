@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from app.accounts.sessions import live_session
 from app.models import (
     Attendance,
     Ballot,
@@ -41,7 +42,9 @@ from app.models import (
     Seat,
     Substitute,
     User,
+    UserSession,
 )
+from app.models.accounts import hash_token
 from app.models.statuses import MotionKind
 from app.voting import rules, sealing
 
@@ -88,6 +91,8 @@ class CastRow:
 class BallotContext:
     """Everything the checks of one ballot need, read in one query."""
 
+    #: The person casting it: the one whose live session the cookie names.
+    voter_id: int
     motion: MotionRow
     seat: SeatRow
     meeting_status: str
@@ -126,18 +131,24 @@ class BallotContext:
 
 
 def ballot_context(
-    session: Session, motion_id: int, seat_id: int, user_id: int
+    session: Session, motion_id: int, seat_id: int, token: str
 ) -> BallotContext | None:
-    """The motion, the seat and every fact the checks need, in one query; None if unknown.
+    """The voter, the motion, the seat and every fact the checks need, in one query.
 
+    ``token`` is the session token of the signed session cookie: the voter is the person of
+    that live session (``sessions.live_session``), so no separate query loads them. None when
+    the session is not live or the motion or seat is unknown (the caller tells which).
     On PostgreSQL the motion's row is share-locked until the transaction ends.
     """
+    if not token or len(token) > 100:
+        return None
     query = _context_query(session.get_bind().dialect.name == "postgresql")
-    params = {"motion_id": motion_id, "seat_id": seat_id, "user_id": user_id}
+    params = {"motion_id": motion_id, "seat_id": seat_id, "token_hash": hash_token(token)}
     row = session.execute(query, params).first()
     if row is None:
         return None
     return BallotContext(
+        voter_id=row.voter_id,
         motion=MotionRow(row.id, row.meeting_id, row.status, row.kind, row.agenda_item_id),
         seat=SeatRow(
             id=row.seat_id,
@@ -161,7 +172,8 @@ def ballot_context(
 @functools.cache
 def _context_query(postgresql: bool) -> sa.Select:
     """The statement of ``ballot_context``, built once (building it costs more than running it)."""
-    user_id_ = sa.bindparam("user_id")
+    users, user_sessions = User.__table__.alias("voter"), UserSession.__table__
+    user_id_ = users.c.id
     meeting_id = Motion.meeting_id
     proxied = sa.select(Proxy.seat_id).where(Proxy.meeting_id == meeting_id)
     substituted = sa.select(Substitute.seat_id).where(Substitute.meeting_id == meeting_id)
@@ -219,6 +231,7 @@ def _context_query(postgresql: bool) -> sa.Select:
     holder = aliased(User)
     query = (
         sa.select(
+            users.c.id.label("voter_id"),
             Motion.id,
             Motion.meeting_id,
             Motion.status,
@@ -245,6 +258,8 @@ def _context_query(postgresql: bool) -> sa.Select:
         .join(Seat, Seat.id == sa.bindparam("seat_id"))
         .join(Constituency, Constituency.id == Seat.constituency_id)
         .outerjoin(holder, holder.id == Seat.holder_id)
+        .join(user_sessions, user_sessions.c.token_hash == sa.bindparam("token_hash"))
+        .join(users, live_session(users, user_sessions, sa.bindparam("token_hash")))
         .where(Motion.id == sa.bindparam("motion_id"))
     )
     if postgresql:

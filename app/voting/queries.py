@@ -5,6 +5,7 @@ import functools
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from app.accounts.sessions import live_session
 from app.meetings import rules as meeting_rules
 from app.meetings.presence import presence_by_constituency, seats_voted_by
 from app.meetings.recusal import recused_seat_ids
@@ -51,18 +52,11 @@ def _open_motions_for_session() -> sa.Select:
     return (
         sa.select(users.c.id, meetings.c.status, motions.c.id.label("motion_id"))
         .select_from(users)
-        .join(user_sessions, user_sessions.c.user_id == users.c.id)
+        .join(user_sessions, live_session(users, user_sessions, sa.bindparam("token_hash")))
         .join(meetings, meetings.c.id == sa.bindparam("meeting_id"))
         .outerjoin(
             motions,
             sa.and_(motions.c.meeting_id == meetings.c.id, motions.c.status == MotionStatus.OPEN),
-        )
-        .where(
-            # The live session, as ``sessions.live_sessions`` defines it.
-            user_sessions.c.token_hash == sa.bindparam("token_hash"),
-            user_sessions.c.ended_at.is_(None),
-            user_sessions.c.generation == users.c.session_generation,
-            users.c.active,
         )
         .order_by(motions.c.id)
     )

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
 from app import audit, audit_chainer, clock, policy
+from app.accounts.access import signed_in_token
 from app.counting.tally import TallyInputError
 from app.extensions import db
 from app.meetings.speakers import hides_running_totals
@@ -242,18 +243,21 @@ def ballot_changes(id: int):
         meeting=meeting,
         shown=shown,
         changed=shown != "-".join(map(str, now_open)),
+        auto=request.args.get("auto") == "1",
     )
 
 
 @bp.post("/motions/<int:id>/seats/<int:seat_id>/ballot")
-@policy.login_required
 def cast(id: int, seat_id: int):
     """Cast one seat's ballot; the database keeps one per seat, a repeat says "已经投过票了".
 
-    The short path of app/voting/casting.py: one query for every check, one INSERT for the
-    ballot, one for its pending audit event, then the commit; the event is chained after it.
+    The short path of app/voting/casting.py: one query for the session and every check, one
+    INSERT for the ballot, one for its pending audit event, then the commit; the event is
+    chained after it. No person is loaded: the query's live session names the voter.
     """
-    context = casting.ballot_context(db.session, id, seat_id, current_user.id) or abort(404)
+    context = casting.ballot_context(db.session, id, seat_id, signed_in_token())
+    if context is None:
+        return _no_ballot_here()
     form = BallotForm()
     if not form.validate_on_submit():
         abort(400)
@@ -262,24 +266,24 @@ def cast(id: int, seat_id: int):
     if refusal == rules.NOT_VOTER:
         abort(403)
     if refusal:
-        return _ballot_refused(motion, seat, refusal)
+        return _ballot_refused(context, refusal)
     confirmed = form.confirm.data == "1"
     if rules.needs_confirmation(context.confirm_ballots, confirmed):
-        return _ballot_answer(motion, seat, None, None, pending=form.choice.data)
+        return _ballot_answer(context, None, None, pending=form.choice.data)
     ballot = casting.insert_ballot(
-        db.session, context, form.choice.data, current_user.id, clock.now()
+        db.session, context, form.choice.data, context.voter_id, clock.now()
     )
     if ballot is None:
         earlier = casting.earlier_ballot(db.session, motion.id, seat.id)
-        return _ballot_answer(motion, seat, "already", earlier)
+        return _ballot_answer(context, "already", earlier)
     after = {"motion_id": motion.id, "seat_id": seat.id}
     if motion.kind == MotionKind.ROLL_CALL:
         after["choice"] = ballot.choice
     audit.defer(
-        db.session, "ballot.cast", "Ballot", ballot.id, actor_id=current_user.id, after=after
+        db.session, "ballot.cast", "Ballot", ballot.id, actor_id=context.voter_id, after=after
     )
     # Rendered while the person is loaded (a commit expires it): no reload after the commit.
-    answer = _ballot_answer(motion, seat, "recorded", ballot)
+    answer = _ballot_answer(context, "recorded", ballot)
     db.session.commit()
     # Outside the ballot's transaction: the event is chained by this process's chaining thread
     # a moment later, with the other ballots arriving meanwhile (app/audit_chainer.py).
@@ -342,11 +346,22 @@ def _hands_form(motion: Motion):
     return hand_counts_form(motion.meeting.body.constituencies, present)
 
 
-def _ballot_answer(motion, seat, notice: str | None, ballot, pending=None):
+def _no_ballot_here():
+    """No ballot context: not signed in (sent to sign in), else no such motion or seat (404)."""
+
+    @policy.login_required
+    def unknown():
+        abort(404)
+
+    return unknown()
+
+
+def _ballot_answer(context: casting.BallotContext, notice: str | None, ballot, pending=None):
     """The seat's ballot card for htmx; otherwise back to the ballot page, at that card.
 
     ``pending`` is a choice waiting for its confirmation: the card then shows "确认：赞成".
     """
+    motion, seat = context.motion, context.seat
     location = url_for(
         "voting.ballot",
         id=motion.meeting_id,
@@ -360,6 +375,7 @@ def _ballot_answer(motion, seat, notice: str | None, ballot, pending=None):
         location,
         motion=motion,
         seat=seat,
+        voter_id=context.voter_id,
         ballot=ballot,
         card_notice=notice,
         refusal=None,
@@ -367,8 +383,9 @@ def _ballot_answer(motion, seat, notice: str | None, ballot, pending=None):
     )
 
 
-def _ballot_refused(motion, seat, refusal: str):
+def _ballot_refused(context: casting.BallotContext, refusal: str):
     """Why the ballot was refused: on the seat's card for htmx, else on a page of its own."""
+    motion, seat = context.motion, context.seat
     message = str(labels.BALLOT_REFUSALS[refusal])
     if wants_fragment():
         return render(
@@ -376,6 +393,7 @@ def _ballot_refused(motion, seat, refusal: str):
             None,
             motion=motion,
             seat=seat,
+            voter_id=context.voter_id,
             ballot=None,
             card_notice=None,
             refusal=message,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.extensions import db
 
 #: Transaction plumbing that every engine emits differently; what is counted is the work.
-_PLUMBING = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "PRAGMA")
+PLUMBING = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT", "PRAGMA")
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def queries(app):
         log: list[str] = []
 
         def record(conn, cursor, statement, *args):
-            if not statement.lstrip().upper().startswith(_PLUMBING):
+            if not statement.lstrip().upper().startswith(PLUMBING):
                 log.append(statement)
 
         with app.app_context():

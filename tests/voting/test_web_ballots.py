@@ -229,17 +229,47 @@ def test_audit_records_ballots(app, ctx, client, login_as):
 
 
 def test_waiting_page_polls_for_a_new_vote(app, ctx, client, login_as, captured_templates):
-    """With nothing to vote on, the ballot area polls itself; htmx gets the area only."""
+    """With nothing to vote on, the page asks the cheap change check, which refreshes the area.
+
+    Not the whole area every few seconds: 2,000 phones waiting between votes would be 2,000
+    full renders; the change check is one query and a 304 (app/voting/change_check.py).
+    """
     body, convener, meeting, item = sitting()
     seat = seats_of(body, "street")[0]
     check_in(meeting, [seat])
     login_as(seat.holder)
     page = client.get(f"/meetings/{meeting.id}/vote").text
-    assert "现在没有正在进行的表决" in page and 'hx-trigger="every 3s"' in page
+    assert "现在没有正在进行的表决" in page and 'hx-trigger="every 3s"' not in page
+    changes = f"/meetings/{meeting.id}/vote/changes?shown=&amp;auto=1"
+    assert changes in page and 'hx-trigger="every 5s"' in page
+    url = changes.replace("&amp;", "&")
+    etag = client.get(url, headers={"HX-Request": "true"}).headers["ETag"]
+    assert client.get(url, headers={"HX-Request": "true", "If-None-Match": etag}).status_code == 304
+    _open(meeting, item)
+    changed = client.get(url, headers={"HX-Request": "true", "If-None-Match": etag}).text
+    # The answer reloads the ballot area by itself: no button under a finger can move.
+    assert 'hx-trigger="load"' in changed and f'hx-target="#ballot-area-{meeting.id}"' in changed
     captured_templates.clear()
     fragment = client.get(f"/meetings/{meeting.id}/vote", headers={"HX-Request": "true"})
     assert captured_templates[0] == "voting/partials/ballot_area.html"
-    assert "<html" not in fragment.text
+    assert "<html" not in fragment.text and "赞成" in fragment.text
+
+
+def test_a_page_with_buttons_only_offers_a_refresh(app, ctx, client, login_as):
+    """Buttons shown: a change is announced with a refresh button, never swapped in by itself."""
+    body, convener, meeting, item = sitting()
+    seat = seats_of(body, "street")[0]
+    check_in(meeting, [seat])
+    motion = _open(meeting, item)
+    login_as(seat.holder)
+    page = client.get(f"/meetings/{meeting.id}/vote").text
+    url = f"/meetings/{meeting.id}/vote/changes?shown={motion.id}"
+    assert url in page and "auto=1" not in page
+    _open(meeting, item)
+    changed = client.get(url, headers={"HX-Request": "true"}).text
+    assert (
+        "表决有更新" in changed and "刷新投票页" in changed and 'hx-trigger="load"' not in changed
+    )
 
 
 def test_member_ballot_link(app, ctx, client, login_as, captured_templates):
