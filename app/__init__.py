@@ -37,6 +37,7 @@ from app.topics import routes as topics
 from app.voting import change_check
 from app.voting import cli as voting_cli
 from app.voting import routes as voting
+from app.web import forms as web_forms
 from app.web import urls
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     static_files.init_app(app)
     templating.init_app(app)
+    web_forms.init_app(app)
 
     _register_blueprints(app)
     _register_commands(app)

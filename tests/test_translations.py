@@ -33,3 +33,29 @@ def test_english_catalog_translates_every_string():
     }
     missing = sorted(_extracted() - translated)
     assert not missing, f"{len(missing)} strings without English: {missing[:20]}"
+
+
+def test_wtforms_own_messages_follow_the_language_from_one_loaded_catalog(app):
+    """WTForms' built-in messages are in the reader's language, from a catalog loaded once."""
+    from flask import request
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    from app.web import forms
+
+    class Named(FlaskForm):
+        name = StringField(validators=[InputRequired()])
+
+    messages = {}
+    for language in ("zh", "en"):
+        for _ in range(2):
+            with app.test_request_context(
+                "/", method="POST", headers={"Cookie": f"lianxi_lang={language}"}
+            ):
+                app.preprocess_request()
+                form = Named(meta={"csrf": False})
+                assert not form.validate()
+                messages[language] = form.name.errors[0]
+                assert request.wtforms_translations is forms._catalog(language)
+    assert messages == {"zh": "该字段是必填字段。", "en": "This field is required."}
