@@ -34,9 +34,9 @@ from app.owners import cli as owners_cli
 from app.owners import routes as owners
 from app.points import routes as points
 from app.topics import routes as topics
-from app.voting import change_check
 from app.voting import cli as voting_cli
 from app.voting import routes as voting
+from app.voting import unchanged_polls
 from app.web import forms as web_forms
 from app.web import urls
 
@@ -67,7 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.htmx.init_app(app)
     ratelimits.init_app(app)
     # Before security.init_app: its proxy fix, when on, must wrap the change check too.
-    change_check.init_app(app)
+    unchanged_polls.init_app(app)
     security.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     static_files.init_app(app)

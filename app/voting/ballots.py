@@ -15,6 +15,7 @@ seat voted; they show a box being written, which is random bytes without the key
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.accounts.sessions import live_session
 from app.counting import tally
 from app.meetings.presence import present_seat_ids
 from app.meetings.recusal import recused_per_constituency, recused_seat_ids
@@ -32,7 +34,9 @@ from app.models import (
     Attendance,
     Ballot,
     Constituency,
+    Convener,
     HandCount,
+    Meeting,
     Motion,
     Proxy,
     SealedBallot,
@@ -40,7 +44,9 @@ from app.models import (
     SecretCount,
     Substitute,
     User,
+    UserSession,
 )
+from app.models.accounts import hash_token
 from app.models.statuses import Choice, MotionKind, MotionStatus
 from app.voting import sealing
 
@@ -228,35 +234,71 @@ def progress(session: Session, motion: Motion) -> Progress:
     return Progress(list(rows.values()), waiting, with_totals)
 
 
-def progress_version(session: Session, motion: Motion) -> str:
-    """A fingerprint of what the progress panel shows, from one small query: no counting.
+def progress_version(connection, motion_id: int, token: str) -> str | None:
+    """A fingerprint of what the progress panel shows, from one query: no counting.
 
     The convener's page polls the panel every two seconds; while nothing changed the answer is
-    304 and the fingerprint is all the server computes. It covers the motion's state and its
-    running-totals switch, and the number and latest id of the motion's ballots and of the
-    meeting's check-ins, proxies and substitutes, so any ballot, check-in, proxy or substitute
-    added or removed changes it. (A member renamed in the middle of a vote shows with the next
-    ballot or check-in.)
+    304 and the fingerprint is all the server computes (before Flask, app/voting/unchanged_polls.py).
+    It covers the motion's state and its running-totals switch, and the number and latest id of
+    the motion's ballots and of the meeting's check-ins, proxies and substitutes, so any ballot,
+    check-in, proxy or substitute added or removed changes it. (A member renamed in the middle
+    of a vote shows with the next ballot or check-in.)
+
+    The same query checks the session: None unless ``token`` names a live session
+    (``sessions.live_session``) of an administrator or a convener of the motion's body — the
+    people ``policy.is_convener`` lets run it — and the motion exists.
     """
-    meeting_id = motion.meeting_id
+    if not token or len(token) > 100:
+        return None
+    params = {"motion_id": motion_id, "token_hash": hash_token(token)}
+    row = connection.execute(_progress_query(), params).first()
+    if row is None or not row.runs:
+        return None
+    state = (row.id, str(row.status), str(row.kind), row.show_running_totals, row.closed_at)
+    counts = tuple(row)[len(_PROGRESS_STATE) :]
+    return hashlib.sha256(repr((state, counts)).encode()).hexdigest()[:32]
+
+
+_PROGRESS_STATE = ("id", "status", "kind", "show_running_totals", "closed_at", "runs")
+
+
+@functools.cache
+def _progress_query() -> sa.Select:
+    """The statement of ``progress_version``, built once, on the tables (Core)."""
+    users, user_sessions = User.__table__, UserSession.__table__
+    motions, meetings = Motion.__table__, Meeting.__table__
+    conveners = Convener.__table__
+    meeting_id = motions.c.meeting_id
     parts = []
-    for model, where in (
-        (Ballot, Ballot.motion_id == motion.id),
-        (Attendance, Attendance.meeting_id == meeting_id),
-        (Proxy, Proxy.meeting_id == meeting_id),
-        (Substitute, Substitute.meeting_id == meeting_id),
+    for table, where in (
+        (Ballot.__table__, Ballot.__table__.c.motion_id == motions.c.id),
+        (Attendance.__table__, Attendance.__table__.c.meeting_id == meeting_id),
+        (Proxy.__table__, Proxy.__table__.c.meeting_id == meeting_id),
+        (Substitute.__table__, Substitute.__table__.c.meeting_id == meeting_id),
     ):
-        parts.append(sa.select(sa.func.count()).where(where).scalar_subquery())
-        parts.append(sa.select(sa.func.max(model.id)).where(where).scalar_subquery())
-    counts = session.execute(sa.select(*parts)).one()
-    state = (
-        motion.id,
-        str(motion.status),  # str: the same whether just set from an enum or loaded from the row
-        str(motion.kind),
-        motion.show_running_totals,
-        motion.closed_at,
+        parts.append(sa.select(sa.func.count()).select_from(table).where(where).scalar_subquery())
+        parts.append(sa.select(sa.func.max(table.c.id)).where(where).scalar_subquery())
+    runs = sa.or_(
+        users.c.is_admin,
+        sa.exists().where(
+            conveners.c.body_id == meetings.c.body_id, conveners.c.user_id == users.c.id
+        ),
     )
-    return hashlib.sha256(repr((state, tuple(counts))).encode()).hexdigest()[:32]
+    return (
+        sa.select(
+            motions.c.id,
+            motions.c.status,
+            motions.c.kind,
+            motions.c.show_running_totals,
+            motions.c.closed_at,
+            runs.label("runs"),
+            *parts,
+        )
+        .join(meetings, meetings.c.id == meeting_id)
+        .join(user_sessions, user_sessions.c.token_hash == sa.bindparam("token_hash"))
+        .join(users, live_session(users, user_sessions, sa.bindparam("token_hash")))
+        .where(motions.c.id == sa.bindparam("motion_id"))
+    )
 
 
 # --- closing ---------------------------------------------------------------------------------

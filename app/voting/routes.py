@@ -19,8 +19,8 @@ from app.meetings.speakers import hides_running_totals
 from app.models import Motion
 from app.models.statuses import Choice, MotionKind, MotionStatus
 from app.voting import access, amendments, ballots, casting, labels, queries, record, rules
-from app.voting.change_check import changes_fingerprint
 from app.voting.forms import BallotForm, CancelForm, MotionForm, hand_counts_form
+from app.voting.unchanged_polls import changes_fingerprint
 from app.web import confirm
 from app.web.forms import EmptyForm
 from app.web.header import without_inbox_count
@@ -149,10 +149,14 @@ def running_totals(id: int):
 @bp.get("/motions/<int:id>/progress")
 @policy.login_required
 def progress(id: int):
-    """The live progress fragment of the convener's page (polled; 304 when unchanged)."""
-    motion = access.motion_to_run_or_403(id)
-    # The fingerprint of what the panel shows: an unchanged panel costs one small query.
-    version = ballots.progress_version(db.session, motion)
+    """The live progress fragment of the convener's page (polled).
+
+    An unchanged panel is a 304 given before Flask from one query (app/voting/unchanged_polls.py);
+    what reaches this view is a first poll, a change, or a refusal.
+    """
+    motion = db.get_or_404(Motion, id)
+    access.meeting_to_run_or_403(motion.meeting)
+    version = ballots.progress_version(db.session, motion.id, signed_in_token())
     if answer := unchanged(version):
         return answer
     progress = ballots.progress(db.session, motion) if motion.is_live else None
@@ -230,7 +234,7 @@ def ballot_changes(id: int):
     """Polled from a ballot page with buttons: says so when the open votes are no longer those.
 
     Every phone in the room asks this every 5 s. An unchanged answer is a 304 given before
-    Flask by app/voting/change_check.py (one query, the live session joined to the meeting's
+    Flask by app/voting/unchanged_polls.py (one query, the live session joined to the meeting's
     open votes); what reaches this view is a first poll, a change, or a refusal.
     """
     meeting = policy.meeting_visible_or_404(id)

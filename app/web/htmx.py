@@ -52,7 +52,7 @@ def fingerprint_etag(fingerprint: object) -> str:
 def etag_of(fingerprint: object, locale: str, fragment: bool) -> str:
     """The ETag of ``fingerprint`` shown in ``locale`` as a fragment or a page (no Flask here).
 
-    The change check answered before Flask (app/voting/change_check.py) computes the same tag.
+    The change check answered before Flask (app/voting/unchanged_polls.py) computes the same tag.
     """
     source = f"{fingerprint}|{locale}|{fragment}"
     return hashlib.sha256(source.encode()).hexdigest()[:32]

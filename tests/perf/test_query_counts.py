@@ -31,8 +31,9 @@ BOARD_LIST = {"sqlite": 7, "postgresql": 7}
 BALLOT_POST = {"sqlite": 8, "postgresql": 8}
 BALLOT_POST_CHAINED_IN_THE_BACKGROUND = 3
 PROGRESS_FRAGMENT = {"sqlite": 13, "postgresql": 13}
-#: Answering 304 to an unchanged panel: the person, the motion and its fingerprint only.
-PROGRESS_UNCHANGED = {"sqlite": 6, "postgresql": 6}
+#: Answering 304 to an unchanged panel: one query (the live session of a convener, the motion
+#: and its fingerprint), before Flask (app/voting/unchanged_polls.py).
+PROGRESS_UNCHANGED = {"sqlite": 1, "postgresql": 1}
 
 BOARD_URLS = {
     "first": ("/", BOARD_FIRST_PAGE),

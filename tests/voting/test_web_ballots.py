@@ -232,7 +232,7 @@ def test_waiting_page_polls_for_a_new_vote(app, ctx, client, login_as, captured_
     """With nothing to vote on, the page asks the cheap change check, which refreshes the area.
 
     Not the whole area every few seconds: 2,000 phones waiting between votes would be 2,000
-    full renders; the change check is one query and a 304 (app/voting/change_check.py).
+    full renders; the change check is one query and a 304 (app/voting/unchanged_polls.py).
     """
     body, convener, meeting, item = sitting()
     seat = seats_of(body, "street")[0]

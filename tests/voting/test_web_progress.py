@@ -111,6 +111,44 @@ def test_progress_304_when_unchanged(app, ctx, client, login_as):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+def test_an_unchanged_progress_is_answered_before_flask_and_only_to_its_conveners(
+    app, ctx, client, login_as
+):
+    """The 304 comes before Flask, and only to a convener: a member holding the convener's
+    ETag (which stands for the vote's progress) gets the 403 the page gives them, and the
+    convener's ended session is sent to sign in."""
+    from flask import request_started
+
+    from app.accounts import sessions
+
+    body, convener, meeting, item = sitting()
+    seats = seats_of(body, "street")[:2]
+    check_in(meeting, seats)
+    motion = _open(meeting, item)
+    url = f"/motions/{motion.id}/progress"
+    login_as(convener)
+    etag = client.get(url, headers=HX).headers["ETag"]
+    started = []
+
+    def record(sender, **extra):
+        started.append(sender)
+
+    request_started.connect(record, app)
+    try:
+        assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 304
+        assert started == []
+    finally:
+        request_started.disconnect(record, app)
+    login_as(seats[0].holder)
+    assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 403
+    login_as(convener)
+    with client.session_transaction() as cookie:
+        token = cookie["_user_id"]
+    sessions.end_session(db.session, token)
+    db.session.commit()
+    assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code in (302, 401)
+
+
 def test_progress_query_count_does_not_grow(app, ctx, client, login_as):
     """The polled fragment sends the same number of statements with 2 or 20 present seats."""
     body, convener, meeting, item = sitting()
@@ -182,12 +220,13 @@ def test_ballot_post_query_count(app, ctx, client, login_as):
     with counted_statements() as statements:
         response = client.post(url, data={"choice": "yes", "confirm": "1"}, headers=HX)
     assert "您已投票" in response.text
-    # The short path (app/voting/casting.py): the sign-in user, one query for every check
-    # (motion share-locked, seat, meeting, who votes the seat, 回避), the ballot's INSERT, its
-    # sealed box, its pending audit event; after the commit the chain step: its lock, the
-    # pending events, the newest chained one, the INSERT into the chain and the DELETE of the
-    # pending. SQLite sends a BEGIN IMMEDIATE for each of the two transactions.
-    expected = 10 if db.engine.dialect.name == "postgresql" else 12
+    # The short path (app/voting/casting.py): one query for the session and every check
+    # (live session, motion share-locked, seat, meeting, who votes the seat, 回避), the ballot's
+    # INSERT, its sealed box, its pending audit event; after the commit the chain step (inline
+    # in the suite, a thread's in production): its lock, the pending events, the newest chained
+    # one, the INSERT into the chain and the DELETE of the pending. SQLite sends a BEGIN
+    # IMMEDIATE for each of the two transactions.
+    expected = 9 if db.engine.dialect.name == "postgresql" else 11
     assert len(statements) == expected, "\n".join(statements)
 
 
