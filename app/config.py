@@ -35,6 +35,9 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Behind nginx (or another proxy) that sets X-Forwarded-For/-Proto/-Host: see security.py.
         "LIANXI_PROXY": os.environ.get("LIANXI_PROXY", "") == "1",
+        # "background": ballots' audit events are chained by a thread of each process a moment
+        # after their commit (app/audit_chainer.py); "inline": by the request after its commit.
+        "LIANXI_AUDIT_CHAIN": os.environ.get("LIANXI_AUDIT_CHAIN", "background"),
         "SESSION_COOKIE_SECURE": os.environ.get("LIANXI_HTTPS", "") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

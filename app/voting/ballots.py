@@ -238,7 +238,7 @@ def progress_version(connection, motion_id: int, token: str) -> str | None:
     """A fingerprint of what the progress panel shows, from one query: no counting.
 
     The convener's page polls the panel every two seconds; while nothing changed the answer is
-    304 and the fingerprint is all the server computes (before Flask, app/voting/unchanged_polls.py).
+    304 and the fingerprint is all the server computes (before Flask: voting/unchanged_polls.py).
     It covers the motion's state and its running-totals switch, and the number and latest id of
     the motion's ballots and of the meeting's check-ins, proxies and substitutes, so any ballot,
     check-in, proxy or substitute added or removed changes it. (A member renamed in the middle

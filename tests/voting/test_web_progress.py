@@ -114,9 +114,11 @@ def test_progress_304_when_unchanged(app, ctx, client, login_as):
 def test_an_unchanged_progress_is_answered_before_flask_and_only_to_its_conveners(
     app, ctx, client, login_as
 ):
-    """The 304 comes before Flask, and only to a convener: a member holding the convener's
-    ETag (which stands for the vote's progress) gets the 403 the page gives them, and the
-    convener's ended session is sent to sign in."""
+    """The 304 comes before Flask, and only to a convener.
+
+    A member holding the convener's ETag (which stands for the vote's progress) gets the 403
+    the page gives them, and the convener's ended session is sent to sign in.
+    """
     from flask import request_started
 
     from app.accounts import sessions
