@@ -1,8 +1,11 @@
-"""Scale: a 5,000-unit registry imports (preview and save, through the web) in under 30 s."""
+"""Scale: a 5,000-unit registry imports through the web, without a query per row.
+
+Preview and save of 5,000 rows: every row stored, and on PostgreSQL a fixed number of
+statements. Nothing is timed here (speed is for ``make bench``).
+"""
 
 import html
 import io
-import time
 
 import sqlalchemy as sa
 
@@ -12,7 +15,9 @@ from app.owners.registry import COLUMNS
 from tests.factories import make_body, make_convener
 
 UNITS = 5000
-LIMIT_SECONDS = 30
+#: Preview and save together on PostgreSQL; one statement per row would be over 5,000. (SQLite
+#: has no ordered RETURNING, so SQLAlchemy inserts its rows one by one, in-process: not counted.)
+STATEMENT_CEILING = 100
 
 
 def big_sheet() -> bytes:
@@ -37,24 +42,26 @@ def big_sheet() -> bytes:
     return "\n".join(lines).encode()
 
 
-def test_five_thousand_units_import_within_thirty_seconds(client, login_as, ctx):
-    """Preview then save of 5,000 rows through the web takes well under 30 s on either engine."""
+def test_five_thousand_units_import_in_a_fixed_number_of_statements(client, login_as, ctx):
+    """Preview then save of 5,000 rows through the web: every row stored, no query per row."""
+    from tests.voting.test_web_progress import counted_statements
+
     body = make_body(constituencies=[("owners", 1, None, False)], holders=False)
     login_as(make_convener(body))
-    started = time.perf_counter()
-    preview = client.post(
-        f"/b/{body.slug}/owners/import",
-        data={"sheet": (io.BytesIO(big_sheet()), "big.csv")},
-        content_type="multipart/form-data",
-    )
-    page = preview.get_data(as_text=True)
-    assert preview.status_code == 200, page[-500:]
-    rows = html.unescape(page.split('name="rows" type="hidden" value="')[1].split('"')[0])
-    saved = client.post(f"/b/{body.slug}/owners/import/save", data={"rows": rows})
-    elapsed = time.perf_counter() - started
+    with counted_statements() as statements:
+        preview = client.post(
+            f"/b/{body.slug}/owners/import",
+            data={"sheet": (io.BytesIO(big_sheet()), "big.csv")},
+            content_type="multipart/form-data",
+        )
+        page = preview.get_data(as_text=True)
+        assert preview.status_code == 200, page[-500:]
+        rows = html.unescape(page.split('name="rows" type="hidden" value="')[1].split('"')[0])
+        saved = client.post(f"/b/{body.slug}/owners/import/save", data={"rows": rows})
     assert saved.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == UNITS
     # 4 units of one buyer, 200 of the developer: 5000 - 3 - 199 owners
     assert db.session.scalar(sa.select(sa.func.count(Owner.id))) == UNITS - 3 - 199
-    assert elapsed < LIMIT_SECONDS, f"import took {elapsed:.1f} s"
-    print(f"5,000-unit import: {elapsed:.1f} s")
+    # Bulk statements (an INSERT of many rows counts once): far fewer than one per row.
+    if db.engine.dialect.name == "postgresql":
+        assert len(statements) < STATEMENT_CEILING, len(statements)
