@@ -63,3 +63,28 @@ def test_header_count_leaves_when_the_task_is_signed(world, login_as, client):
     client.post(f"/tasks/{task.id}/accept")
     page = client.get("/me").get_data(as_text=True)
     assert "1 项待办" in page and "待我处理" in page and "待我签收" not in page
+
+
+@time_machine.travel("2026-10-20 10:00 +0800", tick=False)
+def test_the_count_asks_only_for_the_lists_of_the_persons_roles(world):
+    """A member's count has no unit's or convener's branch; someone with no role counts nothing.
+
+    An OR with a branch that can match nothing still made PostgreSQL read every task (a quarter
+    of a second per page on 300,000 tasks); now the person's roles are read first.
+    """
+    from tests.voting.test_web_progress import counted_statements
+
+    done = make_task(world["resolution"], world["unit"], status="completed", title="办完的")
+    db.session.commit()
+    today = date(2026, 10, 20)
+    assert inbox.roles_of(db.session, world["members"][0].id) == inbox.Roles(False, False, True)
+    assert inbox.roles_of(db.session, world["staff"].id) == inbox.Roles(True, False, False)
+    with counted_statements() as statements:
+        assert inbox.inbox_count(db.session, world["members"][0], today) == 1
+    count = statements[-1]
+    assert "ratings" in count and "unit_staff" not in count and "conveners" not in count
+    with counted_statements() as statements:
+        assert inbox.inbox_count(db.session, world["outsider"], today) == 0
+    assert "FROM unit_staff" in statements[-1]  # the roles, and no count after them
+    assert not [s for s in statements if "count(" in s]
+    assert inbox.inbox(db.session, world["members"][0], today).rate == [done]
