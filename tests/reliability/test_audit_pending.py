@@ -77,8 +77,8 @@ def test_a_rolled_back_change_leaves_no_event(app, ctx):
     assert _chain() == []
 
 
-def test_many_ballots_at_once_chain_every_event_once(app, ctx):
-    """Thirty seats vote at the same moment: thirty events, each once, one unbroken chain."""
+def _thirty_ballots_at_once(app) -> int:
+    """Open a vote and let thirty seats cast their ballots at the same moment; how many."""
     body, _, meeting, item = sitting()
     seats = [seat for c in body.constituencies for seat in c.seat_list][:30]
     check_in(meeting, seats)
@@ -98,8 +98,7 @@ def test_many_ballots_at_once_chain_every_event_once(app, ctx):
         with client.session_transaction() as session:
             session["_user_id"] = token
         barrier.wait()
-        response = client.post(url, data={"choice": "yes", "confirm": "1"})
-        statuses.append(response.status_code)
+        statuses.append(client.post(url, data={"choice": "yes", "confirm": "1"}).status_code)
 
     threads = [threading.Thread(target=submit, args=job) for job in jobs]
     for thread in threads:
@@ -107,14 +106,20 @@ def test_many_ballots_at_once_chain_every_event_once(app, ctx):
     for thread in threads:
         thread.join(timeout=120)
     assert statuses == [303] * len(jobs)
+    return len(jobs)
+
+
+def test_many_ballots_at_once_chain_every_event_once(app, ctx):
+    """Thirty seats vote at the same moment: thirty events, each once, one unbroken chain."""
+    ballots = _thirty_ballots_at_once(app)
     db.session.rollback()  # see what the threads committed
     audit.chain_pending(db.session)  # what the last chainer did not see (a reader does this)
     events = _chain()
-    assert [e.seq for e in events] == list(range(1, len(jobs) + 2))
+    assert [e.seq for e in events] == list(range(1, ballots + 2))
     assert events[0].action == "motion.opened"
     ballot_ids = set(db.session.scalars(sa.select(Ballot.id)))
     assert sorted(e.object_id for e in events[1:]) == sorted(ballot_ids)
-    assert len(ballot_ids) == len(jobs) and _pending() == 0
+    assert len(ballot_ids) == ballots and _pending() == 0
     assert audit.verify() == (True, None)
 
 
@@ -127,42 +132,16 @@ def test_the_chaining_thread_chains_a_burst_without_the_requests(app, ctx, monke
     monkeypatch.setitem(app.config, "LIANXI_AUDIT_CHAIN", "background")
     chainer = app.extensions["audit_chainer"]
     chained_before = chainer.chained
-    body, _, meeting, item = sitting()
-    seats = [seat for c in body.constituencies for seat in c.seat_list][:30]
-    check_in(meeting, seats)
-    motion = add_motion(meeting, item)
-    open_motion(db.session, motion, motion.created_at)
-    audit.record("motion.opened", motion)
-    db.session.commit()
-    barrier = threading.Barrier(len(seats))
-    statuses = []
-
-    def submit(token, url):
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = token
-        barrier.wait()
-        statuses.append(client.post(url, data={"choice": "yes", "confirm": "1"}).status_code)
-
-    jobs = [
-        (session_token(app, seat.holder_id), f"/motions/{motion.id}/seats/{seat.id}/ballot")
-        for seat in seats
-    ]
-    threads = [threading.Thread(target=submit, args=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert statuses == [303] * len(jobs)
+    ballots = _thirty_ballots_at_once(app)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         db.session.rollback()
-        if _pending() == 0 and len(_chain()) == len(jobs) + 1:
+        if _pending() == 0 and len(_chain()) == ballots + 1:
             break
         time.sleep(0.05)
     events = _chain()
-    assert [e.seq for e in events] == list(range(1, len(jobs) + 2))
-    assert chainer.chained - chained_before == len(jobs), "the thread chained every ballot"
+    assert [e.seq for e in events] == list(range(1, ballots + 2))
+    assert chainer.chained - chained_before == ballots, "the thread chained every ballot"
     assert sorted(e.object_id for e in events[1:]) == sorted(
         db.session.scalars(sa.select(Ballot.id))
     )

@@ -1,5 +1,9 @@
 """Helpers for the voting web tests: a sitting meeting with a decision item, check-ins, motions."""
 
+from contextlib import contextmanager
+
+from flask import request_started
+
 from app.extensions import db
 from app.models import AgendaItem, Attendance, Convener, Motion, Proxy
 from tests.factories import make_body, make_meeting, make_user
@@ -88,3 +92,21 @@ def vote(client, login_as, user, motion, seat, choice, htmx=False):
         data={"choice": choice, "confirm": "1"},
         headers=headers,
     )
+
+
+@contextmanager
+def requests_flask_started(app):
+    """The requests that reached Flask inside the block, as a list.
+
+    Those answered before Flask by app/voting/unchanged_polls.py never appear in it.
+    """
+    started = []
+
+    def record(sender, **extra):
+        started.append(sender)
+
+    request_started.connect(record, app)
+    try:
+        yield started
+    finally:
+        request_started.disconnect(record, app)

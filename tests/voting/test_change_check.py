@@ -9,7 +9,13 @@ vote opened or closed meanwhile answers 200 with the notice.
 from app.accounts import sessions
 from app.extensions import db
 from app.models import MeetingStatus
-from tests.voting.helpers import add_motion, check_in, seats_of, sitting
+from tests.voting.helpers import (
+    add_motion,
+    check_in,
+    requests_flask_started,
+    seats_of,
+    sitting,
+)
 from tests.voting.test_web_progress import HX, _open, counted_statements
 
 
@@ -88,25 +94,15 @@ def test_an_anonymous_poll_is_sent_to_sign_in(app, ctx, client):
 
 def test_the_unchanged_answer_is_given_before_flask(app, ctx, client, login_as):
     """The 304 comes from the middleware in front of the app: no Flask request is started."""
-    from flask import request_started
-
     meeting, item, motion, url = _room(login_as)
     etag = client.get(url, headers=HX).headers["ETag"]
-    started = []
-
-    def record(sender, **extra):
-        started.append(sender)
-
-    request_started.connect(record, app)
-    try:
+    with requests_flask_started(app) as started:
         assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 304
         assert started == []
         # A change goes on to Flask, which renders the notice.
         _open(meeting, item)
         assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 200
         assert len(started) == 1
-    finally:
-        request_started.disconnect(record, app)
 
 
 def test_a_forged_session_cookie_is_not_answered_304(app, ctx, client, login_as):

@@ -8,7 +8,14 @@ from flask import render_template
 
 from app.extensions import db
 from app.voting.ballots import open_motion
-from tests.voting.helpers import add_motion, check_in, seats_of, sitting, vote
+from tests.voting.helpers import (
+    add_motion,
+    check_in,
+    requests_flask_started,
+    seats_of,
+    sitting,
+    vote,
+)
 
 #: The explicit second step of an irreversible action (app/web/confirm.py).
 CONFIRMED = {"confirmed": "yes"}
@@ -119,8 +126,6 @@ def test_an_unchanged_progress_is_answered_before_flask_and_only_to_its_convener
     A member holding the convener's ETag (which stands for the vote's progress) gets the 403
     the page gives them, and the convener's ended session is sent to sign in.
     """
-    from flask import request_started
-
     from app.accounts import sessions
 
     body, convener, meeting, item = sitting()
@@ -130,17 +135,9 @@ def test_an_unchanged_progress_is_answered_before_flask_and_only_to_its_convener
     url = f"/motions/{motion.id}/progress"
     login_as(convener)
     etag = client.get(url, headers=HX).headers["ETag"]
-    started = []
-
-    def record(sender, **extra):
-        started.append(sender)
-
-    request_started.connect(record, app)
-    try:
+    with requests_flask_started(app) as started:
         assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 304
         assert started == []
-    finally:
-        request_started.disconnect(record, app)
     login_as(seats[0].holder)
     assert client.get(url, headers=HX | {"If-None-Match": etag}).status_code == 403
     login_as(convener)
