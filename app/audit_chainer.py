@@ -46,6 +46,7 @@ class Chainer:
         self._starting = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
+        self._in_pass = False
         #: Passes that chained at least one event, and events chained (for the tests).
         self.passes = 0
         self.chained = 0
@@ -72,6 +73,7 @@ class Chainer:
         while True:
             self._wake.wait()
             time.sleep(DELAY)
+            self._in_pass = True
             # Cleared before the pass: a ballot committing during it wakes the next one.
             self._wake.clear()
             try:
@@ -80,6 +82,17 @@ class Chainer:
                 self.app.logger.exception("chaining the pending audit events failed; will retry")
                 time.sleep(RETRY)
                 self._wake.set()
+            finally:
+                self._in_pass = False
+
+    def wait_until_idle(self, timeout: float = 30) -> bool:
+        """Wait until no pass is running or due (tests; a clean shutdown); whether it is idle."""
+        deadline = time.monotonic() + timeout
+        while self._wake.is_set() or self._in_pass:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
 
     def chain_now(self) -> int:
         """One pass: wait for the chain's lock and chain every committed pending event."""

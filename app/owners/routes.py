@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user
 
-from app import audit, clock, policy, ratelimits
+from app import audit, audit_chainer, clock, policy, ratelimits
 from app.extensions import db
 from app.models import Body, DecisionAttachment, OwnerDecision, OwnersSettings, PaperBallot
 from app.models.statuses import BallotChannel, PaperStatus
@@ -566,6 +566,7 @@ def cast(code: str, decision_id: int):
         # A co-owner's (or a paper) ballot came first: it is the one that counts.
         return _ballot_page(code, contact, decision, "already", 409)
     db.session.commit()
+    audit_chainer.chain_after_commit()
     return redirect(url_for("owners.ballot", code=code, decision_id=decision.id))
 
 
