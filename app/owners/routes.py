@@ -567,7 +567,9 @@ def cast(code: str, decision_id: int):
         return _ballot_page(code, contact, decision, "already", 409)
     db.session.commit()
     audit_chainer.chain_after_commit()
-    return redirect(url_for("owners.ballot", code=code, decision_id=decision.id))
+    # decision_id, not decision.id: the commit expired the decision, and reading it again
+    # would be one more transaction per ballot.
+    return redirect(url_for("owners.ballot", code=code, decision_id=decision_id))
 
 
 def _ballot_page(code, contact, decision, refusal="", status=200, step="choose", choice=""):
