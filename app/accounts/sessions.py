@@ -56,7 +56,8 @@ def live_session(users, user_sessions, token_hash) -> sa.ColumnElement[bool]:
     of that token, not ended, its person active, and of the person's current generation (a
     password change or "退出所有设备" bumps it). Every query that checks a session states it
     through here: ``live_sessions``, the ballot page's change check
-    (``voting.queries.open_motions_for_session``) and the ballot's one query
+    (``voting.queries.open_motions_for_session``), the progress panel's fingerprint
+    (``voting.ballots.progress_version``) and the ballot's one query
     (``voting.casting.ballot_context``).
     """
     return sa.and_(

@@ -286,7 +286,7 @@ def cast(id: int, seat_id: int):
     audit.defer(
         db.session, "ballot.cast", "Ballot", ballot.id, actor_id=context.voter_id, after=after
     )
-    # Rendered while the person is loaded (a commit expires it): no reload after the commit.
+    # Rendered before the commit, from the context's plain rows: nothing to reload after it.
     answer = _ballot_answer(context, "recorded", ballot)
     db.session.commit()
     # Outside the ballot's transaction: the event is chained by this process's chaining thread
