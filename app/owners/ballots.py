@@ -33,6 +33,7 @@ from app.models import (
 from app.models.statuses import BallotChannel, DecisionStatus
 from app.owners.registry import Row, co_owner_pairs
 from app.owners.rules import Phase, may_vote, phase
+from app.rows import insert_once
 
 
 def scope_filter(decision: OwnerDecision):
@@ -89,27 +90,22 @@ def cast(
     choice: str,
     channel: BallotChannel,
     now: datetime,
-) -> OwnerBallot | None:
-    """Record an owner's one ballot; None when the owner (or a co-owner) had already voted.
+) -> int | None:
+    """Record an owner's one ballot: its id, or None when the owner (or a co-owner) had voted.
 
-    UNIQUE (decision, owner) decides: the insert runs in a savepoint and a duplicate is caught,
-    so fifty simultaneous taps by co-owners, or a phone racing a paper ballot, make one ballot.
+    UNIQUE (decision, owner) decides in one statement (``rows.insert_once``: INSERT … ON CONFLICT
+    DO NOTHING), so fifty simultaneous taps by co-owners, or a phone racing a paper ballot,
+    make one ballot.
     """
-    ballot = OwnerBallot(
-        decision_id=decision.id,
-        owner_id=owner.id,
-        contact_id=contact.id if contact else None,
-        choice=choice,
-        channel=channel,
-        cast_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(ballot)
-            session.flush()
-    except IntegrityError:
-        return None
-    return ballot
+    values = {
+        "decision_id": decision.id,
+        "owner_id": owner.id,
+        "contact_id": contact.id if contact else None,
+        "choice": choice,
+        "channel": channel,
+        "cast_at": now,
+    }
+    return insert_once(session, OwnerBallot.__table__, values, ("decision_id", "owner_id"))
 
 
 def refusal(session: Session, decision: OwnerDecision, owner: Owner, now: datetime) -> str:
@@ -123,18 +119,18 @@ def refusal(session: Session, decision: OwnerDecision, owner: Owner, now: dateti
 
 def cast_by_phone(
     session: Session, decision: OwnerDecision, contact: OwnerContact, choice: str, now: datetime
-) -> OwnerBallot | None:
+) -> int | None:
     """Record a contact's confirmed phone ballot for their owner, audited; None if one came first.
 
-    The audit event names the owner and the channel, not the choice. It is written as pending
-    in the ballot's transaction and chained after the commit (``audit_chainer``), so 2,000
-    owners voting at once do not take turns on the chain's lock.
+    Returns the ballot's id. The audit event names the owner and the channel, not the choice.
+    It is written as pending in the ballot's transaction and chained after the commit
+    (``audit_chainer``), so 2,000 owners voting at once do not take turns on the chain's lock.
     """
-    ballot = cast(session, decision, contact.owner, contact, choice, BallotChannel.PHONE, now)
-    if ballot is not None:
+    ballot_id = cast(session, decision, contact.owner, contact, choice, BallotChannel.PHONE, now)
+    if ballot_id is not None:
         after = {"owner": contact.owner.key, "channel": "phone"}
         audit.defer(session, "owner_ballot.cast", "OwnerDecision", decision.id, after=after)
-    return ballot
+    return ballot_id
 
 
 def ballot_of(session: Session, decision_id: int, owner_id: int) -> OwnerBallot | None:

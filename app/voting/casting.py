@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.sessions import live_session
@@ -46,6 +45,7 @@ from app.models import (
 )
 from app.models.accounts import hash_token
 from app.models.statuses import MotionKind
+from app.rows import insert_once
 from app.voting import rules, sealing
 
 
@@ -267,22 +267,6 @@ def _context_query(postgresql: bool) -> sa.Select:
     return query
 
 
-@functools.cache
-def _insert_ballot(postgresql_: bool) -> sa.Insert:
-    """INSERT … ON CONFLICT (motion_id, seat_id) DO NOTHING RETURNING id, built once."""
-    table = Ballot.__table__
-    dialect = postgresql if postgresql_ else sqlite
-    return (
-        dialect.insert(table)
-        .values({name: sa.bindparam(name) for name in _BALLOT_COLUMNS})
-        .on_conflict_do_nothing(index_elements=["motion_id", "seat_id"])
-        .returning(table.c.id)
-    )
-
-
-_BALLOT_COLUMNS = ("motion_id", "seat_id", "cast_by_id", "choice", "cast_at")
-
-
 def insert_ballot(
     session: Session, context: BallotContext, choice: str, voter_id: int, now: datetime
 ) -> CastRow | None:
@@ -293,7 +277,6 @@ def insert_ballot(
     """
     motion, seat = context.motion, context.seat
     secret = motion.kind == MotionKind.SECRET
-    statement = _insert_ballot(session.get_bind().dialect.name == "postgresql")
     values = {
         "motion_id": motion.id,
         "seat_id": seat.id,
@@ -301,7 +284,7 @@ def insert_ballot(
         "choice": None if secret else choice,
         "cast_at": now,
     }
-    ballot_id = session.execute(statement, values).scalar()
+    ballot_id = insert_once(session, Ballot.__table__, values, ("motion_id", "seat_id"))
     if ballot_id is None:
         return None
     if secret:
