@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import AgendaItem, Attendance, Motion
 from app.voting.ballots import open_motion
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import LAPTOP, PHONE
 from tests.factories import PASSWORD, make_body, make_convener, make_meeting, make_user
 
 RULE = {"weighting": "seat", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
@@ -65,3 +65,8 @@ def test_a_waiting_phone_shows_the_new_vote_without_a_tap(live_server, open_cont
     assert phone.evaluate("window.notReloaded") is True, "the page itself was reloaded"
     expect(phone.locator(".ballot-area")).to_contain_text("同意共享厕所行动。")
     shot(phone, "ballot-waiting-phone-opened")
+    laptop = open_context(LAPTOP).new_page()
+    laptop.context.add_cookies(phone.context.cookies())
+    laptop.goto(f"{live_server}/meetings/{meeting.id}/vote")
+    expect(laptop.get_by_role("button", name="赞成")).to_be_visible()
+    shot(laptop, "ballot-waiting-laptop-opened")
