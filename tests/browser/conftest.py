@@ -30,6 +30,22 @@ LAPTOP = {"width": 1366, "height": 900}
 PROJECTOR = {"width": 1920, "height": 1080}
 
 
+def sign_in(page, base, login, next_path="", password=None):
+    """Sign ``login`` in on ``page`` through the sign-in form and wait until it has left the form.
+
+    Waiting matters: an action started while the form's POST is still in flight (a ``goto``, a
+    read of the page) races the answer that sets the session cookie.
+    """
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/sign-in" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_label("手机号或用户名").fill(login)
+    page.get_by_label("密码").fill(password or PASSWORD)
+    page.locator("main").get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    return page
+
+
 def pytest_collection_modifyitems(config, items):
     """Skip (or, in CI, fail) every browser test when Chromium is not installed."""
     if Path(CHROMIUM).exists():

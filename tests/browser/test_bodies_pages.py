@@ -1,14 +1,9 @@
 """Body set-up in a real browser: the HTMX seat suggestion, the roster warning and axe checks."""
 
-from tests.browser.conftest import LAPTOP
-from tests.factories import PASSWORD, make_body, make_convener
+from playwright.sync_api import expect
 
-
-def _sign_in(page, live_server, login):
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("手机号或用户名").fill(login)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").last.click()
+from tests.browser.conftest import LAPTOP, sign_in
+from tests.factories import make_body, make_convener
 
 
 def test_convener_sets_up_seats_and_rule(live_server, open_context, shot, assert_accessible, ctx):
@@ -23,7 +18,7 @@ def test_convener_sets_up_seats_and_rule(live_server, open_context, shot, assert
     )
     convener = make_convener(body)
     page = open_context(LAPTOP).new_page()
-    _sign_in(page, live_server, convener.username)
+    sign_in(page, live_server, convener.username)
     page.goto(f"{live_server}/b/{body.slug}/setup")
     assert_accessible(page, "setup")
 
@@ -35,7 +30,7 @@ def test_convener_sets_up_seats_and_rule(live_server, open_context, shot, assert
     assert suggested == ["10", "8", "5"]
     assert_accessible(page, "setup with suggestion")
     page.get_by_role("button", name="按建议调整席位").click()
-    assert "已按建议调整席位，共 23 席" in page.content()
+    expect(page.locator("body")).to_contain_text("已按建议调整席位，共 23 席")
 
     page.goto(f"{live_server}/b/{body.slug}/roster")
     assert page.locator(".seat").count() == 23
@@ -44,7 +39,7 @@ def test_convener_sets_up_seats_and_rule(live_server, open_context, shot, assert
     page.goto(f"{live_server}/b/{body.slug}/rule")
     page.get_by_label("双过半").check()
     page.get_by_role("button", name="保存表决规则").click()
-    assert "须有超过全体席位一半的成员出席" in page.content()
+    expect(page.locator("body")).to_contain_text("须有超过全体席位一半的成员出席")
     assert_accessible(page, "setup after saving the rule")
     page.goto(f"{live_server}/b/{body.slug}/rule")
     assert_accessible(page, "rule")
@@ -55,7 +50,7 @@ def test_phone_roster_warns_in_words(live_server, open_context, shot, assert_acc
     body = make_body(constituencies=[("merchant", 1, "2/5", True), ("resident", 2, "3/5", False)])
     convener = make_convener(body)
     page = open_context().new_page()
-    _sign_in(page, live_server, convener.username)
+    sign_in(page, live_server, convener.username)
     page.goto(f"{live_server}/b/{body.slug}/roster")
     assert "不符合最低配额" in page.locator(".quota-warning").inner_text()
     assert_accessible(page, "roster phone")

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import AgendaItem, Meeting, Motion, SpeechRequest, SpeechStatus
-from tests.browser.conftest import PHONE, PROJECTOR
-from tests.factories import PASSWORD, make_body, make_convener, make_meeting, make_user
+from tests.browser.conftest import PHONE, PROJECTOR, sign_in
+from tests.factories import make_body, make_convener, make_meeting, make_user
 
 RULE = {
     "weighting": "seat",
@@ -23,13 +23,6 @@ RULE = {
 }
 MAIN = "同意沿街商户开放共享厕所，开放时间为每天8点至20点"
 AMENDED = "同意沿街商户开放共享厕所，开放时间为每天7点至22点"
-
-
-def _sign_in(page, base, user, next_path):
-    page.goto(f"{base}/sign-in?next={next_path}")
-    page.get_by_label("手机号或用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def _chair_section(page, base, meeting, section):
@@ -79,14 +72,14 @@ def test_one_agenda_item_on_phones_and_the_projector(
     room = f"/meetings/{meeting.id}/room"
 
     chair = open_context(PHONE).new_page()
-    _sign_in(chair, live_server, convener, f"/meetings/{meeting.id}/manage")
+    sign_in(chair, live_server, convener.username, f"/meetings/{meeting.id}/manage")
     screen = open_context(PROJECTOR).new_page()
-    _sign_in(screen, live_server, convener, f"/meetings/{meeting.id}/projector")
+    sign_in(screen, live_server, convener.username, f"/meetings/{meeting.id}/projector")
 
     phones = {}
     for person in people:
         page = open_context(PHONE).new_page()
-        _sign_in(page, live_server, person, room)
+        sign_in(page, live_server, person.username, room)
         page.get_by_role("button", name="我到了，签到").click()
         expect(page.locator(".checked-in")).to_contain_text("您已签到")
         phones[person.name] = page

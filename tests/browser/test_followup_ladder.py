@@ -7,16 +7,9 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import BodyUnit, Rating, Task, TaskExtension, TaskPart
-from tests.browser.conftest import LAPTOP
-from tests.factories import PASSWORD, make_body, make_unit, make_user
+from tests.browser.conftest import LAPTOP, sign_in
+from tests.factories import make_body, make_unit, make_user
 from tests.followup.helpers import make_resolution, make_task, make_topic
-
-
-def _sign_in(page, live_server, user, next_url):
-    page.goto(f"{live_server}/sign-in?next={next_url}")
-    page.get_by_label("手机号或用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
 
 
 def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
@@ -49,7 +42,7 @@ def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
     db.session.commit()
 
     page = open_context().new_page()
-    _sign_in(page, live_server, staff, f"/units/{unit.slug}/tasks")
+    sign_in(page, live_server, staff.username, f"/units/{unit.slug}/tasks")
     rows = page.locator(".task-row")
     rows.filter(has_text="约定卸货时段").get_by_role("button", name="签收").click()
     expect(rows.filter(has_text="约定卸货时段")).to_contain_text("已签收")
@@ -70,7 +63,7 @@ def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
 
     # the co-unit (协办) signs its part off from its list and reports it done on the task page
     co_page = open_context().new_page()
-    _sign_in(co_page, live_server, co_staff, f"/units/{co_unit.slug}/tasks")
+    sign_in(co_page, live_server, co_staff.username, f"/units/{co_unit.slug}/tasks")
     co_row = co_page.locator(".task-row").filter(has_text="约定卸货时段")
     expect(co_row).to_contain_text("劝导商户按时段卸货")
     co_row.get_by_role("button", name="签收协办任务").click()
@@ -83,7 +76,7 @@ def test_unit_staff_and_resident_work_the_ladder_on_a_phone(
     assert_accessible(co_page, "task with a co-unit's part done (phone)")
     shot(co_page, "followup-co-unit-phone", full_page=True)
     laptop_task = open_context({"width": 1280, "height": 800}).new_page()
-    _sign_in(laptop_task, live_server, staff, f"/tasks/{first.id}")
+    sign_in(laptop_task, live_server, staff.username, f"/tasks/{first.id}")
     expect(laptop_task.locator("#parts")).to_contain_text("街道城管科")
     shot(laptop_task, "followup-co-unit-laptop", full_page=True)
 
@@ -136,7 +129,7 @@ def test_the_administrator_completes_a_year_of_the_calendar(
     admin = make_user("管理员", username="admin2", is_admin=True)
     db.session.commit()
     page = open_context().new_page()
-    _sign_in(page, live_server, admin, "/admin/calendar")
+    sign_in(page, live_server, admin.username, "/admin/calendar")
     expect(page.locator("main")).to_contain_text("日历包已收录")
     assert_accessible(page, "working-day calendar (phone)")
     shot(page, "followup-calendar-phone", full_page=True)
@@ -147,5 +140,5 @@ def test_the_administrator_completes_a_year_of_the_calendar(
     assert_accessible(page, "calendar year with an error (phone)")
     shot(page, "followup-calendar-year-phone", full_page=True)
     laptop = open_context({"width": 1280, "height": 800}).new_page()
-    _sign_in(laptop, live_server, admin, "/admin/calendar")
+    sign_in(laptop, live_server, admin.username, "/admin/calendar")
     shot(laptop, "followup-calendar-laptop", full_page=True)

@@ -1,6 +1,9 @@
 """The home page, sign-in, preferences and the member page in a real browser, checked by axe."""
 
+import re
+
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import User
@@ -24,7 +27,7 @@ def test_resident_reads_the_board_and_member_signs_in(
     shot(page, "foundation-home-phone")
 
     page.get_by_role("button", name="长辈版").click()
-    assert "large-text" in (page.locator("html").get_attribute("class") or "")
+    expect(page.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
     font_px = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert font_px >= 18
     sizes = page.evaluate(
@@ -38,19 +41,19 @@ def test_resident_reads_the_board_and_member_signs_in(
     page.get_by_label("手机号或用户名").fill(phone)
     page.get_by_label("密码").fill("wrong password")
     page.get_by_role("button", name="登录").last.click()
-    assert "手机号（用户名）或密码不正确" in page.content()
+    expect(page.locator("main")).to_contain_text("手机号（用户名）或密码不正确")
     assert page.get_by_label("手机号或用户名").input_value() == phone
     assert_accessible(page, "sign-in with error")
     shot(page, "foundation-sign-in-error-large-phone")
 
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").last.click()
-    assert "您好" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("您好")
     assert_accessible(page, "me")
 
     page.get_by_role("button", name="English").click()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert "My seats" in page.content()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("body")).to_contain_text("My seats")
 
 
 def test_laptop_home_is_accessible(live_server, open_context, shot, assert_accessible):

@@ -9,21 +9,12 @@ from playwright.sync_api import expect
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.models import Attendance, Convener, PointsAccount, Shop, UnitStaff
-from tests.browser.conftest import ARTIFACTS, LAPTOP
-from tests.factories import PASSWORD, make_body, make_meeting, make_unit, make_user
+from tests.browser.conftest import ARTIFACTS, LAPTOP, sign_in
+from tests.factories import make_body, make_meeting, make_unit, make_user
 from tests.lists.helpers import make_need
 
 DOCS = ARTIFACTS.parents[1] / "docs" / "screenshots"
 SIMPLE = {"weighting": "seat", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
-
-
-def _sign_in(context, base, who, path, password=PASSWORD):
-    page = context.new_page()
-    page.goto(f"{base}/sign-in?next={path}")
-    page.get_by_label("手机号或用户名").fill(who)
-    page.get_by_label("密码").fill(password)
-    page.locator("main").get_by_role("button", name="登录").click()
-    return page
 
 
 def _docs_shot(shot, page, name, full_page=True):
@@ -61,7 +52,7 @@ def test_offer_project_batch_vote_and_points_on_phones(
     db.session.commit()
     base, lists = live_server, f"/bodies/{body.slug}/lists"
 
-    boss = _sign_in(open_context(), base, "zhanglaoban", lists)
+    boss = sign_in(open_context().new_page(), base, "zhanglaoban", lists)
     boss.locator("summary", has_text="我来提供资源").click()
     boss.get_by_label("提供方（单位、商户或个人）").fill("老字号茶铺")
     boss.get_by_label("提供方类型").select_option("merchant")
@@ -85,14 +76,14 @@ def test_offer_project_batch_vote_and_points_on_phones(
     boss.get_by_label("计划完成日期").fill("2027-03-31")
     boss.get_by_label("实施方案").fill("茶铺捐 6 张木椅，城管科选址安装。")
     boss.get_by_role("button", name="提出项目").click()
-    assert "街口休息座椅" in boss.locator("h1").inner_text()
+    expect(boss.locator("h1")).to_contain_text("街口休息座椅")
     boss.get_by_label("来自资源清单（可不选）").select_option(label="老字号茶铺：长条木椅")
     boss.get_by_label("认捐数量或金额").fill("6")
     boss.get_by_role("button", name="认捐").click()
     expect(boss.locator("table")).to_contain_text("6 张")
     assert_accessible(boss, "project")
 
-    chair = _sign_in(open_context(), base, "zhao", lists)
+    chair = sign_in(open_context().new_page(), base, "zhao", lists)
     chair.get_by_role("button", name="新建下一批").click()
     chair.get_by_role("button", name="加入本批").click()
     chair.get_by_role("button", name="提交会议表决").click()
@@ -117,7 +108,7 @@ def test_offer_project_batch_vote_and_points_on_phones(
     chair.get_by_label("服务内容").fill("街口文明劝导")
     chair.get_by_role("button", name="登记，待复核").click()
     expect(chair.locator("main")).to_contain_text("需由另一位工作人员复核")
-    second = _sign_in(open_context(), base, "li", f"/bodies/{body.slug}/points")
+    second = sign_in(open_context().new_page(), base, "li", f"/bodies/{body.slug}/points")
     second.get_by_role("button", name="复核无误，计入积分").click()
     expect(second.locator("main")).to_contain_text("没有待复核的服务")
     assert_accessible(second, "points organiser")
@@ -128,7 +119,7 @@ def test_offer_project_batch_vote_and_points_on_phones(
     boss.get_by_role("button", name="发布兑换项目").click()
     expect(boss.locator("main")).to_contain_text("盖碗茶九折")
 
-    aunt = _sign_in(open_context(), base, "liuayi", f"/bodies/{body.slug}/my-points")
+    aunt = sign_in(open_context().new_page(), base, "liuayi", f"/bodies/{body.slug}/my-points")
     expect(aunt.locator(".result-word")).to_contain_text("余额 30.00 分")
     assert aunt.locator(".qr svg").count() == 1
     assert_accessible(aunt, "my points")
@@ -157,18 +148,22 @@ def test_screenshots_of_the_demo_lists_and_happiness(
     wide = open_context(LAPTOP).new_page()
     wide.goto(f"{live_server}/bodies/xietang/happiness")
     _docs_shot(shot, wide, "lists-happiness-laptop")
-    chair = _sign_in(
-        open_context(LAPTOP), live_server, "qianhong", "/bodies/xietang/lists", DEMO_PASSWORD
+    chair = sign_in(
+        open_context(LAPTOP).new_page(),
+        live_server,
+        "qianhong",
+        "/bodies/xietang/lists",
+        DEMO_PASSWORD,
     )
     expect(chair.locator("h1")).to_have_text("三张清单")
     assert_accessible(chair, "lists")
     _docs_shot(shot, chair, "lists-three-lists-laptop")
-    phone = _sign_in(
-        open_context(), live_server, "qianhong", "/bodies/xietang/lists", DEMO_PASSWORD
+    phone = sign_in(
+        open_context().new_page(), live_server, "qianhong", "/bodies/xietang/lists", DEMO_PASSWORD
     )
     _docs_shot(shot, phone, "lists-three-lists-phone")
-    organiser = _sign_in(
-        open_context(), live_server, "zhaojun", "/bodies/huaxing/points", DEMO_PASSWORD
+    organiser = sign_in(
+        open_context().new_page(), live_server, "zhaojun", "/bodies/huaxing/points", DEMO_PASSWORD
     )
     assert_accessible(organiser, "points organiser (demo)")
     _docs_shot(shot, organiser, "points-organiser-phone")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import AgendaItem, Meeting
-from tests.browser.conftest import LAPTOP, PROJECTOR
+from tests.browser.conftest import LAPTOP, PROJECTOR, sign_in
 from tests.factories import PASSWORD, make_body, make_convener, make_meeting, make_user
 
 RULE = {
@@ -17,13 +17,6 @@ RULE = {
 }
 
 
-def _sign_in(page, base, user, next_path):
-    page.goto(f"{base}/sign-in?next={next_path}")
-    page.get_by_label("手机号或用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
 def test_convener_builds_the_agenda_with_htmx(
     live_server, open_context, shot, assert_accessible, ctx
 ):
@@ -32,7 +25,7 @@ def test_convener_builds_the_agenda_with_htmx(
     convener = make_convener(body)
     meeting = make_meeting(body, starts_at=datetime(2026, 12, 1, 6, 30))
     page = open_context(LAPTOP).new_page()
-    _sign_in(page, live_server, convener, f"/meetings/{meeting.id}/manage")
+    sign_in(page, live_server, convener.username, f"/meetings/{meeting.id}/manage")
     assert_accessible(page, "agenda builder, empty")
     for title in ("上季度督办通报", "夜间垃圾清运"):
         page.get_by_label("议程名称").fill(title)
@@ -64,7 +57,7 @@ def test_phone_checks_in_and_the_projector_follows(
     db.session.commit()
 
     screen = open_context(PROJECTOR).new_page()
-    _sign_in(screen, live_server, convener, f"/meetings/{meeting.id}/projector")
+    sign_in(screen, live_server, convener.username, f"/meetings/{meeting.id}/projector")
     expect(screen.locator(".projector-title")).to_have_text("共享厕所")
     expect(screen.locator(".quorum")).to_contain_text("未达到法定人数（还差 2 席）")
     assert_accessible(screen, "projector")

@@ -1,5 +1,6 @@
 """Owners' decisions in a real browser: a phone votes with confirmation, paper ballots, 公示."""
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -7,16 +8,9 @@ from playwright.sync_api import expect
 from app import clock
 from app.extensions import db
 from app.models import Convener, OwnerDecision
-from tests.browser.conftest import LAPTOP
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import LAPTOP, sign_in
+from tests.factories import make_user
 from tests.owners.helpers import code_for, make_compound, make_decision
-
-
-def _sign_in(page, base, user, next_path):
-    page.goto(f"{base}/sign-in?next={next_path}")
-    page.get_by_label("手机号或用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_owner_votes_paper_is_confirmed_and_the_notice_appears(
@@ -57,21 +51,21 @@ def test_owner_votes_paper_is_confirmed_and_the_notice_appears(
     elder = open_context().new_page()
     elder.goto(f"{live_server}/o/{code_for(owners['b'])}/d/{decision_id}")
     elder.get_by_role("button", name="长辈版").click()
-    assert "large-text" in (elder.locator("html").get_attribute("class") or "")
+    expect(elder.locator("html")).to_have_class(re.compile(r"\blarge-text\b"))
     button = elder.get_by_role("button", name="反对").bounding_box()
     assert button["height"] >= 60 and button["width"] >= 60
     assert_accessible(elder, "owner's ballot, 长辈版")
     shot(elder, "owners-ballot-phone-large", full_page=True)
 
     laptop = open_context(LAPTOP).new_page()
-    _sign_in(laptop, live_server, convener, f"/owners/decisions/{decision_id}/paper")
+    sign_in(laptop, live_server, convener.username, f"/owners/decisions/{decision_id}/paper")
     laptop.get_by_label("表决票编号").fill("0007")
     laptop.get_by_label("房号（楼栋-单元-房号）").fill("2-102")
     laptop.get_by_label("表决意见").select_option("yes")
     laptop.get_by_role("button", name="录入（待另一人复核）").click()
     expect(laptop.get_by_role("button", name="复核无误，计入")).to_be_visible()
     checker = open_context(LAPTOP).new_page()
-    _sign_in(checker, live_server, second, f"/owners/decisions/{decision_id}/paper")
+    sign_in(checker, live_server, second.username, f"/owners/decisions/{decision_id}/paper")
     checker.get_by_role("button", name="复核无误，计入").click()
     expect(checker.get_by_role("status")).to_contain_text("纸质表决票已复核并计入")
     assert_accessible(checker, "paper ballots")

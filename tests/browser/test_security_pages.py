@@ -1,19 +1,13 @@
 """Security pages in a real browser: 退出所有设备 on the member page, the published audit head."""
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from app import audit
 from app.extensions import db
 from app.models import User
-from tests.browser.conftest import LAPTOP
-from tests.factories import PASSWORD, make_body
-
-
-def _sign_in(page, live_server, phone):
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("手机号或用户名").fill(phone)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").last.click()
+from tests.browser.conftest import LAPTOP, sign_in
+from tests.factories import make_body
 
 
 def test_member_signs_out_on_every_device(live_server, open_context, shot, assert_accessible, ctx):
@@ -24,8 +18,8 @@ def test_member_signs_out_on_every_device(live_server, open_context, shot, asser
     phone_number = db.session.scalar(sa.select(User.phone).join(User.seats))
     phone = open_context().new_page()
     laptop = open_context(LAPTOP).new_page()
-    _sign_in(phone, live_server, phone_number)
-    _sign_in(laptop, live_server, phone_number)
+    sign_in(phone, live_server, phone_number)
+    sign_in(laptop, live_server, phone_number)
     button = phone.get_by_role("button", name="退出所有设备")
     button.scroll_into_view_if_needed()
     assert button.bounding_box()["height"] >= 44
@@ -33,7 +27,7 @@ def test_member_signs_out_on_every_device(live_server, open_context, shot, asser
     shot(phone, "security-me-end-sessions-phone", full_page=True)
     shot(laptop, "security-me-end-sessions-laptop", full_page=True)
     button.click()
-    assert "已在所有设备上退出登录" in phone.content()
+    expect(phone.locator("body")).to_contain_text("已在所有设备上退出登录")
     laptop.goto(live_server + "/me")
     assert "/sign-in" in laptop.url
 

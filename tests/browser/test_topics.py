@@ -28,7 +28,7 @@ def test_resident_submits_from_a_phone_and_follows(
     page.get_by_label("属于哪一类").select_option("安全")
     page.get_by_label("手机号（可不填）").fill("13812345678")
     page.get_by_role("button", name="提交议题").click()
-    assert "提交成功" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("提交成功")
     assert "HUAXING-" in page.locator(".receipt-no").inner_text()
     assert_accessible(page, "receipt")
     shot(page, "topics-receipt-phone")
@@ -60,7 +60,7 @@ def test_convener_triages_without_page_reloads(
     page.get_by_label("手机号或用户名").fill(convener.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="登录").click()
-    assert "议题分拣" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("议题分拣")
     assert_accessible(page, "triage")
     page.evaluate("window.__sameDocument = true")
 
