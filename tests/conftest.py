@@ -29,11 +29,23 @@ settings.register_profile("lianxi", deadline=None)
 settings.load_profile("lianxi")
 
 
+#: The fixtures through which a test reaches a database: the app's, a fresh one to migrate
+#: (tests/test_migrations.py), two app instances' (tests/instances/).
+DATABASE_FIXTURES = {"app", "fresh_url", "cluster"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark the tests that drive Chromium ``browser`` (CI runs them once, in the SQLite run)."""
+    """Mark tests ``browser`` (they drive Chromium) and ``no_database`` (they reach no database).
+
+    CI runs both kinds once, in the SQLite run: a page is the same on both engines, and a test
+    that reaches no database (the counting rules, the pure domain functions, the CLI on a file)
+    has nothing to learn from a second engine.
+    """
     for item in items:
         if item.nodeid.startswith(("tests/browser/", "tests/reliability/test_csp_browser.py")):
             item.add_marker(pytest.mark.browser)
+        if not DATABASE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.no_database)
 
 
 def database_url(tmp_path_factory) -> str:

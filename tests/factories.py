@@ -26,8 +26,13 @@ def make_user(
     username: str | None = None,
     password: str | None = PASSWORD,
     is_admin: bool = False,
+    commit: bool = True,
 ) -> User:
-    """A person with a password; unique phone and username unless given."""
+    """A person with a password; unique phone and username unless given.
+
+    ``commit=False`` only adds them to the session (the caller commits): a commit expires every
+    object of the session, and a factory making many people would reload them all each time.
+    """
     n = next(_numbers)
     user = User(
         name=name or f"成员{n}",
@@ -41,7 +46,8 @@ def make_user(
         else:
             user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user
 
 
@@ -80,7 +86,7 @@ def make_body(
         )
         db.session.add(constituency)
         for number in range(1, seats + 1):
-            holder = make_user(f"{key}{number}") if holders else None
+            holder = make_user(f"{key}{number}", commit=False) if holders else None
             db.session.add(Seat(constituency=constituency, number=number, holder=holder))
     if convener:
         db.session.add(Convener(body=body, user_id=convener.id))

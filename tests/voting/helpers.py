@@ -21,7 +21,7 @@ def quick_body(constituencies=None, rule=None):
     body = make_body(constituencies=constituencies, rule=rule, holders=False)
     for constituency in body.constituencies:
         for seat in constituency.seat_list:
-            seat.holder = make_user(f"{constituency.key}{seat.number}", password=None)
+            seat.holder = make_user(f"{constituency.key}{seat.number}", password=None, commit=False)
     db.session.commit()
     return body
 
