@@ -132,15 +132,19 @@ def empty_all_tables() -> None:
 
     DELETE rather than TRUNCATE: on tables of a few rows TRUNCATE's fixed cost per table (new
     files, a lock on each of the 60-odd tables) made it twenty times slower, most of the
-    PostgreSQL run's time. The sequences are restarted in one statement, so ids start at 1
-    in every test on both engines.
+    PostgreSQL run's time. On PostgreSQL the deletes and the restart of the id sequences go
+    in one round trip (65 round trips were a seventh of a test's time), so ids start at 1 in
+    every test on both engines.
     """
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
-        for table in reversed(tables):
-            connection.execute(table.delete())
         if connection.dialect.name == "postgresql":
-            connection.execute(sa.text(_restart_sequences_sql(tables)))
+            # One round trip: a query without parameters may hold several statements.
+            deletes = [f'DELETE FROM "{table.name}"' for table in reversed(tables)]
+            connection.exec_driver_sql("; ".join([*deletes, _restart_sequences_sql(tables)]))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
 
 
 def _restart_sequences_sql(tables) -> str:
