@@ -11,7 +11,6 @@ import contextvars
 import os
 
 import pytest
-import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
 from hypothesis import settings
