@@ -9,7 +9,8 @@ import pytest
 
 from tests.factories import make_user
 
-pytestmark = pytest.mark.slow
+# It stops the server every other PostgreSQL run uses: CI runs it alone, after them (.ci/run).
+pytestmark = [pytest.mark.slow, pytest.mark.restarts_postgresql]
 
 
 def _cluster() -> tuple[str, str]:
