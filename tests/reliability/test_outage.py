@@ -9,8 +9,7 @@ import pytest
 
 from tests.factories import make_user
 
-# It stops the server every other PostgreSQL run uses: CI runs it alone, after them (.ci/run).
-pytestmark = [pytest.mark.slow, pytest.mark.restarts_postgresql]
+pytestmark = pytest.mark.slow
 
 
 def _cluster() -> tuple[str, str]:
