@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import AgendaItem, Attendance, Motion
 from app.voting.ballots import open_motion
-from tests.browser.conftest import LAPTOP, PHONE
-from tests.factories import PASSWORD, make_body, make_convener, make_meeting, make_user
+from tests.browser.conftest import LAPTOP, PHONE, sign_in
+from tests.factories import make_body, make_convener, make_meeting, make_user
 
 RULE = {"weighting": "seat", "base": "cast", "threshold": {"op": ">", "value": "1/2"}}
 
@@ -36,10 +36,7 @@ def test_a_waiting_phone_shows_the_new_vote_without_a_tap(live_server, open_cont
     db.session.commit()
 
     phone = open_context(PHONE).new_page()
-    phone.goto(f"{live_server}/sign-in?next=/meetings/{meeting.id}/vote")
-    phone.get_by_label("手机号或用户名").fill(member.username)
-    phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    sign_in(phone, live_server, member.username, f"/meetings/{meeting.id}/vote")
     expect(phone.locator(".ballot-area")).to_contain_text("现在没有正在进行的表决")
     phone.evaluate("window.notReloaded = true")
     shot(phone, "ballot-waiting-phone")

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Topic
 from app.topics import submission
-from tests.browser.conftest import LAPTOP
-from tests.factories import PASSWORD, make_body, make_convener
+from tests.browser.conftest import LAPTOP, sign_in
+from tests.factories import make_body, make_convener
 
 
 def test_resident_submits_from_a_phone_and_follows(
@@ -56,10 +56,7 @@ def test_convener_triages_without_page_reloads(
     db.session.commit()
 
     page = open_context(LAPTOP).new_page()
-    page.goto(live_server + "/sign-in?next=/b/huaxing/triage")
-    page.get_by_label("手机号或用户名").fill(convener.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
+    sign_in(page, live_server, convener.username, "/b/huaxing/triage")
     expect(page.locator("h1")).to_contain_text("议题分拣")
     assert_accessible(page, "triage")
     page.evaluate("window.__sameDocument = true")
